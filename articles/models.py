@@ -1,0 +1,316 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber, TruncDate
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from imagekit.models import ImageSpecField
+from imagekit.processors import ResizeToFit
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from authors.models import Author
+
+from .renditions import WIDTHS
+from .sanitize import clean_html
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True, help_text="One or two sentences for the section page.")
+    order = models.PositiveSmallIntegerField(
+        default=0, help_text="Lower numbers come first in navigation and on the front page."
+    )
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+def _rendition(width):
+    return ImageSpecField(
+        source="file",
+        processors=[ResizeToFit(width=width, upscale=False)],
+        format="WEBP",
+        options={"quality": 80},
+    )
+
+
+class Image(models.Model):
+    """One picture in the media library, with everything needed to publish it."""
+
+    file = models.ImageField(
+        upload_to="images/%Y/%m/",
+        width_field="width",
+        height_field="height",
+        help_text="JPEG, PNG, WebP or GIF.",
+    )
+    width = models.PositiveIntegerField(editable=False, null=True)
+    height = models.PositiveIntegerField(editable=False, null=True)
+    alt_text = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What the picture shows, for readers who cannot see it. Required to publish "
+        "as a lead image.",
+    )
+    caption = models.CharField(max_length=500, blank=True)
+    credit = models.CharField(max_length=200, blank=True, help_text='e.g. "Supplied: BSTU".')
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", editable=False,
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    w320 = _rendition(320)
+    w640 = _rendition(640)
+    w960 = _rendition(960)
+    w1280 = _rendition(1280)
+    w1920 = _rendition(1920)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return self.caption or self.alt_text or self.file.name.rsplit("/", 1)[-1]
+
+    def get_absolute_url(self):
+        return self.file.url
+
+    def renditions(self):
+        """[(width, url)] for the widths this image can fill, smallest first."""
+        widths = [w for w in WIDTHS if not self.width or w < self.width]
+        if self.width and self.width <= WIDTHS[-1]:
+            widths.append(self.width)  # the largest rendition is the original's size
+        out = []
+        for w in widths:
+            spec = getattr(self, f"w{min(x for x in WIDTHS if x >= w)}")
+            out.append((w, spec.url))
+        return out
+
+    def srcset(self):
+        return ", ".join(f"{url} {w}w" for w, url in self.renditions())
+
+    def src(self, max_width=1280):
+        """The fallback src: the largest rendition not wider than max_width."""
+        fitting = [url for w, url in self.renditions() if w <= max_width]
+        return fitting[-1] if fitting else self.renditions()[0][1]
+
+    def height_for(self, width):
+        if not self.width or not self.height:
+            return None
+        return round(self.height * width / self.width)
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """The only way reader code fetches articles: published, and not scheduled for later."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self):
+        """What a teaser shows: section, lead image and ordered bylines."""
+        return self.select_related("section", "lead_image").prefetch_related(
+            models.Prefetch(
+                "bylines", queryset=ArticleAuthor.objects.select_related("author")
+            )
+        )
+
+    def for_detail(self):
+        """What the article page shows, in a fixed number of queries."""
+        return self.for_listing().prefetch_related("tags")
+
+    def latest_per_section(self, per_section):
+        """The newest `per_section` articles of every section, in one query."""
+        return self.annotate(
+            section_rank=Window(
+                RowNumber(),
+                partition_by=[F("section_id")],
+                order_by=[F("published_at").desc(), F("id").desc()],
+            )
+        ).filter(section_rank__lte=per_section)
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200, help_text="Part of the address. Unique per publication day."
+    )
+    standfirst = models.CharField(
+        max_length=400, blank=True, help_text="One sentence under the headline (the dek)."
+    )
+    body = models.TextField(blank=True)
+    lead_image = models.ForeignKey(
+        Image, null=True, blank=True, on_delete=models.PROTECT, related_name="lead_for"
+    )
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
+    )
+    tags = TaggableManager(through="TaggedArticle", blank=True)
+    authors = models.ManyToManyField(Author, through="ArticleAuthor", related_name="articles")
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Published with a time in the future means scheduled: readers see it from "
+        "that moment.",
+    )
+    content_updated_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text='Set for a substantive update after publication; readers see "Updated".',
+    )
+    featured = models.BooleanField(default=False, help_text="Lead the front page with it.")
+    seo_title = models.CharField(
+        "SEO title", max_length=70, blank=True, help_text="For search results; defaults to the title."
+    )
+    seo_description = models.CharField(
+        "SEO description", max_length=200, blank=True,
+        help_text="For search results and shares; defaults to the standfirst.",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                TruncDate("published_at"), "slug", name="article_unique_slug_per_day"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
+            models.Index(fields=["section", "-published_at"], name="article_section_pub_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        if self.published_at is None:
+            return reverse("articles:draft", kwargs={"pk": self.pk})
+        day = timezone.localtime(self.published_at)
+        return reverse(
+            "articles:detail",
+            kwargs={
+                "year": day.year,
+                "month": f"{day.month:02d}",
+                "day": f"{day.day:02d}",
+                "slug": self.slug,
+            },
+        )
+
+    def clean(self):
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
+        if self.published_at and self.slug:
+            clash = Article.objects.filter(
+                slug=self.slug, published_at__date=timezone.localdate(self.published_at)
+            ).exclude(pk=self.pk)
+            if clash.exists():
+                raise ValidationError(
+                    {"slug": "Another article published that day already uses this address."}
+                )
+
+    def save(self, *args, **kwargs):
+        self.body = clean_html(self.body)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED and self.published_at is not None and (
+            self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and self.published_at and (
+            self.published_at > timezone.now()
+        )
+
+    @property
+    def was_updated(self):
+        return bool(
+            self.content_updated_at
+            and self.published_at
+            and self.content_updated_at > self.published_at
+        )
+
+    @cached_property
+    def byline_authors(self):
+        """Authors in byline order; uses the prefetched bylines when present."""
+        return [b.author for b in self.bylines.all()]
+
+    @property
+    def summary(self):
+        return self.seo_description or self.standfirst
+
+    def related(self, limit=4):
+        """Teasers for the foot of the page: most shared tags first, then the same section,
+        then the newest. Never this article, never unpublished work. One query (plus the
+        listing's prefetches), whatever the number of tags or articles."""
+        tag_ids = [t.pk for t in self.tags.all()]
+        qs = Article.objects.published().exclude(pk=self.pk)
+        if tag_ids:
+            qs = qs.annotate(
+                shared_tags=Count("tagged_items", filter=Q(tagged_items__tag_id__in=tag_ids))
+            )
+        else:
+            qs = qs.annotate(shared_tags=models.Value(0))
+        same_section = Q(section_id=self.section_id) if self.section_id else Q(pk__in=[])
+        qs = qs.annotate(
+            same_section=models.Case(
+                models.When(same_section, then=1), default=0, output_field=models.IntegerField()
+            )
+        )
+        return qs.for_listing().order_by("-shared_tags", "-same_section", "-published_at")[:limit]
+
+
+class ArticleAuthor(models.Model):
+    """A byline: which author, in which position (co-authors allowed)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="byline_unique_author"),
+        ]
+        verbose_name = "byline"
+
+    def __str__(self):
+        return f"{self.author} on {self.article}"
+
+
+class TaggedArticle(TaggedItemBase):
+    content_object = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_article_unique"),
+        ]

@@ -1,0 +1,68 @@
+"""Server-side sanitising of rich text, whatever the editor sent.
+
+An nh3 (ammonia) allowlist that keeps what CKEditor 5 produces — paragraphs, headings,
+lists, links, quotes, tables, figures with captions — and drops everything else: scripts,
+event handlers, javascript:/data: links, iframes, objects, forms, styles and comments.
+"""
+
+import nh3
+
+ALLOWED_TAGS = {
+    "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "sub", "sup", "mark",
+    "a", "ul", "ol", "li", "blockquote", "code", "pre", "hr", "abbr", "cite", "q", "small",
+    "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "colgroup", "col",
+    "figure", "figcaption", "img", "picture", "source", "span",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "hreflang"},
+    "img": {"src", "alt", "width", "height", "srcset", "sizes", "loading", "decoding"},
+    "source": {"srcset", "sizes", "type", "media", "width", "height"},
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "ol": {"start", "reversed", "type"},
+    "abbr": {"title"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+}
+ALLOWED_CLASSES = {
+    "figure": {"image", "table", "image-style-side", "image-style-align-left",
+               "image-style-align-right", "image-style-block-align-left",
+               "image-style-block-align-right", "image_resized"},
+    "span": {"credit"},
+    "p": {"credit"},
+    "figcaption": {"credit"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+SAFE_SRCSET_PREFIXES = ("/", "http://", "https://")
+
+
+def _filter_attribute(tag, attribute, value):
+    """nh3 leaves srcset alone: allow only relative and http(s) candidates there."""
+    if attribute == "srcset":
+        candidates = [c.strip() for c in value.split(",") if c.strip()]
+        if not all(c.startswith(SAFE_SRCSET_PREFIXES) and not c.startswith("//") for c in candidates):
+            return None
+    if tag == "img" and attribute == "src" and value.strip().startswith("//"):
+        return None
+    return value
+
+
+_cleaner = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    clean_content_tags={"script", "style"},
+    attributes=ALLOWED_ATTRIBUTES,
+    attribute_filter=_filter_attribute,
+    allowed_classes=ALLOWED_CLASSES,
+    url_schemes=URL_SCHEMES,
+    link_rel="noopener noreferrer",
+    strip_comments=True,
+)
+
+
+def clean_html(html: str) -> str:
+    """Return html reduced to the allowlist. Safe to call on already-clean text."""
+    if not html:
+        return ""
+    return _cleaner.clean(html).strip()

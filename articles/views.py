@@ -1,0 +1,143 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST
+from django.views.generic import DateDetailView, DetailView, ListView, TemplateView
+from taggit.models import Tag
+
+from defenceblog.caching import never_cached, public_page
+
+from .models import Article, Image, Section
+from defenceblog.validators import validate_image_file
+
+LISTING_PAGE_SIZE = 20
+FRONT_LATEST = 12
+FRONT_PER_SECTION = 4
+RELATED_COUNT = 4
+
+
+class ReaderPageMixin:
+    """Reader pages: cache headers from the one helper; staff may see unpublished work."""
+
+    @method_decorator(public_page)
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+    def staff_preview(self):
+        return self.request.user.is_authenticated and self.request.user.is_staff
+
+
+class FrontPage(ReaderPageMixin, TemplateView):
+    template_name = "articles/front_page.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        published = Article.objects.published().for_listing()
+        latest = list(published[: FRONT_LATEST + 1])
+        lead = next((a for a in latest if a.featured), latest[0] if latest else None)
+        sections = list(Section.objects.all())
+        blocks = {s.pk: [] for s in sections}
+        for article in published.latest_per_section(FRONT_PER_SECTION).order_by(
+            "section_id", "-published_at"
+        ):
+            blocks.setdefault(article.section_id, []).append(article)
+        context.update(
+            lead=lead,
+            latest=[a for a in latest if a is not lead][:FRONT_LATEST],
+            section_blocks=[(s, blocks[s.pk]) for s in sections if blocks[s.pk]],
+            sections=sections,
+        )
+        return context
+
+
+class ArticleDetail(ReaderPageMixin, DateDetailView):
+    date_field = "published_at"
+    month_format = "%m"
+    day_format = "%d"
+    context_object_name = "article"
+    template_name = "articles/article_detail.html"
+
+    def get_allow_future(self):
+        return self.staff_preview()
+
+    def get_queryset(self):
+        articles = Article.objects.all() if self.staff_preview() else Article.objects.published()
+        return articles.for_detail()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["related"] = self.object.related(RELATED_COUNT)
+        return context
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if not self.object.is_published:
+            never_cached(response)
+        return response
+
+
+class DraftDetail(ArticleDetail, DetailView):
+    """Staff-only view of work with no publication date yet. Readers get a 404."""
+
+    def get_object(self, queryset=None):
+        if not self.staff_preview():
+            raise Http404("No such article")
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+
+class ArticleListing(ReaderPageMixin, ListView):
+    paginate_by = LISTING_PAGE_SIZE
+    context_object_name = "articles"
+
+    def get_listing_object(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        self.listing = self.get_listing_object()
+        return self.filter_articles(Article.objects.published()).for_listing()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(listing=self.listing, **kwargs)
+
+
+class SectionArticles(ArticleListing):
+    template_name = "articles/section_detail.html"
+
+    def get_listing_object(self):
+        return get_object_or_404(Section, slug=self.kwargs["slug"])
+
+    def filter_articles(self, articles):
+        return articles.filter(section=self.listing)
+
+
+class TagArticles(ArticleListing):
+    template_name = "articles/tag_detail.html"
+
+    def get_listing_object(self):
+        return get_object_or_404(Tag, slug=self.kwargs["slug"])
+
+    def filter_articles(self, articles):
+        return articles.filter(tagged_items__tag=self.listing)
+
+
+@require_POST
+def editor_image_upload(request):
+    """CKEditor 5's upload endpoint: validate, store the picture in the media library, and
+    answer with its renditions so the editor writes a responsive <img srcset>."""
+    if not (request.user.is_active and request.user.is_staff):
+        return JsonResponse(
+            {"error": {"message": "You do not have permission to upload files."}}, status=403
+        )
+    upload = request.FILES.get("upload")
+    if upload is None:
+        return JsonResponse({"error": {"message": "No file was sent."}}, status=400)
+    try:
+        validate_image_file(upload)
+    except ValidationError as exc:
+        return JsonResponse({"error": {"message": " ".join(exc.messages)}}, status=400)
+    image = Image.objects.create(file=upload, uploaded_by=request.user)
+    urls = {str(width): url for width, url in image.renditions()}
+    urls["default"] = image.src(settings.INLINE_IMAGE_MAX_WIDTH)
+    return JsonResponse({"url": urls["default"], "urls": urls})

@@ -1,0 +1,88 @@
+from django.conf import settings
+from django.core.validators import URLValidator
+from django.db import models
+from django.urls import reverse
+from imagekit.models import ImageSpecField
+from imagekit.processors import ResizeToFill
+
+
+class AuthorQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def for_profile(self):
+        """Everything an author page shows about the author, in one extra query."""
+        return self.prefetch_related("links")
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    role = models.CharField(
+        max_length=120, blank=True, help_text='Shown under the name, e.g. "Executive Editor".'
+    )
+    photo = models.ImageField(
+        upload_to="authors/%Y/",
+        blank=True,
+        width_field="photo_width",
+        height_field="photo_height",
+        help_text="A square head-and-shoulders portrait works best.",
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_small = ImageSpecField(
+        source="photo", processors=[ResizeToFill(160, 160)], format="WEBP", options={"quality": 82}
+    )
+    photo_large = ImageSpecField(
+        source="photo", processors=[ResizeToFill(400, 400)], format="WEBP", options={"quality": 82}
+    )
+    short_bio = models.CharField(
+        max_length=400, blank=True, help_text="One or two sentences for the box under articles."
+    )
+    long_bio = models.TextField(
+        blank=True, help_text="The profile page's biography. Separate paragraphs with a blank line."
+    )
+    email = models.EmailField(blank=True, help_text="Public contact address, if any.")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_profile",
+        help_text="The staff account that writes under this byline.",
+    )
+    is_active = models.BooleanField(
+        default=True, help_text="Inactive authors keep their bylines but leave the authors list."
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    objects = AuthorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("authors:detail", kwargs={"slug": self.slug})
+
+    @property
+    def initials(self):
+        return "".join(part[0] for part in self.name.split()[:2]).upper()
+
+
+class AuthorLink(models.Model):
+    """A public profile elsewhere (personal site, social network, ORCID...)."""
+
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="links")
+    label = models.CharField(max_length=60, help_text='e.g. "Mastodon", "Personal site".')
+    url = models.URLField(max_length=500, validators=[URLValidator(schemes=["http", "https"])])
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return f"{self.label}: {self.url}"

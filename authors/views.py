@@ -1,0 +1,35 @@
+from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
+from django.views.generic import ListView
+
+from defenceblog.caching import public_page
+
+from .models import Author
+
+
+@method_decorator(public_page, name="dispatch")
+class AuthorList(ListView):
+    template_name = "authors/author_list.html"
+    context_object_name = "authors"
+    paginate_by = 60
+
+    def get_queryset(self):
+        return Author.objects.active()
+
+
+@method_decorator(public_page, name="dispatch")
+class AuthorDetail(ListView):
+    """The profile, then the author's published articles, paginated."""
+
+    template_name = "authors/author_detail.html"
+    context_object_name = "articles"
+    paginate_by = 20
+
+    def get_queryset(self):
+        self.author = get_object_or_404(Author.objects.for_profile(), slug=self.kwargs["slug"])
+        # The related manager is built on Article's own manager, so published() is the same
+        # single definition of "published" without this app importing articles.
+        return self.author.articles.published().for_listing()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)

@@ -1,0 +1,35 @@
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the local superuser 'admin' if it does not exist and print its login. The "
+        "password is kept in var/admin-password.txt so later runs print the same login."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--username", default="admin")
+
+    def handle(self, *args, username, **options):
+        password_file = settings.BASE_DIR / "var" / "admin-password.txt"
+        User = get_user_model()
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            password = secrets.token_urlsafe(12)
+            User.objects.create_superuser(username, f"{username}@localhost", password)
+            password_file.parent.mkdir(parents=True, exist_ok=True)
+            password_file.write_text(password + "\n")
+            password_file.chmod(0o600)
+        elif password_file.exists():
+            password = password_file.read_text().strip()
+        else:
+            password = "(unchanged: set one with manage.py changepassword admin)"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Admin login: http://127.0.0.1:8000/admin/  user: {username}  password: {password}"
+            )
+        )
