@@ -47,7 +47,7 @@ class FrontPage(ReaderPageMixin, TemplateView):
             lead=lead,
             latest=[a for a in latest if a is not lead][:FRONT_LATEST],
             section_blocks=[(s, blocks[s.pk]) for s in sections if blocks[s.pk]],
-            sections=sections,
+            nav_sections=sections,  # reused by the navigation: one query, not two
         )
         return context
 

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from defenceblog.admin_widgets import ValidatedImageField, thumbnail
 
@@ -9,6 +10,7 @@ class AuthorLinkInline(admin.TabularInline):
     model = AuthorLink
     extra = 1
     fields = ["label", "url", "position"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Author)

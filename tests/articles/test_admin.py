@@ -1,0 +1,203 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.urls import reverse
+from taggit.models import Tag
+
+from articles.models import Article, Image
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    ImageFactory,
+    SectionFactory,
+    image_bytes,
+)
+
+pytestmark = pytest.mark.django_db
+
+UPLOAD_URL = "/admin-upload/image/"
+
+
+def inline_management(prefix="bylines", total=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def test_editor_adds_an_article_with_byline_tags_and_lead_image(staff_client):
+    section, author, image = SectionFactory(), AuthorFactory(), ImageFactory()
+    existing = Tag.objects.create(name="Submarines", slug="submarines")
+    data = {
+        "title": "New submarine class ordered",
+        "slug": "new-submarine-class-ordered",
+        "standfirst": "Four boats, first delivery in 2031.",
+        "section": section.pk,
+        "lead_image": image.pk,
+        "body": '<p>Contract signed.</p><script>alert("x")</script>',
+        "tags": [existing.pk],
+        "new_tags": "Shipbuilding, Baltic Sea",
+        "status": "published",
+        "published_at_0": "2026-01-10",
+        "published_at_1": "09:00:00",
+        **inline_management(total=1),
+        "bylines-0-author": author.pk,
+        "bylines-0-position": "0",
+    }
+
+    response = staff_client.post(reverse("admin:articles_article_add"), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article = Article.objects.get(slug="new-submarine-class-ordered")
+    assert article.body == "<p>Contract signed.</p>"
+    assert article.byline_authors == [author]
+    assert sorted(article.tags.names()) == ["Baltic Sea", "Shipbuilding", "Submarines"]
+    assert staff_client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_admin_refuses_a_second_article_with_the_same_slug_that_day(staff_client):
+    existing = ArticleFactory(slug="tank-deal")
+    day = existing.published_at
+    data = {
+        "title": "Tank deal again",
+        "slug": "tank-deal",
+        "status": "published",
+        "published_at_0": day.strftime("%Y-%m-%d"),
+        "published_at_1": "23:59:00" if day.hour < 23 else "00:00:00",
+        "body": "<p>x</p>",
+        **inline_management(),
+    }
+    response = staff_client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 200
+    assert "already uses this address" in response.content.decode()
+
+
+def test_article_change_form_renders_ckeditor_and_autocompletes(staff_client):
+    article = ArticleFactory(tags=["NATO"])
+    response = staff_client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "django_ckeditor_5/dist/bundle.js" in html
+    assert 'data-upload-url="/admin-upload/image/"' in html
+    assert html.count("admin-autocomplete") >= 3  # section, lead image, tags (+ byline rows)
+    assert "View on site" in html
+
+
+def test_admin_pages_allow_exactly_what_ckeditor_needs(staff_client):
+    policy = staff_client.get(reverse("admin:articles_article_add"))["Content-Security-Policy"]
+    assert "img-src 'self' data:" in policy
+    assert "style-src-attr 'unsafe-inline'" in policy
+    assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+
+
+def test_article_changelist_runs_a_fixed_number_of_queries(staff_client, django_assert_num_queries):
+    authors = [AuthorFactory(), AuthorFactory()]
+    for _ in range(3):
+        ArticleFactory(lead_image=ImageFactory(), authors=authors)
+    staff_client.get(reverse("admin:articles_article_changelist"))  # warm the session
+
+    def count():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert staff_client.get(reverse("admin:articles_article_changelist")).status_code == 200
+        return len(ctx)
+
+    small = count()
+    for _ in range(6):
+        ArticleFactory(lead_image=ImageFactory(), authors=authors)
+    assert count() == small
+
+
+def test_editor_upload_stores_a_media_library_image_and_answers_renditions(staff_client):
+    upload = SimpleUploadedFile("tank.png", image_bytes(800, 600, "PNG"), "image/png")
+    response = staff_client.post(UPLOAD_URL, {"upload": upload})
+    assert response.status_code == 200
+    payload = response.json()
+    image = Image.objects.get()
+    assert image.width == 800 and image.uploaded_by == staff_client.user
+    assert payload["url"] == payload["urls"]["default"]
+    assert set(payload["urls"]) == {"default", "320", "640", "800"}
+    assert payload["urls"]["640"].endswith(".webp")
+
+
+def test_editor_upload_is_refused_for_anonymous_and_non_staff(client, django_user_model):
+    upload = SimpleUploadedFile("a.png", image_bytes(fmt="PNG"), "image/png")
+    assert client.post(UPLOAD_URL, {"upload": upload}).status_code == 403
+    client.force_login(django_user_model.objects.create_user("reader", password="pw"))
+    upload.seek(0)
+    assert client.post(UPLOAD_URL, {"upload": upload}).status_code == 403
+    assert not Image.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("notes.png", b"not an image at all", "not an image we can read"),
+        ("logo.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>", "SVG files are not accepted"),
+        ("cut.jpg", image_bytes(400, 300)[:200], "not an image we can read"),
+        ("scan.tiff", image_bytes(fmt="TIFF"), "upload a JPEG, PNG, WebP or GIF"),
+    ],
+)
+def test_editor_upload_rejects_bad_files_with_a_clear_message(staff_client, name, content, message):
+    response = staff_client.post(UPLOAD_URL, {"upload": SimpleUploadedFile(name, content)})
+    assert response.status_code == 400
+    assert message in response.json()["error"]["message"]
+    assert not Image.objects.exists()
+
+
+@override_settings(MAX_IMAGE_UPLOAD_BYTES=1000)
+def test_editor_upload_rejects_files_over_the_size_limit(staff_client):
+    upload = SimpleUploadedFile("big.png", image_bytes(300, 300, "PNG") + b"\0" * 2000)
+    response = staff_client.post(UPLOAD_URL, {"upload": upload})
+    assert response.status_code == 400
+    assert "images may be at most 1000" in response.json()["error"]["message"]
+
+
+@override_settings(MAX_IMAGE_PIXELS=10_000)
+def test_editor_upload_rejects_too_many_pixels(staff_client):
+    upload = SimpleUploadedFile("wide.png", image_bytes(200, 200, "PNG"))
+    response = staff_client.post(UPLOAD_URL, {"upload": upload})
+    assert response.status_code == 400
+    assert "200 × 200 pixels" in response.json()["error"]["message"]
+
+
+def test_image_admin_explains_a_refused_upload_and_accepts_a_good_one(staff_client):
+    bad = SimpleUploadedFile("x.jpg", b"garbage", "image/jpeg")
+    response = staff_client.post(
+        reverse("admin:articles_image_add"), {"file": bad, "alt_text": "x"}
+    )
+    assert response.status_code == 200
+    assert "not an image we can read" in response.content.decode() or "Upload a valid image" in response.content.decode()
+
+    good = SimpleUploadedFile("ok.jpg", image_bytes(120, 80), "image/jpeg")
+    response = staff_client.post(
+        reverse("admin:articles_image_add"),
+        {"file": good, "alt_text": "A tank", "caption": "On exercise", "credit": "Army"},
+    )
+    assert response.status_code == 302
+    image = Image.objects.get()
+    assert (image.width, image.height, image.uploaded_by) == (120, 80, staff_client.user)
+
+
+def test_image_and_author_lists_show_thumbnails(staff_client):
+    ImageFactory()
+    html = staff_client.get(reverse("admin:articles_image_changelist")).content.decode()
+    assert 'class="admin-thumb"' in html
+
+
+def test_image_rendition_failure_never_loses_the_upload(staff_client, monkeypatch, caplog):
+    from imagekit.cachefiles import ImageCacheFile
+
+    def explode(self, force=False):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(ImageCacheFile, "generate", explode)
+    upload = SimpleUploadedFile("ok.png", image_bytes(100, 100, "PNG"), "image/png")
+    response = staff_client.post(UPLOAD_URL, {"upload": upload})
+    assert response.status_code == 200
+    assert Image.objects.count() == 1
+    assert "Could not generate rendition" in caplog.text

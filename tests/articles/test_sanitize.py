@@ -1,0 +1,76 @@
+import pytest
+
+from articles.sanitize import clean_html
+
+CKEDITOR_OUTPUT = (
+    '<h2>Heading</h2><p><strong>Bold</strong> and <i>italic</i> with a '
+    '<a href="https://example.org/report">link</a>.</p>'
+    "<blockquote><p>Quoted words.</p></blockquote>"
+    "<ul><li>One</li><li>Two</li></ul><ol><li>First</li></ol>"
+    '<figure class="image"><img src="/media/images/a.webp" alt="A ship" width="640" '
+    'height="480" srcset="/media/a-320.webp 320w, /media/a-640.webp 640w" sizes="100vw">'
+    "<figcaption>A ship (Supplied: Navy)</figcaption></figure>"
+    '<figure class="table"><table><thead><tr><th>Year</th></tr></thead>'
+    "<tbody><tr><td>2024</td></tr></tbody></table></figure>"
+)
+
+
+def test_ckeditor_output_survives():
+    cleaned = clean_html(CKEDITOR_OUTPUT)
+    for fragment in [
+        "<h2>Heading</h2>",
+        "<strong>Bold</strong>",
+        '<figure class="image">',
+        'srcset="/media/a-320.webp 320w, /media/a-640.webp 640w"',
+        "<figcaption>A ship (Supplied: Navy)</figcaption>",
+        '<figure class="table"><table>',
+        "<blockquote>",
+        'alt="A ship"',
+    ]:
+        assert fragment in cleaned
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "<script>alert(1)</script>",
+        '<img src=x onerror="alert(1)">',
+        '<a href="javascript:alert(1)">x</a>',
+        '<a href="JaVaScRiPt:alert(1)">x</a>',
+        '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
+        '<iframe src="https://evil.example/"></iframe>',
+        '<object data="evil.swf"></object><embed src="evil.swf">',
+        '<svg onload="alert(1)"><script>alert(1)</script></svg>',
+        '<form action="https://evil.example/"><input name="p"></form>',
+        '<base href="https://evil.example/">',
+        '<p style="background:url(javascript:alert(1))">x</p>',
+        "<style>body{display:none}</style>",
+        "<!--<img src=x onerror=alert(1)>-->",
+        '<math><mtext><table><mglyph><style><!--</style><img title="--&gt;&lt;img src=1 onerror=alert(1)&gt;">',
+        '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
+        '<img srcset="javascript:alert(1) 1x">',
+        '<details open ontoggle="alert(1)">',
+        '<a href="https://example.org" onmouseover="alert(1)">x</a>',
+        '<img src="//evil.example/pixel.gif">',
+    ],
+)
+def test_xss_payloads_are_neutralised(payload):
+    cleaned = clean_html(payload).lower()
+    assert "<script" not in cleaned
+    assert "javascript:" not in cleaned
+    assert "onerror" not in cleaned.replace("&gt;", ">").split("title=")[0]
+    for tag in ["<iframe", "<object", "<embed", "<form", "<input", "<base", "<svg", "<style", "<math"]:
+        assert tag not in cleaned
+    assert " on" not in cleaned.split(">")[0] or "title=" in cleaned
+    assert "style=" not in cleaned
+    assert "<!--" not in cleaned
+    assert "//evil.example" not in cleaned
+
+
+def test_links_get_safe_rel():
+    assert 'rel="noopener noreferrer"' in clean_html('<a href="https://example.org">x</a>')
+
+
+def test_empty_body_stays_empty():
+    assert clean_html("") == ""
+    assert clean_html(None) == ""

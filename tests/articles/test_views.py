@@ -1,0 +1,202 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    ImageFactory,
+    SectionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def article():
+    author = AuthorFactory(name="Hana Okafor", role="Executive Editor", short_bio="Leads the desk.")
+    co_author = AuthorFactory(name="Tomas Reyes")
+    return ArticleFactory(
+        title="Coastal radar network completed",
+        standfirst="The last of twelve stations went live this week.",
+        body='<p>The final station came online.</p><figure class="image"><img src="/x.webp" '
+        'alt="Radar mast" width="10" height="10"><figcaption>Radar mast (Supplied: MoD)'
+        "</figcaption></figure>",
+        lead_image=ImageFactory(caption="A radar station", credit="Supplied: BSTU"),
+        authors=[author, co_author],
+        tags=["Radar", "Air defence"],
+    )
+
+
+def build_site(size):
+    """`size` articles per section in two sections, each with tags, images and co-authors."""
+    authors = [AuthorFactory() for _ in range(3)]
+    for section in (SectionFactory(), SectionFactory()):
+        for n in range(size):
+            ArticleFactory(
+                section=section,
+                lead_image=ImageFactory(),
+                authors=authors[: 1 + n % 3],
+                tags=[f"tag-{n % 4}", f"tag-{n % 5}", "shared"],
+            )
+    return authors
+
+
+def test_article_page_shows_every_part(client, article):
+    response = client.get(article.get_absolute_url())
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert article.published_at.strftime("%A, %B %-d, %Y") in html  # dateline
+    assert "<h1 id=\"headline\">Coastal radar network completed</h1>" in html
+    assert "The last of twelve stations went live this week." in html
+    assert 'href="/author/' in html and "Hana Okafor" in html and "Tomas Reyes" in html
+    assert "A radar station" in html and "(Supplied: BSTU)" in html
+    assert 'fetchpriority="high"' in html and "srcset=" in html
+    assert "Radar mast (Supplied: MoD)" in html
+    assert 'href="/tag/radar/"' in html
+    assert "About the author" in html and "Executive Editor" in html and "Leads the desk." in html
+    assert "Read more" in html
+    assert article.section.name in html
+
+
+def test_article_page_shows_updated_only_after_a_substantive_update(client, article):
+    assert "Updated" not in client.get(article.get_absolute_url()).content.decode()
+    article.content_updated_at = article.published_at + timedelta(hours=3)
+    article.save()
+    assert "Updated" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_article_page_shows_related_teasers_but_never_itself_or_drafts(client, article):
+    others = [ArticleFactory(section=article.section, title=f"Other story {n}") for n in range(4)]
+    ArticleFactory(section=article.section, title="Secret draft", status="draft", published_at=None)
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert "Related articles" in html
+    assert sum(o.title in html for o in others) == 4
+    assert "Secret draft" not in html
+    assert html.count(article.get_absolute_url()) == 0 or html.count('href="' + article.get_absolute_url()) == 0
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"status": Article.Status.DRAFT},
+        {"status": Article.Status.IN_REVIEW},
+        {"status": Article.Status.ARCHIVED},
+        {"published_at": timezone.now() + timedelta(days=1)},
+    ],
+)
+def test_unpublished_articles_are_404_for_readers(client, changes):
+    article = ArticleFactory(**changes)
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"status": Article.Status.DRAFT, "published_at": None},
+        {"status": Article.Status.IN_REVIEW},
+        {"published_at": timezone.now() + timedelta(days=1)},
+    ],
+)
+def test_staff_see_unpublished_articles_with_a_banner_and_no_caching(staff_client, changes):
+    article = ArticleFactory(**changes)
+    response = staff_client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert "Not published." in response.content.decode()
+    assert "no-cache" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    assert 'content="noindex, nofollow"' in response.content.decode()
+
+
+def test_draft_address_is_404_for_readers(client):
+    draft = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_wrong_date_in_permalink_is_404(client, article):
+    assert client.get(f"/1999/01/01/{article.slug}/").status_code == 404
+
+
+def test_front_page_has_lead_latest_and_section_blocks(client):
+    section = SectionFactory(name="Naval")
+    ArticleFactory(title="Older featured story", featured=True, section=section)
+    ArticleFactory(title="Brand new story", section=section, published_at=timezone.now())
+    ArticleFactory(title="Hidden draft", status="draft", published_at=None)
+
+    response = client.get("/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.index("Older featured story") < html.index("Brand new story")  # featured leads
+    assert 'aria-labelledby="section-' in html and ">Naval</a></h2>" in html
+    assert "Hidden draft" not in html
+
+
+def test_front_page_without_articles_says_so(client):
+    assert "No articles have been published yet." in client.get("/").content.decode()
+
+
+def test_section_page_lists_only_its_published_articles_paginated(client):
+    section, other = SectionFactory(name="Air"), SectionFactory()
+    for n in range(23):
+        ArticleFactory(section=section, title=f"Air story {n:02d}")
+    ArticleFactory(section=other, title="Sea story")
+
+    first = client.get(section.get_absolute_url()).content.decode()
+    second = client.get(section.get_absolute_url() + "?page=2").content.decode()
+
+    assert "Air story 00" in first and "Air story 19" in first and "Air story 20" not in first
+    assert "Air story 22" in second and 'rel="prev"' in second
+    assert "Sea story" not in first
+    assert client.get(section.get_absolute_url() + "?page=9").status_code == 404
+
+
+def test_tag_page_lists_tagged_articles(client):
+    ArticleFactory(title="Drone swarm trial", tags=["Drones"])
+    ArticleFactory(title="Tank order", tags=["Armour"])
+    html = client.get("/tag/drones/").content.decode()
+    assert "Drone swarm trial" in html and "Tank order" not in html
+    assert client.get("/tag/nothing-here/").status_code == 404
+
+
+def test_unknown_section_is_a_friendly_404(client):
+    response = client.get("/section/does-not-exist/")
+    assert response.status_code == 404
+    assert "We can’t find that page" in response.content.decode()
+
+
+def test_reader_pages_are_cacheable_by_a_cdn(client, article):
+    response = client.get(article.get_absolute_url())
+    cache_control = response["Cache-Control"]
+    assert "public" in cache_control and "s-maxage=300" in cache_control
+    assert "stale-while-revalidate=600" in cache_control
+
+
+def test_every_page_has_a_strict_content_security_policy(client, article):
+    policy = client.get(article.get_absolute_url())["Content-Security-Policy"]
+    assert "default-src 'none'" in policy
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+@pytest.mark.parametrize("size", [2, 9])
+def test_reader_pages_run_a_fixed_number_of_queries(client, django_assert_num_queries, size):
+    authors = build_site(size)
+    article = Article.objects.published().first()
+    section = article.section
+    pages = {
+        "/": 5,
+        article.get_absolute_url(): 6,
+        section.get_absolute_url(): 5,
+        "/tag/shared/": 5,
+        authors[0].get_absolute_url(): 6,
+        "/authors/": 3,
+    }
+    for url, expected in pages.items():
+        with django_assert_num_queries(expected):
+            assert client.get(url).status_code == 200, url

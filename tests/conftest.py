@@ -1,0 +1,20 @@
+import shutil
+
+import pytest
+from django.conf import settings
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _remove_test_media():
+    yield
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_user(
+        "editor", "editor@example.org", "pw", is_staff=True, is_superuser=True
+    )
+    client.force_login(user)
+    client.user = user
+    return client

@@ -1,0 +1,86 @@
+import io
+from datetime import timedelta
+
+import factory
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from PIL import Image as PILImage
+
+from articles.models import Article, ArticleAuthor, Image, Section
+from authors.models import Author
+
+
+def image_bytes(width=64, height=48, fmt="JPEG", color=(30, 90, 160)):
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (width, height), color).save(buffer, fmt)
+    return buffer.getvalue()
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("correct-horse-battery")
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+
+    name = factory.Sequence(lambda n: f"Section {n}")
+    slug = factory.Sequence(lambda n: f"section-{n}")
+
+
+class AuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Author
+
+    name = factory.Sequence(lambda n: f"Reporter Number{n}")
+    slug = factory.Sequence(lambda n: f"reporter-{n}")
+    role = "Defence Correspondent"
+    short_bio = "Covers procurement and the armed forces."
+
+
+class ImageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Image
+
+    file = factory.LazyFunction(lambda: ContentFile(image_bytes(), name="picture.jpg"))
+    alt_text = "A patrol vessel at sea"
+    caption = "A patrol vessel on exercise"
+    credit = "Supplied: Navy"
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Frigate programme reaches milestone {n}")
+    slug = factory.Sequence(lambda n: f"frigate-milestone-{n}")
+    standfirst = "The first hull enters the water ahead of schedule."
+    body = "<p>The shipyard confirmed the launch on Tuesday.</p>"
+    section = factory.SubFactory(SectionFactory)
+    status = Article.Status.PUBLISHED
+    published_at = factory.Sequence(lambda n: timezone.now() - timedelta(hours=n + 1))
+
+    @factory.post_generation
+    def authors(self, create, extracted, **kwargs):
+        if not create:
+            return
+        for position, author in enumerate(extracted or []):
+            ArticleAuthor.objects.create(article=self, author=author, position=position)
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.add(*extracted)

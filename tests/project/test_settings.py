@@ -1,0 +1,93 @@
+"""The project as an operator meets it: deployment checks, settings that fail fast,
+health check, robots.txt and error pages."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import DEFAULT_DB_ALIAS, connections
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def manage(*args, env=None):
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "defenceblog.settings", **(env or {})}
+    db = connections[DEFAULT_DB_ALIAS].settings_dict
+    if "DATABASE_URL" not in environment:
+        # Point the subprocess at the same server the tests use, never a second embedded one.
+        host = db["HOST"]
+        environment["DATABASE_URL"] = (
+            f"postgres://{db['USER']}@/{db['NAME']}?host={host}&port={db['PORT']}"
+            if host.startswith("/")
+            else f"postgres://{db['USER']}@{host}:{db['PORT']}/{db['NAME']}"
+        )
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
+    "ALLOWED_HOSTS": "news.example.org",
+}
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {**PRODUCTION, "SECRET_KEY": ""}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_no_model_changes_lack_a_migration():
+    result = manage("makemigrations", "--check", "--dry-run", env={"DEBUG": "1"})
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_healthz_answers_ok_and_is_never_cached(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_robots_txt_keeps_crawlers_out_of_the_admin(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert "Disallow: /admin/" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_server_error_page_is_friendly_and_plain(client):
+    from defenceblog.views import server_error
+
+    response = server_error(None)
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
+
+
+def test_embedded_database_failure_names_database_url(tmp_path):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from defenceblog.embedded_db import database_settings
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with pytest.raises(ImproperlyConfigured, match="Set DATABASE_URL"):
+        database_settings(blocker / "postgres")
