@@ -140,4 +140,5 @@ def editor_image_upload(request):
     image = Image.objects.create(file=upload, uploaded_by=request.user)
     urls = {str(width): url for width, url in image.renditions()}
     urls["default"] = image.src(settings.INLINE_IMAGE_MAX_WIDTH)
-    return JsonResponse({"url": urls["default"], "urls": urls})
+    # Only "urls": CKEditor's upload adapter ignores "urls" (and so srcset) when "url" is set.
+    return JsonResponse({"urls": urls})

@@ -119,7 +119,7 @@ def test_editor_upload_stores_a_media_library_image_and_answers_renditions(staff
     payload = response.json()
     image = Image.objects.get()
     assert image.width == 800 and image.uploaded_by == staff_client.user
-    assert payload["url"] == payload["urls"]["default"]
+    assert payload["urls"]["default"] == payload["urls"]["800"]
     assert set(payload["urls"]) == {"default", "320", "640", "800"}
     assert payload["urls"]["640"].endswith(".webp")
 
