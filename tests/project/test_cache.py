@@ -1,0 +1,27 @@
+import os
+
+import pytest
+
+from tests.project.test_settings import manage
+
+
+def test_redis_is_the_cache_when_redis_url_is_set():
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        if os.environ.get("CI"):
+            pytest.fail("CI must set REDIS_URL so the Redis cache is tested.")
+        pytest.skip("REDIS_URL is not set; start Redis and set it to test the shared cache.")
+    script = (
+        "from django.core.cache import caches; cache = caches['default']; cache.set('ping', 'pong', 30); "
+        "print(type(cache).__name__, cache.get('ping'))"
+    )
+    result = manage("shell", "--no-imports", "-c", script, env={"DEBUG": "1", "REDIS_URL": redis_url})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "RedisCache pong"
+
+
+def test_local_memory_cache_without_redis_url():
+    env = {"DEBUG": "1", "REDIS_URL": ""}
+    script = "from django.core.cache import caches; print(type(caches['default']).__name__)"
+    result = manage("shell", "--no-imports", "-c", script, env=env)
+    assert result.stdout.strip() == "LocMemCache", result.stderr
