@@ -29,7 +29,16 @@ class ImageAdmin(admin.ModelAdmin):
     search_fields = ["caption", "alt_text", "credit", "file"]
     date_hierarchy = "created"
     readonly_fields = ["preview", "dimensions", "uploaded_by", "created"]
-    fields = ["file", "preview", "alt_text", "caption", "credit", "dimensions", "uploaded_by", "created"]
+    fields = [
+        "file",
+        "preview",
+        "alt_text",
+        "caption",
+        "credit",
+        "dimensions",
+        "uploaded_by",
+        "created",
+    ]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "file":
@@ -77,7 +86,21 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = "__all__"
+        fields = [
+            "title",
+            "slug",
+            "standfirst",
+            "section",
+            "lead_image",
+            "body",
+            "tags",
+            "status",
+            "published_at",
+            "content_updated_at",
+            "featured",
+            "seo_title",
+            "seo_description",
+        ]
         widgets = {
             "body": CKEditor5Widget(config_name="default"),
             "standfirst": forms.Textarea(attrs={"rows": 2}),
@@ -104,7 +127,13 @@ class ArticleAdminForm(forms.ModelForm):
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = [
-        "thumb", "title", "status_label", "section", "byline", "published_at", "featured",
+        "thumb",
+        "title",
+        "status_label",
+        "section",
+        "byline",
+        "published_at",
+        "featured",
     ]
     list_display_links = ["thumb", "title"]
     list_filter = ["status", "section", "featured", ("published_at", admin.DateFieldListFilter)]
@@ -133,8 +162,12 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related(
-            models.Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                models.Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
+            )
         )
 
     def save_related(self, request, form, formsets, change):

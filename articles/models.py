@@ -20,7 +20,9 @@ from .sanitize import clean_html
 class Section(models.Model):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
-    description = models.TextField(blank=True, help_text="One or two sentences for the section page.")
+    description = models.TextField(
+        blank=True, help_text="One or two sentences for the section page."
+    )
     order = models.PositiveSmallIntegerField(
         default=0, help_text="Lower numbers come first in navigation and on the front page."
     )
@@ -64,8 +66,12 @@ class Image(models.Model):
     caption = models.CharField(max_length=500, blank=True)
     credit = models.CharField(max_length=200, blank=True, help_text='e.g. "Supplied: BSTU".')
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
     created = models.DateTimeField(auto_now_add=True)
 
@@ -117,9 +123,7 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         """What a teaser shows: section, lead image and ordered bylines."""
         return self.select_related("section", "lead_image").prefetch_related(
-            models.Prefetch(
-                "bylines", queryset=ArticleAuthor.objects.select_related("author")
-            )
+            models.Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
         )
 
     def for_detail(self):
@@ -177,10 +181,15 @@ class Article(models.Model):
     )
     featured = models.BooleanField(default=False, help_text="Lead the front page with it.")
     seo_title = models.CharField(
-        "SEO title", max_length=70, blank=True, help_text="For search results; defaults to the title."
+        "SEO title",
+        max_length=70,
+        blank=True,
+        help_text="For search results; defaults to the title.",
     )
     seo_description = models.CharField(
-        "SEO description", max_length=200, blank=True,
+        "SEO description",
+        max_length=200,
+        blank=True,
         help_text="For search results and shares; defaults to the standfirst.",
     )
     created = models.DateTimeField(auto_now_add=True)
@@ -206,6 +215,10 @@ class Article(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        self.body = clean_html(self.body)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         if self.published_at is None:
@@ -233,20 +246,20 @@ class Article(models.Model):
                     {"slug": "Another article published that day already uses this address."}
                 )
 
-    def save(self, *args, **kwargs):
-        self.body = clean_html(self.body)
-        super().save(*args, **kwargs)
-
     @property
     def is_published(self):
-        return self.status == self.Status.PUBLISHED and self.published_at is not None and (
-            self.published_at <= timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and (self.published_at <= timezone.now())
         )
 
     @property
     def is_scheduled(self):
-        return self.status == self.Status.PUBLISHED and self.published_at and (
-            self.published_at > timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at
+            and (self.published_at > timezone.now())
         )
 
     @property

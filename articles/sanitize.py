@@ -8,10 +8,48 @@ event handlers, javascript:/data: links, iframes, objects, forms, styles and com
 import nh3
 
 ALLOWED_TAGS = {
-    "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "sub", "sup", "mark",
-    "a", "ul", "ol", "li", "blockquote", "code", "pre", "hr", "abbr", "cite", "q", "small",
-    "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "colgroup", "col",
-    "figure", "figcaption", "img", "picture", "source", "span",
+    "p",
+    "br",
+    "h2",
+    "h3",
+    "h4",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "u",
+    "s",
+    "sub",
+    "sup",
+    "mark",
+    "a",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "code",
+    "pre",
+    "hr",
+    "abbr",
+    "cite",
+    "q",
+    "small",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "th",
+    "td",
+    "caption",
+    "colgroup",
+    "col",
+    "figure",
+    "figcaption",
+    "img",
+    "picture",
+    "source",
+    "span",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "hreflang"},
@@ -27,9 +65,16 @@ ALLOWED_ATTRIBUTES = {
     "q": {"cite"},
 }
 ALLOWED_CLASSES = {
-    "figure": {"image", "table", "image-style-side", "image-style-align-left",
-               "image-style-align-right", "image-style-block-align-left",
-               "image-style-block-align-right", "image_resized"},
+    "figure": {
+        "image",
+        "table",
+        "image-style-side",
+        "image-style-align-left",
+        "image-style-align-right",
+        "image-style-block-align-left",
+        "image-style-block-align-right",
+        "image_resized",
+    },
     "span": {"credit"},
     "p": {"credit"},
     "figcaption": {"credit"},
@@ -42,7 +87,9 @@ def _filter_attribute(tag, attribute, value):
     """nh3 leaves srcset alone: allow only relative and http(s) candidates there."""
     if attribute == "srcset":
         candidates = [c.strip() for c in value.split(",") if c.strip()]
-        if not all(c.startswith(SAFE_SRCSET_PREFIXES) and not c.startswith("//") for c in candidates):
+        if not all(
+            c.startswith(SAFE_SRCSET_PREFIXES) and not c.startswith("//") for c in candidates
+        ):
             return None
     if tag == "img" and attribute == "src" and value.strip().startswith("//"):
         return None

@@ -8,9 +8,9 @@ from django.views.generic import DateDetailView, DetailView, ListView, TemplateV
 from taggit.models import Tag
 
 from defenceblog.caching import never_cached, public_page
+from defenceblog.validators import validate_image_file
 
 from .models import Article, Image, Section
-from defenceblog.validators import validate_image_file
 
 LISTING_PAGE_SIZE = 20
 FRONT_LATEST = 12

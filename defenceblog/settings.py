@@ -230,16 +230,38 @@ CKEDITOR_5_CONFIGS = {
     "default": {
         "toolbar": {
             "items": [
-                "heading", "|", "bold", "italic", "link", "|",
-                "bulletedList", "numberedList", "blockQuote", "insertTable", "|",
-                "imageUpload", "|", "undo", "redo",
+                "heading",
+                "|",
+                "bold",
+                "italic",
+                "link",
+                "|",
+                "bulletedList",
+                "numberedList",
+                "blockQuote",
+                "insertTable",
+                "|",
+                "imageUpload",
+                "|",
+                "undo",
+                "redo",
             ],
         },
         "heading": {
             "options": [
                 {"model": "paragraph", "title": "Paragraph", "class": "ck-heading_paragraph"},
-                {"model": "heading2", "view": "h2", "title": "Heading", "class": "ck-heading_heading2"},
-                {"model": "heading3", "view": "h3", "title": "Subheading", "class": "ck-heading_heading3"},
+                {
+                    "model": "heading2",
+                    "view": "h2",
+                    "title": "Heading",
+                    "class": "ck-heading_heading2",
+                },
+                {
+                    "model": "heading3",
+                    "view": "h3",
+                    "title": "Subheading",
+                    "class": "ck-heading_heading3",
+                },
             ]
         },
         "image": {

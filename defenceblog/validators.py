@@ -49,9 +49,7 @@ def validate_image_file(upload):
     except ValidationError:
         raise
     except PILImage.DecompressionBombError as exc:
-        raise ValidationError(
-            "This image is too large to process safely.", code="bomb"
-        ) from exc
+        raise ValidationError("This image is too large to process safely.", code="bomb") from exc
     except Exception as exc:
         raise ValidationError(
             "This file is not an image we can read. Upload a JPEG, PNG, WebP or GIF.",

@@ -89,7 +89,10 @@ def test_admin_pages_allow_exactly_what_ckeditor_needs(staff_client):
     policy = staff_client.get(reverse("admin:articles_article_add"))["Content-Security-Policy"]
     assert "img-src 'self' data:" in policy
     assert "style-src-attr 'unsafe-inline'" in policy
-    assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+    assert (
+        "script-src 'self'" in policy
+        and "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+    )
 
 
 def test_article_changelist_runs_a_fixed_number_of_queries(staff_client, django_assert_num_queries):
@@ -171,7 +174,10 @@ def test_image_admin_explains_a_refused_upload_and_accepts_a_good_one(staff_clie
         reverse("admin:articles_image_add"), {"file": bad, "alt_text": "x"}
     )
     assert response.status_code == 200
-    assert "not an image we can read" in response.content.decode() or "Upload a valid image" in response.content.decode()
+    assert (
+        "not an image we can read" in response.content.decode()
+        or "Upload a valid image" in response.content.decode()
+    )
 
     good = SimpleUploadedFile("ok.jpg", image_bytes(120, 80), "image/jpeg")
     response = staff_client.post(

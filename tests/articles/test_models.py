@@ -67,11 +67,15 @@ def test_related_prefers_shared_tags_then_section_then_recency():
     article = ArticleFactory(section=land, tags=["Artillery", "NATO"])
     newest_other = ArticleFactory(section=air, published_at=timezone.now() - timedelta(minutes=1))
     same_section = ArticleFactory(section=land, published_at=timezone.now() - timedelta(days=3))
-    one_tag = ArticleFactory(section=air, tags=["NATO"], published_at=timezone.now() - timedelta(days=5))
+    one_tag = ArticleFactory(
+        section=air, tags=["NATO"], published_at=timezone.now() - timedelta(days=5)
+    )
     two_tags = ArticleFactory(
         section=air, tags=["NATO", "Artillery"], published_at=timezone.now() - timedelta(days=9)
     )
-    ArticleFactory(section=land, tags=["NATO", "Artillery"], status=Article.Status.DRAFT, published_at=None)
+    ArticleFactory(
+        section=land, tags=["NATO", "Artillery"], status=Article.Status.DRAFT, published_at=None
+    )
 
     related = list(article.related(limit=4))
 

@@ -3,7 +3,7 @@ import pytest
 from articles.sanitize import clean_html
 
 CKEDITOR_OUTPUT = (
-    '<h2>Heading</h2><p><strong>Bold</strong> and <i>italic</i> with a '
+    "<h2>Heading</h2><p><strong>Bold</strong> and <i>italic</i> with a "
     '<a href="https://example.org/report">link</a>.</p>'
     "<blockquote><p>Quoted words.</p></blockquote>"
     "<ul><li>One</li><li>Two</li></ul><ol><li>First</li></ol>"
@@ -46,7 +46,8 @@ def test_ckeditor_output_survives():
         '<p style="background:url(javascript:alert(1))">x</p>',
         "<style>body{display:none}</style>",
         "<!--<img src=x onerror=alert(1)>-->",
-        '<math><mtext><table><mglyph><style><!--</style><img title="--&gt;&lt;img src=1 onerror=alert(1)&gt;">',
+        "<math><mtext><table><mglyph><style><!--</style>"
+        '<img title="--&gt;&lt;img src=1 onerror=alert(1)&gt;">',
         '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
         '<img srcset="javascript:alert(1) 1x">',
         '<details open ontoggle="alert(1)">',
@@ -59,7 +60,17 @@ def test_xss_payloads_are_neutralised(payload):
     assert "<script" not in cleaned
     assert "javascript:" not in cleaned
     assert "onerror" not in cleaned.replace("&gt;", ">").split("title=")[0]
-    for tag in ["<iframe", "<object", "<embed", "<form", "<input", "<base", "<svg", "<style", "<math"]:
+    for tag in [
+        "<iframe",
+        "<object",
+        "<embed",
+        "<form",
+        "<input",
+        "<base",
+        "<svg",
+        "<style",
+        "<math",
+    ]:
         assert tag not in cleaned
     assert " on" not in cleaned.split(">")[0] or "title=" in cleaned
     assert "style=" not in cleaned

@@ -12,10 +12,13 @@ def test_redis_is_the_cache_when_redis_url_is_set():
             pytest.fail("CI must set REDIS_URL so the Redis cache is tested.")
         pytest.skip("REDIS_URL is not set; start Redis and set it to test the shared cache.")
     script = (
-        "from django.core.cache import caches; cache = caches['default']; cache.set('ping', 'pong', 30); "
+        "from django.core.cache import caches; cache = caches['default']; "
+        "cache.set('ping', 'pong', 30); "
         "print(type(cache).__name__, cache.get('ping'))"
     )
-    result = manage("shell", "--no-imports", "-c", script, env={"DEBUG": "1", "REDIS_URL": redis_url})
+    result = manage(
+        "shell", "--no-imports", "-c", script, env={"DEBUG": "1", "REDIS_URL": redis_url}
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "RedisCache pong"
 

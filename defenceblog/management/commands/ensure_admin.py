@@ -27,7 +27,7 @@ class Command(BaseCommand):
         elif password_file.exists():
             password = password_file.read_text().strip()
         else:
-            password = "(unchanged: set one with manage.py changepassword admin)"
+            password = "(unchanged: set one with manage.py changepassword admin)"  # noqa: S105
         self.stdout.write(
             self.style.SUCCESS(
                 f"Admin login: http://127.0.0.1:8000/admin/  user: {username}  password: {password}"
