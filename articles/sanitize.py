@@ -53,7 +53,7 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "hreflang"},
-    "img": {"src", "alt", "width", "height", "srcset", "sizes", "loading", "decoding"},
+    "img": {"src", "alt", "width", "height", "srcset", "sizes"},
     "source": {"srcset", "sizes", "type", "media", "width", "height"},
     "th": {"colspan", "rowspan", "scope"},
     "td": {"colspan", "rowspan"},
@@ -81,6 +81,8 @@ ALLOWED_CLASSES = {
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 SAFE_SRCSET_PREFIXES = ("/", "http://", "https://")
+# The article body column is at most 46em wide; CKEditor writes sizes="100vw".
+BODY_IMAGE_SIZES = "(min-width: 48em) 46em, 100vw"
 
 
 def _filter_attribute(tag, attribute, value):
@@ -93,6 +95,8 @@ def _filter_attribute(tag, attribute, value):
             return None
     if tag == "img" and attribute == "src" and value.strip().startswith("//"):
         return None
+    if tag == "img" and attribute == "sizes":
+        return BODY_IMAGE_SIZES
     return value
 
 
@@ -105,6 +109,8 @@ _cleaner = nh3.Cleaner(
     url_schemes=URL_SCHEMES,
     link_rel="noopener noreferrer",
     strip_comments=True,
+    # Pictures in a body are below the lead image: load them lazily, decode off-thread.
+    set_tag_attribute_values={"img": {"loading": "lazy", "decoding": "async"}},
 )
 
 

@@ -78,6 +78,12 @@ def test_xss_payloads_are_neutralised(payload):
     assert "//evil.example" not in cleaned
 
 
+def test_body_pictures_load_lazily():
+    cleaned = clean_html('<img src="/a.webp" alt="x" loading="eager">')
+    assert 'loading="lazy"' in cleaned and 'decoding="async"' in cleaned
+    assert "eager" not in cleaned
+
+
 def test_links_get_safe_rel():
     assert 'rel="noopener noreferrer"' in clean_html('<a href="https://example.org">x</a>')
 
