@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def manage(*args, env=None):
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "defenceblog.settings", **(env or {})}
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for Playwright in tests/e2e only
     db = connections[DEFAULT_DB_ALIAS].settings_dict
     if "DATABASE_URL" not in environment:
         # Point the subprocess at the same server the tests use, never a second embedded one.
