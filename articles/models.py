@@ -1,8 +1,10 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, Q, Window
-from django.db.models.functions import RowNumber, TruncDate
+from django.db.models import Count, F, GeneratedField, Q, Window
+from django.db.models.functions import Lower, RowNumber, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -73,6 +75,8 @@ class Image(models.Model):
         related_name="+",
         editable=False,
     )
+    import_source = models.CharField(max_length=200, blank=True, default="", editable=False)
+    import_id = models.CharField(max_length=64, blank=True, default="", editable=False)
     created = models.DateTimeField(auto_now_add=True)
 
     w320 = _rendition(320)
@@ -83,6 +87,13 @@ class Image(models.Model):
 
     class Meta:
         ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["import_source", "import_id"],
+                condition=~Q(import_id=""),
+                name="image_unique_import_key",
+            ),
+        ]
 
     def __str__(self):
         return self.caption or self.alt_text or self.file.name.rsplit("/", 1)[-1]
@@ -192,6 +203,45 @@ class Article(models.Model):
         blank=True,
         help_text="For search results and shares; defaults to the standfirst.",
     )
+    canonical_url = models.URLField(
+        "canonical URL",
+        max_length=500,
+        blank=True,
+        help_text="Only when this article first appeared elsewhere: that address.",
+    )
+    exclude_from_news = models.BooleanField(
+        "keep out of Google News",
+        default=False,
+        help_text="Adds googlebot-news noindex and leaves the article out of the news sitemap.",
+    )
+    # Tag and author names for full-text search. The generated search column can read only
+    # its own row, so this plain column is rewritten (articles.search.refresh_search_names)
+    # whenever an article's tags or bylines change, or an author is renamed.
+    search_names = models.TextField(blank=True, editable=False, default="")
+    search_vector = GeneratedField(
+        expression=(
+            SearchVector("title", weight="A", config="english")
+            + SearchVector("standfirst", weight="B", config="english")
+            + SearchVector("search_names", weight="B", config="english")
+            + SearchVector("body", weight="C", config="english")
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    # Optimistic locking: every save through the admin bumps it; a stale form is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    # Where an imported article came from (e.g. a WordPress site URL and post id), so a
+    # second import updates instead of duplicating.
+    import_source = models.CharField(max_length=200, blank=True, default="", editable=False)
+    import_id = models.CharField(max_length=64, blank=True, default="", editable=False)
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
 
@@ -203,6 +253,11 @@ class Article(models.Model):
             models.UniqueConstraint(
                 TruncDate("published_at"), "slug", name="article_unique_slug_per_day"
             ),
+            models.UniqueConstraint(
+                fields=["import_source", "import_id"],
+                condition=~Q(import_id=""),
+                name="article_unique_import_key",
+            ),
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="article_published_has_date",
@@ -211,6 +266,8 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
             models.Index(fields=["section", "-published_at"], name="article_section_pub_idx"),
+            GinIndex(fields=["search_vector"], name="article_search_gin"),
+            GinIndex(OpClass(Lower("title"), name="gin_trgm_ops"), name="article_title_trgm_gin"),
         ]
 
     def __str__(self):
@@ -327,3 +384,94 @@ class TaggedArticle(TaggedItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_article_unique"),
         ]
+
+
+class Correction(models.Model):
+    """A public, dated correction, clarification or note appended to an article."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        CLARIFICATION = "clarification", "Clarification"
+        UPDATE = "update", "Update"
+        EDITORS_NOTE = "editors_note", "Editor’s note"
+        RETRACTION = "retraction", "Retraction"
+
+    class Position(models.TextChoices):
+        END = "end", "At the end of the article"
+        TOP = "top", "At the top of the article"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
+    text = models.TextField(help_text="What was wrong and what is right, in plain words.")
+    published_at = models.DateTimeField(
+        default=timezone.now,
+        help_text="Shown with the correction; a future time hides it until then.",
+    )
+    position = models.CharField(max_length=10, choices=Position.choices, default=Position.END)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to “{self.article}”"
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#correction-{self.pk}"
+
+
+class ArticleRedirect(models.Model):
+    """An old address of an article (a changed slug or date, or an imported permalink) that
+    answers with a permanent redirect to the article's current address."""
+
+    old_path = models.CharField(
+        max_length=500, unique=True, help_text="The old path, e.g. /2019/05/04/old-slug/."
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="redirects")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_path"]
+
+    def __str__(self):
+        return f"{self.old_path} → {self.article}"
+
+    def get_absolute_url(self):
+        return self.old_path
+
+
+class PreviewLink(models.Model):
+    """A shareable, expiring, revocable link that lets someone without an account read an
+    unpublished article."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="preview_links")
+    key = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"Preview of “{self.article}” until {self.expires_at:%d %b %Y}"
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -54,6 +54,8 @@ class Author(models.Model):
     is_active = models.BooleanField(
         default=True, help_text="Inactive authors keep their bylines but leave the authors list."
     )
+    import_source = models.CharField(max_length=200, blank=True, default="", editable=False)
+    import_id = models.CharField(max_length=64, blank=True, default="", editable=False)
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
 

@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "defenceblog.middleware.AdminCSPMiddleware",
+    "articles.middleware.ArticleRedirectFallbackMiddleware",
 ]
 
 ROOT_URLCONF = "defenceblog.urls"
