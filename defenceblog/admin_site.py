@@ -1,0 +1,32 @@
+"""The newsroom's admin site: Django's own, with a dashboard of panels on the front page.
+
+Apps add panels with `register_panel`; each panel is a function taking the request and
+returning None (nothing to show this user) or a dict:
+
+    {"title": "In review", "items": [(label, url, note), ...], "empty": "Nothing waiting.",
+     "link": (label, url)}   # "link" is optional: e.g. "All articles in review"
+
+Panel functions must run a fixed, small number of queries.
+"""
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+
+_panels = []
+
+
+def register_panel(func):
+    """Decorator: add a dashboard panel (see the module docstring). Order is registration order."""
+    if func not in _panels:
+        _panels.append(func)
+    return func
+
+
+class NewsroomAdminSite(admin.AdminSite):
+    def index(self, request, extra_context=None):
+        panels = [panel for panel in (func(request) for func in _panels) if panel]
+        return super().index(request, {"dashboard_panels": panels, **(extra_context or {})})
+
+
+class NewsroomAdminConfig(AdminConfig):
+    default_site = "defenceblog.admin_site.NewsroomAdminSite"

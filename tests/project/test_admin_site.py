@@ -1,0 +1,21 @@
+import pytest
+
+from defenceblog import admin_site
+
+pytestmark = pytest.mark.django_db
+
+
+def test_dashboard_shows_registered_panels_and_skips_empty_ones(staff_client, monkeypatch):
+    monkeypatch.setattr(admin_site, "_panels", [])
+
+    @admin_site.register_panel
+    def waiting(request):
+        return {"title": "Waiting for you", "items": [("A story", "/admin/", "2 h")], "count": 1}
+
+    @admin_site.register_panel
+    def hidden(request):
+        return None
+
+    html = staff_client.get("/admin/").content.decode()
+    assert "Waiting for you" in html and "A story" in html and "2 h" in html
+    assert html.count('class="module dashboard-panel"') == 1
