@@ -16,7 +16,7 @@ from taggit.models import TaggedItemBase
 from authors.models import Author
 
 from .renditions import WIDTHS
-from .sanitize import clean_html
+from defenceblog.sanitize import clean_html
 
 
 class Section(models.Model):
