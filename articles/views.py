@@ -39,7 +39,7 @@ class FrontPage(ReaderPageMixin, TemplateView):
         lead = next((a for a in latest if a.featured), latest[0] if latest else None)
         sections = list(Section.objects.all())
         blocks = {s.pk: [] for s in sections}
-        for article in published.latest_per_section(FRONT_PER_SECTION).order_by(
+        for article in published.latest_per_section(sections, FRONT_PER_SECTION).order_by(
             "section_id", "-published_at"
         ):
             blocks.setdefault(article.section_id, []).append(article)
