@@ -25,7 +25,7 @@ run: $(STAMP) ## Set up the database, load demo content and serve http://127.0.0
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py ensure_admin
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
 test: $(STAMP) ## Run every test (end-to-end in Chromium included)
 	$(BIN)/python -m pytest

