@@ -13,6 +13,13 @@ from defenceblog.demo.pictures import portrait, scene
 from defenceblog.demo.stories import DRAFT, STORIES
 
 DEMO = "demo"  # import_source of every demo row: reruns find them and add nothing
+LEAD_CAPTIONS = {
+    "land": "An armoured vehicle on a training area",
+    "air": "A combat aircraft on a training sortie",
+    "naval": "A warship on the horizon",
+    "industry": "Production halls at a defence plant",
+    "cyber-space": "A satellite ground station",
+}
 
 
 class Command(BaseCommand):
@@ -103,7 +110,7 @@ class Command(BaseCommand):
                 f"{spec['slug']}-lead",
                 section,
                 alt=f"Illustration: {spec['title']}",
-                caption=spec.get("figure", (spec["standfirst"],))[0],
+                caption=f"{LEAD_CAPTIONS[section]} (illustration)",
                 credit="Defence Blog graphics",
             )
         figure = None
