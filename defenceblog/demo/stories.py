@@ -68,7 +68,7 @@ STORIES = [
         "title": "Reservists move to a six-weekend training model",
         "section": "land",
         "authors": ["tomas-reyes"],
-        "tags": ["Training", "Personnel", "Reserves"],
+        "tags": ["Training", "Personnel"],
         "standfirst": "Commanders hope shorter, more frequent blocks will keep part-time "
         "soldiers from leaving.",
         "paragraphs": [
@@ -83,6 +83,7 @@ STORIES = [
             "We would rather have a soldier for six weekends than lose them for good.",
             "a reserve brigade commander",
         ),
+        "figure": ("Reservists on a navigation exercise", "Supplied: Army Reserve"),
         "days_ago": 13,
     },
     {
@@ -103,6 +104,7 @@ STORIES = [
             "Soldiers involved in the trial asked for longer battery life and a simpler "
             "display; the winning bid promises both in its second production batch.",
         ],
+        "figure": ("A soldier aims a jammer during the competition", "Supplied: Army"),
         "days_ago": 20,
     },
     {
@@ -110,7 +112,7 @@ STORIES = [
         "title": "Engineers pick a new armoured bridge-layer",
         "section": "land",
         "authors": ["tomas-reyes"],
-        "tags": ["Armour", "Engineers", "Procurement"],
+        "tags": ["Armour", "Procurement"],
         "standfirst": "The vehicle can span a 24-metre gap in under five minutes.",
         "paragraphs": [
             "The Royal Engineers have chosen a tracked bridge-layer built on a modern tank "
@@ -166,7 +168,7 @@ STORIES = [
         "title": "Mortar teams get tablet-based fire control",
         "section": "land",
         "authors": ["tomas-reyes"],
-        "tags": ["Artillery", "Digitisation", "Training"],
+        "tags": ["Artillery", "Innovation", "Training"],
         "standfirst": "Time from call for fire to first round falls by more than half in trials.",
         "paragraphs": [
             "Mortar platoons are receiving rugged tablets that calculate firing data and "
@@ -229,7 +231,7 @@ STORIES = [
         "title": "Five countries sign tanker aircraft pooling agreement",
         "section": "air",
         "authors": ["mira-lindqvist"],
-        "tags": ["Air-to-air refuelling", "Cooperation", "Transport aircraft"],
+        "tags": ["Logistics", "Alliances"],
         "standfirst": "Partners will share flying hours on a fleet of eight multi-role tankers.",
         "paragraphs": [
             "Five countries have agreed to pool flying hours on a shared fleet of eight "
@@ -239,6 +241,7 @@ STORIES = [
             "The arrangement copies a model that several smaller air forces already use for "
             "strategic transport.",
         ],
+        "figure": ("A tanker refuels two fighters during a demonstration", "Supplied: Air Force"),
         "days_ago": 17,
     },
     {
@@ -290,7 +293,7 @@ STORIES = [
         "title": "Report blames spare parts for grounded helicopters",
         "section": "air",
         "authors": ["hana-okafor"],
-        "tags": ["Helicopters", "Sustainment", "Oversight"],
+        "tags": ["Sustainment", "Oversight"],
         "standfirst": "Fewer than half of the transport helicopter fleet was ready to fly on "
         "an average day last year.",
         "paragraphs": [
@@ -341,7 +344,7 @@ STORIES = [
         "title": "First frigate of new class begins sea trials",
         "section": "naval",
         "authors": ["mira-lindqvist"],
-        "tags": ["Frigates", "Shipbuilding", "Testing"],
+        "tags": ["Warships", "Shipbuilding", "Testing"],
         "standfirst": "The ship left harbour on Monday for six weeks of builder's trials.",
         "paragraphs": [
             "The first of five new frigates sailed from the Northern Shipbuilding Group's "
@@ -365,7 +368,7 @@ STORIES = [
         "title": "Submarine programme passes critical design review",
         "section": "naval",
         "authors": ["mira-lindqvist", "daniel-achterberg"],
-        "tags": ["Submarines", "Shipbuilding", "Procurement"],
+        "tags": ["Warships", "Shipbuilding", "Procurement"],
         "standfirst": "Steel for the first of four boats will be cut next year.",
         "paragraphs": [
             "The navy's new submarine programme has passed its critical design review, "
@@ -383,7 +386,7 @@ STORIES = [
         "title": "Navy to clear mines with uncrewed boats",
         "section": "naval",
         "authors": ["mira-lindqvist"],
-        "tags": ["Mine warfare", "Drones", "Baltic Sea"],
+        "tags": ["Drones", "Baltic Sea"],
         "standfirst": "A motherhip will launch surface and underwater drones instead of "
         "sending crews into minefields.",
         "paragraphs": [
@@ -393,6 +396,7 @@ STORIES = [
             "destroy mines.",
             "The first system is due to be operational in the Baltic Sea within three years.",
         ],
+        "figure": ("An uncrewed survey boat is lowered into the water", "Supplied: Navy"),
         "days_ago": 22,
     },
     {
@@ -400,7 +404,7 @@ STORIES = [
         "title": "Ice-strengthened patrol vessels ordered for the Arctic",
         "section": "naval",
         "authors": ["mira-lindqvist"],
-        "tags": ["Arctic", "Shipbuilding", "Cold weather"],
+        "tags": ["Cold weather", "Shipbuilding"],
         "standfirst": "Two ships will patrol northern waters year-round from 2029.",
         "paragraphs": [
             "The coast guard has ordered two ice-strengthened patrol vessels to operate in "
@@ -420,7 +424,7 @@ STORIES = [
         "title": "Corvettes to carry longer-range anti-ship missiles",
         "section": "naval",
         "authors": ["mira-lindqvist"],
-        "tags": ["Missiles", "Corvettes"],
+        "tags": ["Missiles", "Warships"],
         "standfirst": "Integration work will take two years and start with the lead ship.",
         "paragraphs": [
             "The navy's corvettes will be fitted with a longer-range anti-ship missile, "
@@ -436,7 +440,7 @@ STORIES = [
         "title": "Shipyard doubles apprentice intake as orders grow",
         "section": "naval",
         "authors": ["daniel-achterberg"],
-        "tags": ["Shipbuilding", "Skills", "Industry"],
+        "tags": ["Shipbuilding", "Skills"],
         "standfirst": "Two hundred apprentices will start this year in welding, electrics and "
         "design.",
         "paragraphs": [
@@ -488,6 +492,7 @@ STORIES = [
             ["Infrastructure", "+12%"],
             ["Personnel", "+6%"],
         ],
+        "figure": ("The finance committee room before the budget debate", "Defence Blog"),
         "days_ago": 4,
     },
     {
@@ -529,7 +534,7 @@ STORIES = [
         "title": "Government proposes faster export licence reviews",
         "section": "industry",
         "authors": ["hana-okafor"],
-        "tags": ["Exports", "Regulation"],
+        "tags": ["Regulation"],
         "standfirst": "Licences for allied countries would be decided within 30 days.",
         "paragraphs": [
             "The government has proposed a 30-day deadline for export licence decisions on "
@@ -563,7 +568,7 @@ STORIES = [
         "title": "Valdor Aerospace agrees merger with sensor maker",
         "section": "industry",
         "authors": ["daniel-achterberg"],
-        "tags": ["Company results", "Air defence", "Mergers"],
+        "tags": ["Company results", "Air defence"],
         "standfirst": "The combined company would build both missiles and the radars that "
         "guide them.",
         "paragraphs": [
@@ -599,7 +604,7 @@ STORIES = [
         "title": "First military communications satellite reaches orbit",
         "section": "cyber-space",
         "authors": ["mira-lindqvist"],
-        "tags": ["Space", "Satellites", "Communications"],
+        "tags": ["Space", "Satellites"],
         "standfirst": "The satellite gives deployed forces secure broadband for the next 15 years.",
         "paragraphs": [
             "The country's first dedicated military communications satellite has reached "
@@ -633,7 +638,7 @@ STORIES = [
         "title": "Airlines report more satellite navigation interference",
         "section": "cyber-space",
         "authors": ["mira-lindqvist", "hana-okafor"],
-        "tags": ["Electronic warfare", "Satellites", "Baltic Sea"],
+        "tags": ["Electronic warfare", "Satellites", "Baltic Sea", "Alliances"],
         "standfirst": "Pilots filed more than 1,200 reports of jamming or spoofing last month.",
         "paragraphs": [
             "Airlines filed more than 1,200 reports of satellite navigation interference "
@@ -643,6 +648,7 @@ STORIES = [
             "Aviation authorities have issued new guidance to crews and asked for reports "
             "to include exact times and positions.",
         ],
+        "figure": ("A ground station monitors navigation signals", "Supplied: Aviation Authority"),
         "days_ago": 26,
         "updated": True,
     },
@@ -681,6 +687,7 @@ STORIES = [
             "The hardest part was knowing who to call at three in the morning.",
             "an exercise organiser",
         ),
+        "figure": ("Analysts in the exercise control room", "Supplied: Cyber Command"),
         "days_ago": 66,
     },
     {
@@ -730,6 +737,7 @@ STORIES = [
             "planners want to cut that to three.",
             "The national rail operator will maintain the wagons under a shared-use agreement.",
         ],
+        "figure": ("Armoured vehicles loaded on flat wagons", "Supplied: Army"),
         "days_ago": 27,
     },
     {
@@ -745,6 +753,7 @@ STORIES = [
             "Alerts go to a harbour protection team that can respond with patrol boats.",
             "Energy terminals nearby will be able to connect to the same network.",
         ],
+        "figure": ("A harbour patrol boat on a night exercise", "Supplied: Navy"),
         "days_ago": 55,
     },
     {
