@@ -43,4 +43,10 @@ check: $(STAMP) ## Django's deployment checks with production settings, and miss
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
-.PHONY: help install run test lint fmt check
+bench: $(STAMP) ## Search benchmark: 100,000 articles in PostgreSQL database bench_search (not part of test)
+	$(BIN)/python bench/search_bench.py
+
+bench-import: $(STAMP) ## WordPress import benchmark: 10,000 posts into PostgreSQL database bench_import
+	$(BIN)/python bench/import_bench.py
+
+.PHONY: help install run test lint fmt check bench bench-import

@@ -1,3 +1,5 @@
+from html import unescape
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVector, SearchVectorField
@@ -8,8 +10,10 @@ from django.db.models.functions import Lower, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from imagekit.models import ImageSpecField
-from imagekit.processors import ResizeToFit
+from imagekit.processors import ResizeToFill, ResizeToFit
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
@@ -45,6 +49,17 @@ def _rendition(width):
         processors=[ResizeToFit(width=width, upscale=False)],
         format="WEBP",
         options={"quality": 80},
+    )
+
+
+def _crop(width, height):
+    """A fixed-ratio crop for sharing cards and structured data: JPEG, which every crawler
+    and social network reads."""
+    return ImageSpecField(
+        source="file",
+        processors=[ResizeToFill(width, height)],
+        format="JPEG",
+        options={"quality": 82, "progressive": True},
     )
 
 
@@ -84,6 +99,11 @@ class Image(models.Model):
     w960 = _rendition(960)
     w1280 = _rendition(1280)
     w1920 = _rendition(1920)
+    # Large crops at 16:9, 4:3 and 1:1 for OpenGraph/Twitter cards and NewsArticle JSON-LD.
+    CROPS = {"crop_16x9": (1200, 675), "crop_4x3": (1200, 900), "crop_1x1": (1200, 1200)}
+    crop_16x9 = _crop(*CROPS["crop_16x9"])
+    crop_4x3 = _crop(*CROPS["crop_4x3"])
+    crop_1x1 = _crop(*CROPS["crop_1x1"])
 
     class Meta:
         ordering = ["-created"]
@@ -138,8 +158,14 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_detail(self):
-        """What the article page shows, in a fixed number of queries."""
-        return self.for_listing().prefetch_related("tags")
+        """What the article page shows, in a fixed number of queries: the listing's, tags,
+        and the corrections readers can see (oldest first) as `article.corrections.all()`."""
+        visible = Correction.objects.filter(published_at__lte=timezone.now()).order_by(
+            "published_at", "id"
+        )
+        return self.for_listing().prefetch_related(
+            "tags", models.Prefetch("corrections", queryset=visible)
+        )
 
     def latest_per_section(self, sections, per_section):
         """The newest `per_section` articles of each of `sections`, in one query: a UNION of
@@ -154,6 +180,14 @@ class ArticleQuerySet(models.QuerySet):
         if not parts:
             return self.none()
         return self.filter(pk__in=parts[0].union(*parts[1:], all=True))
+
+    def search(self, text, ranked=True):
+        """Full-text search in web-search syntax ("phrases", -word, or), best match first
+        and annotated `rank` (ranked=False: newest first); any text is safe. Reader code:
+        published().search(q). The admin's search box uses it too. See articles/search.py."""
+        from .search import search  # articles.search imports this module
+
+        return search(self, text, ranked=ranked)
 
 
 class Article(models.Model):
@@ -340,6 +374,43 @@ class Article(models.Model):
     def summary(self):
         return self.seo_description or self.standfirst
 
+    @property
+    def meta_title(self):
+        """The <title> and sharing title: the SEO title, else the headline."""
+        return self.seo_title or self.title
+
+    @property
+    def meta_description(self):
+        """The meta description and sharing text: the SEO description, else the standfirst,
+        else the opening of the body as plain text."""
+        if self.summary:
+            return self.summary
+        text = " ".join(unescape(strip_tags(self.body)).split())
+        return Truncator(text).chars(160)
+
+    def get_canonical_url(self):
+        """The absolute address search engines should index: the editor's canonical URL
+        override when the article first appeared elsewhere, else this site's address."""
+        return self.canonical_url or f"{settings.SITE_URL}{self.get_absolute_url()}"
+
+    def visible_corrections(self, position=None):
+        """Published corrections, oldest first, optionally only those at one position. Uses
+        for_detail()'s prefetch; no query of its own there."""
+        now = timezone.now()
+        found = [c for c in self.corrections.all() if c.published_at <= now]
+        found.sort(key=lambda c: (c.published_at, c.pk))
+        return [c for c in found if position is None or c.position == position]
+
+    @property
+    def corrections_top(self):
+        """Corrections shown right under the headline."""
+        return self.visible_corrections(Correction.Position.TOP)
+
+    @property
+    def corrections_end(self):
+        """Corrections shown after the body."""
+        return self.visible_corrections(Correction.Position.END)
+
     def related(self, limit=4):
         """Teasers for the foot of the page: most shared tags first, then the same section,
         then the newest. Never this article, never unpublished work. One query (plus the
@@ -427,6 +498,12 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} to “{self.article}”"
+
+    def save(self, *args, **kwargs):
+        """A new or changed correction changes the article: bump its modified date (one
+        UPDATE, so the article's own save logic and version are left alone)."""
+        super().save(*args, **kwargs)
+        Article.objects.filter(pk=self.article_id).update(modified=timezone.now())
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#correction-{self.pk}"

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 from django.views.generic import DateDetailView, DetailView, ListView, TemplateView
@@ -10,7 +11,16 @@ from taggit.models import Tag
 from defenceblog.caching import never_cached, public_page
 from defenceblog.validators import validate_image_file
 
+from . import previews
 from .models import Article, Image, Section
+from .search import (
+    EstimatedPaginator,
+    SearchForm,
+    estimate_count,
+    rank_limit,
+    suggest_titles,
+    with_headlines,
+)
 
 LISTING_PAGE_SIZE = 20
 FRONT_LATEST = 12
@@ -89,6 +99,34 @@ class DraftDetail(ArticleDetail, DetailView):
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
 
 
+class SharedPreview(DetailView):
+    """/preview/<token>/: an unpublished article for someone without an account, through a
+    share-preview link (articles/previews.py), in the article page's own layout with a
+    banner. Never indexed, never cached; an expired or revoked link says so (410)."""
+
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+
+    def get(self, request, token):
+        link = previews.find(token)
+        if link is None or not link.is_active:
+            response = render(
+                request,
+                "articles/preview_unavailable.html",
+                {"link": link, "state": previews.state(link).lower() if link else None},
+                status=410 if link else 404,
+            )
+        else:
+            self.object = get_object_or_404(Article.objects.for_detail(), pk=link.article_id)
+            context = self.get_context_data(
+                object=self.object, preview_link=link, related=self.object.related(RELATED_COUNT)
+            )
+            response = self.render_to_response(context)
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+
 class ArticleListing(ReaderPageMixin, ListView):
     paginate_by = LISTING_PAGE_SIZE
     context_object_name = "articles"
@@ -122,6 +160,55 @@ class TagArticles(ArticleListing):
 
     def filter_articles(self, articles):
         return articles.filter(tagged_items__tag=self.listing)
+
+
+class SearchResults(ReaderPageMixin, ListView):
+    """/search/?q=: published articles ranked by full-text match, with highlighted
+    snippets, filters for section, author and dates, and title suggestions when nothing
+    matches. Never indexed by search engines."""
+
+    template_name = "articles/search.html"
+    context_object_name = "results"
+    paginate_by = LISTING_PAGE_SIZE
+
+    def get_queryset(self):
+        self.form = SearchForm(self.request.GET)
+        self.form.is_valid()  # invalid filters are shown on the form and left out
+        self.query = self.form.cleaned_data.get("q", "")
+        self.broad_estimate = None
+        if not self.query:
+            return Article.objects.none()
+        articles = self.form.filter(Article.objects.published())
+        # Too many matches to rank in time: newest first, counted by the planner's estimate.
+        estimate = estimate_count(articles.search(self.query, ranked=False))
+        if estimate > rank_limit():
+            self.broad_estimate = round(estimate, 2 - len(str(estimate)))  # "About 15,000"
+            articles = articles.search(self.query, ranked=False)
+        else:
+            articles = articles.search(self.query)
+        return with_headlines(articles, self.query).for_listing()
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        if self.broad_estimate is not None:  # no COUNT over thousands of rows
+            return EstimatedPaginator(queryset, per_page, self.broad_estimate, **kwargs)
+        return super().get_paginator(queryset, per_page, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(form=self.form, query=self.query, **kwargs)
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        context["page_query"] = params.urlencode()
+        paginator = context["paginator"]
+        context["broad"] = self.broad_estimate is not None
+        context["estimated"] = context["broad"] and not paginator.exact
+        if self.query and not paginator.count:
+            context["suggestions"] = suggest_titles(Article.objects.published(), self.query)
+        return context
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        response["X-Robots-Tag"] = "noindex"
+        return response
 
 
 @require_POST

@@ -55,10 +55,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "csp",
     "taggit",
     "imagekit",
     "django_ckeditor_5",
+    "reversion",
     "authors",
     "articles",
     "feedback",
@@ -95,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "defenceblog.context_processors.site",
+                "support.context_processors.support",
             ],
         },
     },
@@ -171,6 +174,14 @@ IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "articles.renditions.SafeOptimistic"
 IMAGEKIT_CACHEFILE_DIR = "renditions"
 IMAGEKIT_SPEC_CACHEFILE_NAMER = "imagekit.cachefiles.namers.source_name_dot_hash"
 
+# --- Feeds ---------------------------------------------------------------------------
+# Whole article bodies in RSS/Atom (True) or only the summary and a link (False).
+FEED_FULL_CONTENT = env_bool("FEED_FULL_CONTENT", True)
+
+# --- Editorial workflow --------------------------------------------------------------
+# Days a "share preview" link works before it expires (editors can revoke it sooner).
+PREVIEW_LINK_DAYS = int(os.environ.get("PREVIEW_LINK_DAYS", 7))
+
 # --- E-mail --------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -185,6 +196,27 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Reader error reports (feedback app; see docs/deploying.md) ----------------------
+# Who hears about new reports; empty: the active members of the "Feedback staff" group.
+FEEDBACK_NOTIFY_EMAILS = env_list("FEEDBACK_NOTIFY_EMAILS")
+# At most FEEDBACK_RATE_LIMIT submissions per client per FEEDBACK_RATE_WINDOW seconds.
+FEEDBACK_RATE_LIMIT = int(os.environ.get("FEEDBACK_RATE_LIMIT", 10))
+FEEDBACK_RATE_WINDOW = int(os.environ.get("FEEDBACK_RATE_WINDOW", 3600))
+# A form sent back sooner than this after it was shown is a script; later is stale.
+FEEDBACK_MIN_FORM_SECONDS = int(os.environ.get("FEEDBACK_MIN_FORM_SECONDS", 3))
+FEEDBACK_MAX_FORM_AGE = int(os.environ.get("FEEDBACK_MAX_FORM_AGE", 6 * 3600))
+# More links than this in a report's text: stored with the status "spam".
+FEEDBACK_MAX_LINKS = int(os.environ.get("FEEDBACK_MAX_LINKS", 3))
+# Behind a proxy, the request header (as in request.META) holding the client's address,
+# e.g. HTTP_X_REAL_IP; empty: REMOTE_ADDR, which the proxy must then set.
+FEEDBACK_CLIENT_IP_HEADER = os.environ.get("FEEDBACK_CLIENT_IP_HEADER", "")
+# Salt for hashing client addresses; empty: derived from SECRET_KEY.
+FEEDBACK_HASH_SALT = os.environ.get("FEEDBACK_HASH_SALT", "")
+# purge_error_reports: delete spam after N days; remove contact details M days after a
+# report is resolved.
+FEEDBACK_SPAM_RETENTION_DAYS = int(os.environ.get("FEEDBACK_SPAM_RETENTION_DAYS", 30))
+FEEDBACK_CONTACT_RETENTION_DAYS = int(os.environ.get("FEEDBACK_CONTACT_RETENTION_DAYS", 180))
 
 # --- Security ------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

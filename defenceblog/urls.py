@@ -3,7 +3,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import sitemaps, views
 
 admin.site.site_header = f"{settings.SITE_NAME} newsroom"
 admin.site.site_title = f"{settings.SITE_NAME} admin"
@@ -15,9 +15,17 @@ urlpatterns = [
     path("ckeditor5/", include("django_ckeditor_5.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap_section"),
+    path("news-sitemap.xml", sitemaps.news, name="news_sitemap"),
     path("", include("authors.urls")),
+    path("", include("feedback.urls")),  # before articles: /corrections/, /feedback/
     path("", include("articles.urls")),
 ]
+
+# Keep this LAST: /support/ and the site's own pages at /<slug>/ (about, contact, ...).
+# Any route added after it would be shadowed by /<slug>/.
+urlpatterns += [path("", include("support.urls"))]
 
 handler404 = "defenceblog.views.page_not_found"
 handler500 = "defenceblog.views.server_error"

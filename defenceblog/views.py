@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -20,11 +22,15 @@ def healthz(request):
 
 @require_GET
 def robots_txt(request):
+    site = settings.SITE_URL
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /search/",
         "Disallow: /draft/",
+        "",
+        f"Sitemap: {site}{reverse('sitemap')}",
+        f"Sitemap: {site}{reverse('news_sitemap')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 

@@ -9,6 +9,7 @@ from PIL import Image as PILImage
 
 from articles.models import Article, ArticleAuthor, Image, Section
 from authors.models import Author
+from support.models import DonationOption, Page
 
 
 def image_bytes(width=64, height=48, fmt="JPEG", color=(30, 90, 160)):
@@ -84,3 +85,27 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     def tags(self, create, extracted, **kwargs):
         if create and extracted:
             self.tags.add(*extracted)
+
+
+class DonationOptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DonationOption
+
+    label = factory.Sequence(lambda n: f"Way to give {n}")
+    slug = factory.Sequence(lambda n: f"way-to-give-{n}")
+    kind = DonationOption.Kind.ONE_TIME
+    description = "Any amount, by card."
+    button_text = "Give now"
+    url = factory.Sequence(lambda n: f"https://example.org/pay/{n}")
+    order = factory.Sequence(lambda n: n)
+
+
+class PageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Page
+        django_get_or_create = ["slug"]
+
+    title = factory.Sequence(lambda n: f"Site page {n}")
+    slug = factory.Sequence(lambda n: f"site-page-{n}")
+    body = "<p>What this page is about.</p>"
+    footer_order = factory.Sequence(lambda n: n)

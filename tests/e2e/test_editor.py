@@ -54,8 +54,9 @@ def test_editor_writes_and_publishes_an_article_with_images(page, editor, tmp_pa
     choose_autocomplete(page, "id_bylines-0-author", "Mira Lindqvist")
 
     page.select_option("#id_status", "published")
-    page.locator(".field-published_at .datetimeshortcuts a", has_text="Today").click()
-    page.locator(".field-published_at .datetimeshortcuts a", has_text="Now").click()
+    # .first: the article's own date; the corrections inline below has a published_at too.
+    page.locator(".field-published_at .datetimeshortcuts a", has_text="Today").first.click()
+    page.locator(".field-published_at .datetimeshortcuts a", has_text="Now").first.click()
     screenshot(page, "admin-article-form")
     page.click("input[name=_save]")
     page.wait_for_selector(".messagelist .success")

@@ -1,0 +1,328 @@
+"""Full-text search over articles, and the names column that feeds it.
+
+The search vector is a stored generated column (`Article.search_vector`: title A, standfirst
+and the tag and author names B, body C, English stemming) with a GIN index, so a query is an
+index look-up and an article is searchable the moment it is saved. A generated column can
+read only its own row, so tag and author names reach it through the plain column
+`Article.search_names`, which `refresh_search_names` rewrites whenever an article's tags or
+bylines change or an author or tag is renamed (see articles/signals.py).
+
+Readers type web-search syntax: "quoted phrases", -excluded words and `or`. Any text is
+safe: `clean_query` drops control characters (NUL included) and caps the length, and
+PostgreSQL's `websearch_to_tsquery` never raises a syntax error.
+"""
+
+import html
+import json
+import re
+
+from django import forms
+from django.conf import settings
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    TrigramWordSimilarity,
+)
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import connection
+from django.db.models import F, Func, OuterRef, Q, Subquery, TextField, Value
+from django.db.models.functions import Coalesce, Concat, Lower, Trim
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from authors.models import Author
+
+from .models import Article, ArticleAuthor, Section, TaggedArticle
+
+SEARCH_CONFIG = "english"
+MAX_QUERY_LENGTH = 200
+# Ranking reads every matching row's search vector (stored out of line, in TOAST), so its
+# cost grows with the number of matches. Up to this many expected matches, results are
+# ranked; beyond it, the search is too broad to rank within the time budget and results
+# come newest first (an index scan that stops after one page). settings.SEARCH_RANK_LIMIT
+# overrides it. See bench/README.md.
+DEFAULT_RANK_LIMIT = 2000
+# Titles whose words are at least this similar to the query are offered as suggestions
+# ("Did you mean …?"). pg_trgm's default, 0.6, misses two-letter typos such as "hovitzer".
+SUGGESTION_THRESHOLD = 0.4
+SUGGESTION_COUNT = 5
+
+# Control characters (NUL included), lone surrogates and the private-use characters that
+# mark highlighted words below never reach the database.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ue000\ue001]")
+_START, _STOP = "\ue000", "\ue001"
+_SPACES = re.compile(r"[ \t\n\r\f\v]+")  # ASCII only: a no-break space stays
+_TAG = Value(r"<[^>]*>")
+
+
+def clean_query(text):
+    """What the reader typed, made safe to search for: no control characters, whitespace
+    collapsed, at most MAX_QUERY_LENGTH characters (cut at a word boundary)."""
+    text = " ".join(_UNSAFE.sub(" ", text or "").split())
+    if len(text) > MAX_QUERY_LENGTH:
+        cut = text[:MAX_QUERY_LENGTH]
+        text = cut.rsplit(" ", 1)[0] if " " in cut else cut
+    return text
+
+
+def search_query(text):
+    """A websearch_to_tsquery for `text`, or None when there is nothing to search for."""
+    text = clean_query(text)
+    if not text:
+        return None
+    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+
+
+def search(queryset, text, ranked=True):
+    """Rows of `queryset` that match `text`: best match first (then newest), annotated
+    `rank`; or, with ranked=False, newest first. The match is `search_vector @@ query`,
+    answered by the GIN index article_search_gin."""
+    query = search_query(text)
+    if query is None:
+        return queryset.none()
+    matches = queryset.filter(search_vector=query)
+    if not ranked:
+        return matches.order_by("-published_at", "-id")
+    return matches.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
+        "-rank", "-published_at", "-id"
+    )
+
+
+def rank_limit():
+    return getattr(settings, "SEARCH_RANK_LIMIT", DEFAULT_RANK_LIMIT)
+
+
+def estimate_count(queryset):
+    """PostgreSQL's planner estimate of the rows `queryset` returns: EXPLAIN without
+    running it, about a millisecond whatever the number of matches (the column's
+    statistics know how common each word is)."""
+    plan = json.loads(queryset.order_by().values("pk").explain(format="json"))
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+class EstimatedPaginator(Paginator):
+    """Pages through results whose number is only estimated (a broad search). Each page
+    reads one row more than it shows, to know whether another page follows; when the
+    estimate was low the count grows, and the last page, once reached, makes it exact."""
+
+    def __init__(self, object_list, per_page, estimate, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count = estimate
+        self.exact = False
+
+    def validate_number(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger("That page number is not an integer") from None
+        if number < 1:
+            raise EmptyPage("That page number is less than 1")
+        return number
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        items = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not items and number > 1:
+            raise EmptyPage("That page contains no results")
+        if len(items) > self.per_page:
+            self.count = max(self.count, bottom + self.per_page + 1)
+        else:
+            self.count, self.exact = bottom + len(items), True
+        self.__dict__.pop("num_pages", None)
+        self.__dict__.pop("page_range", None)
+        return self._get_page(items[: self.per_page], number, self)
+
+
+def _strip_tags(expression):
+    return Func(
+        expression,
+        _TAG,
+        Value(" "),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
+
+
+def with_headlines(queryset, text):
+    """Annotate `title_headline` and `snippet_headline`: the title and the best passages of
+    the standfirst and body with the matched words marked. PostgreSQL computes them after
+    sorting and LIMIT, so only for the rows on the page. Render with `highlight()`."""
+    query = search_query(text)
+    if query is None:
+        return queryset
+    options = {"start_sel": _START, "stop_sel": _STOP, "config": SEARCH_CONFIG}
+    document = Concat(
+        F("standfirst"), Value(" \n "), _strip_tags(F("body")), output_field=TextField()
+    )
+    return queryset.annotate(
+        title_headline=SearchHeadline("title", query, highlight_all=True, **options),
+        snippet_headline=SearchHeadline(
+            document,
+            query,
+            max_words=35,
+            min_words=15,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+            **options,
+        ),
+    )
+
+
+def highlight(headline, passage=False):
+    """A headline from with_headlines() as safe HTML: everything escaped, matched words in
+    <mark>. The body's HTML was stripped in SQL; its character references are decoded here
+    before escaping so "&amp;" reads as "&". A `passage` cut from the middle of the text
+    gets ellipses where it starts or stops mid-sentence."""
+    if not headline:
+        return ""
+    text = _SPACES.sub(" ", html.unescape(headline)).strip()
+    if passage and text:
+        first = text.lstrip(_START)[:1]
+        if first.islower():
+            text = "… " + text
+        if text.rstrip(_STOP)[-1:] not in '.!?…:"”’)':
+            text += " …"
+    text = escape(text)
+    return mark_safe(text.replace(_START, "<mark>").replace(_STOP, "</mark>"))  # noqa: S308
+
+
+def suggest_titles(queryset, text, limit=SUGGESTION_COUNT):
+    """Titles close to a query that matched nothing (typos): pg_trgm word similarity
+    against lower(title), answered by the trigram index article_title_trgm_gin. Two
+    queries: the similarity threshold for this connection, then the look-up."""
+    text = clean_query(text).lower()
+    if len(text) < 3:
+        return []
+    set_suggestion_threshold()
+    return list(similar_titles(queryset, text)[:limit])
+
+
+def set_suggestion_threshold():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
+            [str(SUGGESTION_THRESHOLD)],
+        )
+
+
+def similar_titles(queryset, text):
+    """Rows whose lower-cased title contains words similar to `text` (pg_trgm's %>
+    operator, indexable), most similar first."""
+    return (
+        queryset.alias(lower_title=Lower("title"))
+        .filter(lower_title__trigram_word_similar=text)
+        .annotate(similarity=TrigramWordSimilarity(text, Lower("title")))
+        .order_by("-similarity", "-published_at")
+    )
+
+
+def _names():
+    tags = (
+        TaggedArticle.objects.filter(content_object=OuterRef("pk"))
+        .values("content_object")
+        .annotate(names=StringAgg("tag__name", " ", order_by="tag__name"))
+        .values("names")
+    )
+    authors = (
+        ArticleAuthor.objects.filter(article=OuterRef("pk"))
+        .values("article")
+        .annotate(names=StringAgg("author__name", " ", order_by=("position", "id")))
+        .values("names")
+    )
+    return Trim(
+        Concat(
+            Coalesce(Subquery(tags), Value(""), output_field=TextField()),
+            Value(" "),
+            Coalesce(Subquery(authors), Value(""), output_field=TextField()),
+            output_field=TextField(),
+        )
+    )
+
+
+def refresh_search_names(article_ids):
+    """Rewrite `search_names` (tag names, then author names in byline order) for the given
+    articles — a list of ids or a queryset of ids — in ONE UPDATE that skips rows already
+    current. The generated search vector follows in the same statement. Returns the number
+    of rows changed."""
+    return (
+        Article.objects.filter(pk__in=article_ids)
+        .alias(new_names=_names())
+        .filter(~Q(search_names=F("new_names")))
+        .update(search_names=_names())
+    )
+
+
+class QueryField(forms.CharField):
+    """The reader's words, cleaned by clean_query before any validation (so a NUL byte or
+    a 10,000-character paste is tidied, not refused)."""
+
+    def to_python(self, value):
+        return clean_query(super().to_python(value))
+
+
+class SlugChoiceField(forms.ModelChoiceField):
+    """A choice by slug. Anything that is not a slug is refused before it reaches the
+    database."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if not isinstance(value, str) or not _SLUG.fullmatch(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
+
+
+class SearchForm(forms.Form):
+    q = QueryField(label="Search for", required=False)
+    section = SlugChoiceField(
+        queryset=Section.objects.only("slug", "name"),
+        to_field_name="slug",
+        required=False,
+        empty_label="All sections",
+    )
+    author = SlugChoiceField(
+        queryset=Author.objects.only("slug", "name"),
+        to_field_name="slug",
+        required=False,
+        empty_label="Any author",
+    )
+    start = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.input_type = "search"
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            data["start"], data["end"] = end, start  # a reversed range means the same days
+        return data
+
+    def filter(self, articles):
+        """Apply the valid filters to `articles`; invalid ones are reported on the form and
+        ignored."""
+        data = getattr(self, "cleaned_data", {})
+        if data.get("section"):
+            articles = articles.filter(section=data["section"])
+        if data.get("author"):
+            articles = articles.filter(bylines__author=data["author"])
+        if data.get("start"):
+            articles = articles.filter(published_at__date__gte=data["start"])
+        if data.get("end"):
+            articles = articles.filter(published_at__date__lte=data["end"])
+        return articles

@@ -1,0 +1,67 @@
+"""Keep `Article.search_names` (tag and author names for full-text search) current.
+
+Connected in ArticlesConfig.ready(). Every handler ends in one call to
+articles.search.refresh_search_names, a single UPDATE.
+"""
+
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_delete
+from django.dispatch import receiver
+from taggit.models import Tag
+
+from authors.models import Author
+
+from .models import Article, ArticleAuthor, TaggedArticle
+from .search import refresh_search_names
+
+
+@receiver(m2m_changed, sender=TaggedArticle, dispatch_uid="search_names_tags_changed")
+def tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        refresh_search_names([instance.pk])
+    elif pk_set:
+        refresh_search_names(list(pk_set))
+
+
+@receiver(post_save, sender=ArticleAuthor, dispatch_uid="search_names_byline_saved")
+@receiver(post_delete, sender=ArticleAuthor, dispatch_uid="search_names_byline_deleted")
+def byline_changed(sender, instance, **kwargs):
+    refresh_search_names([instance.article_id])
+
+
+# Renames: remember the name an instance was loaded with (without loading a deferred field)
+# and refresh the articles that carry it only when it changes.
+@receiver(post_init, sender=Author, dispatch_uid="search_names_author_loaded")
+@receiver(post_init, sender=Tag, dispatch_uid="search_names_tag_loaded")
+def remember_name(sender, instance, **kwargs):
+    instance._indexed_name = instance.__dict__.get("name")
+
+
+@receiver(post_save, sender=Author, dispatch_uid="search_names_author_saved")
+def author_saved(sender, instance, created, **kwargs):
+    if not created and instance.name != instance._indexed_name:
+        refresh_search_names(
+            Article.objects.filter(bylines__author=instance).values("pk").distinct()
+        )
+    instance._indexed_name = instance.name
+
+
+@receiver(post_save, sender=Tag, dispatch_uid="search_names_tag_saved")
+def tag_saved(sender, instance, created, **kwargs):
+    if not created and instance.name != instance._indexed_name:
+        refresh_search_names(Article.objects.filter(tagged_items__tag=instance).values("pk"))
+    instance._indexed_name = instance.name
+
+
+@receiver(pre_delete, sender=Tag, dispatch_uid="search_names_tag_deleting")
+def tag_deleting(sender, instance, **kwargs):
+    instance._tagged_article_ids = list(
+        TaggedArticle.objects.filter(tag=instance).values_list("content_object_id", flat=True)
+    )
+
+
+@receiver(post_delete, sender=Tag, dispatch_uid="search_names_tag_deleted")
+def tag_deleted(sender, instance, **kwargs):
+    if getattr(instance, "_tagged_article_ids", None):
+        refresh_search_names(instance._tagged_article_ids)

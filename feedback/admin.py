@@ -1,0 +1,477 @@
+"""Triage of reader error reports, and turning a report into a published correction."""
+
+import csv
+from functools import partial
+
+from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
+from django.utils.timesince import timesince
+
+from defenceblog.admin_site import register_panel
+
+from . import emails
+from .forms import CorrectionFromReportForm
+from .models import ErrorReport
+
+PANEL_SIZE = 5
+CSV_COLUMNS = [
+    "id",
+    "created",
+    "status",
+    "kind",
+    "article",
+    "page",
+    "text that is wrong",
+    "suggested correction",
+    "details",
+    "name",
+    "e-mail",
+    "wants reply",
+    "assignee",
+    "resolved",
+    "correction",
+    "internal notes",
+]
+
+
+def csv_safe(value):
+    """Text for a spreadsheet cell: readers wrote it, so a leading = + - @ must not turn
+    into a formula when staff open the file."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@admin.register(ErrorReport)
+class ErrorReportAdmin(admin.ModelAdmin):
+    list_display = ["report", "status", "kind", "about", "age", "assignee"]
+    list_display_links = ["report"]
+    list_filter = [
+        "status",
+        "kind",
+        ("article__section", admin.RelatedOnlyFieldListFilter),
+        ("assignee", admin.RelatedOnlyFieldListFilter),
+        ("created", admin.DateFieldListFilter),
+    ]
+    list_per_page = 50
+    search_fields = [
+        "quoted_text",
+        "suggested_correction",
+        "details",
+        "page_url",
+        "name",
+        "email",
+        "article__title",
+        "staff_notes",
+    ]
+    date_hierarchy = "created"
+    raw_id_fields = ["duplicate_of"]
+    actions = ["assign_to_me", "mark_triaged", "resolve_fixed", "resolve_no_change", "mark_spam"]
+    readonly_fields = [
+        "about_links",
+        "about_links_with_edit",
+        "quoted_text",
+        "suggested_correction",
+        "details",
+        "name",
+        "email",
+        "wants_reply",
+        "contact_removed_at",
+        "possible_duplicates",
+        "correction_link",
+        "created",
+        "updated",
+        "resolved_at",
+        "spam_reason",
+    ]
+    fieldsets = [
+        (
+            "What the reader reported",
+            {"fields": ["about_links", "kind", "quoted_text", "suggested_correction", "details"]},
+        ),
+        ("The reader", {"fields": ["name", "email", "wants_reply", "contact_removed_at"]}),
+        (
+            "Triage",
+            {
+                "fields": [
+                    "status",
+                    "assignee",
+                    "possible_duplicates",
+                    "duplicate_of",
+                    "correction_link",
+                    "staff_notes",
+                ]
+            },
+        ),
+        ("Record", {"fields": ["created", "updated", "resolved_at", "spam_reason"]}),
+    ]
+
+    # --- Permissions: reports come only from readers --------------------------------
+
+    def has_add_permission(self, request):
+        return False
+
+    def can_create_correction(self, request, report=None):
+        return request.user.has_perm("articles.add_correction") and self.has_change_permission(
+            request, report
+        )
+
+    # --- The list ----------------------------------------------------------------------
+
+    def get_list_display(self, request):
+        """Staff who may open articles in the admin get an "edit" link beside each one."""
+        if request.user.has_perm("articles.change_article"):
+            return ["report", "status", "kind", "about_with_admin_link", "age", "assignee"]
+        return super().get_list_display(request)
+
+    @admin.display(description="Report", ordering="-id")
+    def report(self, obj):
+        quote = obj.quoted_text or obj.details or obj.suggested_correction
+        return f"#{obj.pk} {Truncator(quote).chars(70)}"
+
+    @admin.display(description="Article or page", ordering="article__title")
+    def about(self, obj):
+        if obj.article_id:
+            return format_html(
+                '<a href="{}" target="_blank" rel="noopener">{}</a>',
+                obj.article.get_absolute_url(),
+                Truncator(obj.article.title).chars(60),
+            )
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>',
+            obj.page_address(),
+            Truncator(obj.page_url).chars(60),
+        )
+
+    @admin.display(description="Article or page", ordering="article__title")
+    def about_with_admin_link(self, obj):
+        if not obj.article_id:
+            return self.about(obj)
+        return format_html(
+            '{} <a class="admin-edit-link" href="{}">(edit)</a>',
+            self.about(obj),
+            reverse("admin:articles_article_change", args=[obj.article_id]),
+        )
+
+    @admin.display(description="Age", ordering="created")
+    def age(self, obj):
+        return timesince(obj.created, depth=1)
+
+    # --- The change form ---------------------------------------------------------------
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "assignee":
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="Article or page")
+    def about_links(self, obj):
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>',
+            obj.page_address(),
+            obj.article.title if obj.article_id else obj.page_url,
+        )
+
+    @admin.display(description="Article or page")
+    def about_links_with_edit(self, obj):
+        if not obj.article_id:
+            return self.about_links(obj)
+        return format_html(
+            '{} · <a href="{}">edit the article</a>',
+            self.about_links(obj),
+            reverse("admin:articles_article_change", args=[obj.article_id]),
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        """Staff who may edit articles get a link to the article's admin page too."""
+        if not request.user.has_perm("articles.change_article"):
+            return self.fieldsets
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [
+                        "about_links_with_edit" if f == "about_links" else f
+                        for f in options["fields"]
+                    ],
+                },
+            )
+            for name, options in self.fieldsets
+        ]
+
+    @admin.display(description="Possible duplicates")
+    def possible_duplicates(self, obj):
+        if not obj.article_id:
+            return "— (only reports on an article are compared)"
+        found = list(ErrorReport.objects.possible_duplicates(obj).select_related("assignee")[:10])
+        if not found:
+            return "None found: no open report on this article quotes similar text."
+        items = format_html_join(
+            "",
+            '<li><a href="{}">#{}</a> ({}, {}% alike): “{}”</li>',
+            (
+                (
+                    other.get_admin_url(),
+                    other.pk,
+                    other.get_status_display(),
+                    round(other.similarity * 100),
+                    Truncator(other.quoted_text).chars(100),
+                )
+                for other in found
+            ),
+        )
+        return format_html(
+            '<p class="possible-duplicates-note">This report quotes text like these open '
+            "reports on the same article. If it repeats one, set the status to “Duplicate” and "
+            'enter that report\'s number below.</p><ul class="possible-duplicates">{}</ul>',
+            items,
+        )
+
+    @admin.display(description="Correction")
+    def correction_link(self, obj):
+        if obj.correction_id is None:
+            return "—"
+        correction = obj.correction
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}, {}</a>',
+            correction.get_absolute_url(),
+            correction.get_kind_display(),
+            timezone.localtime(correction.published_at).strftime("%-d %B %Y"),
+        )
+
+    def get_queryset(self, request):
+        # The list's joins too: the changelist skips list_select_related when the queryset
+        # already selects something.
+        return super().get_queryset(request).select_related("article", "assignee", "correction")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            "can_create_correction": self.can_create_correction(request),
+            **(extra_context or {}),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    # --- Bulk actions ------------------------------------------------------------------
+
+    def _log_bulk(self, request, reports, message):
+        LogEntry.objects.log_actions(
+            user_id=request.user.pk,
+            queryset=reports,
+            action_flag=CHANGE,
+            change_message=message,
+        )
+
+    def _set_status(self, request, queryset, status):
+        reports = list(queryset)
+        ErrorReport.objects.filter(pk__in=[r.pk for r in reports]).set_status(status)
+        label = ErrorReport.Status(status).label
+        self._log_bulk(request, reports, f"Status set to {label} (bulk action).")
+        self.message_user(
+            request,
+            f"{len(reports)} report{'s' if len(reports) != 1 else ''} marked “{label}”.",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Assign to me", permissions=["change"])
+    def assign_to_me(self, request, queryset):
+        reports = list(queryset)
+        ErrorReport.objects.filter(pk__in=[r.pk for r in reports]).update(
+            assignee=request.user, updated=timezone.now()
+        )
+        self._log_bulk(request, reports, "Assigned to themselves (bulk action).")
+        self.message_user(
+            request,
+            f"{len(reports)} report{'s' if len(reports) != 1 else ''} assigned to you.",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Mark triaged", permissions=["change"])
+    def mark_triaged(self, request, queryset):
+        self._set_status(request, queryset, ErrorReport.Status.TRIAGED)
+
+    @admin.action(description="Resolve: fixed", permissions=["change"])
+    def resolve_fixed(self, request, queryset):
+        self._set_status(request, queryset, ErrorReport.Status.FIXED)
+
+    @admin.action(description="Resolve: no change needed", permissions=["change"])
+    def resolve_no_change(self, request, queryset):
+        self._set_status(request, queryset, ErrorReport.Status.NO_CHANGE)
+
+    @admin.action(description="Mark spam", permissions=["change"])
+    def mark_spam(self, request, queryset):
+        self._set_status(request, queryset, ErrorReport.Status.SPAM)
+
+    # --- Extra pages: CSV export, correction from a report -----------------------------
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "export/",
+                self.admin_site.admin_view(self.export_view),
+                name="{}_{}_export".format(*info),
+            ),
+            path(
+                "<path:object_id>/correction/",
+                self.admin_site.admin_view(self.correction_view),
+                name="{}_{}_correction".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request):
+        """The list as it is filtered and searched on screen, as CSV."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            return HttpResponseRedirect(reverse("admin:feedback_errorreport_changelist"))
+        reports = (
+            changelist.get_queryset(request)
+            .select_related("article", "assignee", "correction")
+            .iterator(chunk_size=500)
+        )
+        writer = csv.writer(_Echo())
+
+        def rows():
+            yield writer.writerow(CSV_COLUMNS)
+            for r in reports:
+                yield writer.writerow(
+                    [
+                        csv_safe(value)
+                        for value in (
+                            r.pk,
+                            timezone.localtime(r.created).isoformat(timespec="seconds"),
+                            r.get_status_display(),
+                            r.get_kind_display(),
+                            r.article.title if r.article_id else "",
+                            r.page_address(),
+                            r.quoted_text,
+                            r.suggested_correction,
+                            r.details,
+                            r.name,
+                            r.email,
+                            "yes" if r.wants_reply else "no",
+                            r.assignee.get_username() if r.assignee_id else "",
+                            timezone.localtime(r.resolved_at).isoformat(timespec="seconds")
+                            if r.resolved_at
+                            else "",
+                            r.correction.get_absolute_url() if r.correction_id else "",
+                            r.staff_notes,
+                        )
+                    ]
+                )
+
+        stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="error-reports-{stamp}.csv"'
+        return response
+
+    def correction_view(self, request, object_id):
+        """Publish a correction on the report's article, link the report to it, resolve the
+        report, and tell the reader if they asked to hear back."""
+        report = self.get_object(request, object_id)
+        if report is None:
+            raise Http404("No such report")
+        if not self.can_create_correction(request, report):
+            raise PermissionDenied
+        change_url = reverse("admin:feedback_errorreport_change", args=[report.pk])
+        if report.article_id is None:
+            self.message_user(
+                request,
+                "This report is not about an article, so there is nothing to correct here. "
+                "Fix the page, then resolve the report.",
+                messages.WARNING,
+            )
+            return redirect(change_url)
+        if report.correction_id:
+            self.message_user(
+                request,
+                "This report already led to a correction. Edit it on the article if it needs "
+                "changing.",
+                messages.WARNING,
+            )
+            return redirect(change_url)
+        form = CorrectionFromReportForm(request.POST or None, report=report)
+        if request.method == "POST" and form.is_valid():
+            self.publish_correction(request, report, form)
+            self.message_user(
+                request,
+                f"The {form.instance.get_kind_display().lower()} is on the article and the "
+                "report is resolved."
+                + (" The reader will be told by e-mail." if report.can_reply else ""),
+                messages.SUCCESS,
+            )
+            return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Publish a correction",
+            "report": report,
+            "form": form,
+            "original": report,
+        }
+        return TemplateResponse(request, "admin/feedback/errorreport/correction_form.html", context)
+
+    def publish_correction(self, request, report, form):
+        with transaction.atomic():
+            correction = form.save(commit=False)
+            correction.article = report.article
+            correction.created_by = request.user
+            correction.save()
+            report.correction = correction
+            report.status = ErrorReport.Status.FIXED
+            report.assignee = report.assignee or request.user
+            report.save()
+            self.log_addition(request, correction, [{"added": {}}])
+            self.log_change(
+                request, report, f"Published a correction (#{correction.pk}) and resolved."
+            )
+            if report.can_reply:
+                transaction.on_commit(partial(emails.tell_reader_about_correction, report.pk))
+        return correction
+
+
+@register_panel
+def new_reports_panel(request):
+    """The admin front page: how many reports wait, and the newest few. Two queries."""
+    if not request.user.has_perm("feedback.view_errorreport"):
+        return None
+    new = ErrorReport.objects.filter(status=ErrorReport.Status.NEW)
+    count = new.count()
+    newest = new.select_related("article").order_by("-created", "-id")[:PANEL_SIZE] if count else []
+    changelist = reverse("admin:feedback_errorreport_changelist")
+    return {
+        "title": "New error reports",
+        "count": count,
+        "items": [
+            (
+                f"#{r.pk} {r.get_kind_display()}: "
+                + Truncator(r.article.title if r.article_id else r.page_url).chars(50),
+                r.get_admin_url(),
+                f"{timesince(r.created, depth=1)} ago",
+            )
+            for r in newest
+        ],
+        "empty": "No new reports from readers.",
+        "link": ("All new reports", f"{changelist}?status__exact=new"),
+    }

@@ -1,0 +1,42 @@
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models.functions import JSONObject
+from django.utils.functional import cached_property
+
+from .models import Page, SupportPage
+
+
+class SiteLinks:
+    """The footer's pages and the support sentence under articles. Lazy: nothing is read
+    until a template asks, and then both come from one query (the published pages ride
+    along with the support page's row as a JSON array)."""
+
+    @cached_property
+    def _data(self):
+        pages = (
+            Page.objects.published()
+            .order_by("footer_order", "title")
+            .values(item=JSONObject(title="title", slug="slug"))
+        )
+        row = (
+            SupportPage.objects.filter(pk=SupportPage.SINGLETON_PK)
+            .values("cta_sentence")
+            .annotate(pages=ArraySubquery(pages))
+            .first()
+        )
+        if row is None:  # nobody has saved the support page yet: its default sentence
+            items = list(pages)
+            return SupportPage().cta_sentence, [item["item"] for item in items]
+        return row["cta_sentence"], row["pages"]
+
+    @property
+    def sentence(self):
+        return self._data[0]
+
+    @property
+    def pages(self):
+        """Published pages in footer order, as unsaved Page objects (title and URL only)."""
+        return [Page(title=item["title"], slug=item["slug"]) for item in self._data[1]]
+
+
+def support(request):
+    return {"support_links": SiteLinks()}

@@ -1,0 +1,219 @@
+"""Revisions (django-reversion): every admin save is kept with who and when; the history
+page compares a revision with the article now, and restores any revision."""
+
+import pytest
+from django.urls import reverse
+from reversion.models import Version
+
+from articles import revisions
+from articles.models import Article, ArticleRedirect, Correction
+from tests.factories import AuthorFactory, ImageFactory, SectionFactory
+from tests.workflow_helpers import change_url, form_data, member, new_article_data
+
+pytestmark = pytest.mark.django_db
+
+BODY_V1 = (
+    "<p>The navy ordered four boats.</p><p>Delivery starts in 2031.</p>"
+    "<p>The yard employs 3,000 people.</p><p>Trials follow in 2032.</p>"
+)
+BODY_V2 = (
+    "<p>The navy ordered six boats.</p><p>Delivery starts in 2031.</p>"
+    "<p>The yard employs 3,000 people.</p><p>Trials follow in 2032.</p>"
+    "<p>Parliament still has to approve the budget.</p>"
+)
+
+
+@pytest.fixture
+def editor():
+    return member("Editor", "eve", first_name="Eve", last_name="Lund")
+
+
+@pytest.fixture
+def article(client, editor):
+    """Written through the admin (revision 1), then edited (revision 2)."""
+    client.force_login(editor)
+    first_author, second_author = AuthorFactory(name="Ana Kos"), AuthorFactory(name="Ben Oduya")
+    data = new_article_data(
+        SectionFactory(),
+        ImageFactory(),
+        first_author,
+        title="Navy orders four submarines",
+        body=BODY_V1,
+        status="published",
+        new_tags="Submarines",
+    )
+    assert client.post(reverse("admin:articles_article_add"), data).status_code == 302
+    article = Article.objects.get()
+    data = form_data(
+        client.get(change_url(article)),
+        title="Navy orders six submarines",
+        standfirst="A bigger order than planned.",
+        body=BODY_V2,
+        **{"bylines-0-author": str(second_author.pk)},
+        new_tags="Budget",
+    )
+    assert client.post(change_url(article), data).status_code == 302
+    article.refresh_from_db()
+    return article
+
+
+def history_url(article):
+    return reverse("admin:articles_article_history", args=[article.pk])
+
+
+def revision_url(article, version):
+    return reverse("admin:articles_article_revision", args=[article.pk, version.pk])
+
+
+def versions_of(article):
+    return list(Version.objects.get_for_object(article).order_by("pk"))
+
+
+def test_every_save_keeps_a_revision_with_who_and_when(client, article, editor):
+    assert len(versions_of(article)) == 2
+    assert all(v.revision.user == editor for v in versions_of(article))
+    html = client.get(history_url(article)).content.decode()
+    assert "eve (Eve Lund)" in html
+    assert "Compare with now" in html and "Restore…" in html
+
+
+def test_history_shows_what_changed_word_by_word(client, article):
+    first = versions_of(article)[0]
+    response = client.get(history_url(article), {"compare": first.pk})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Navy orders <del>four</del><ins>six</ins> submarines" in html
+    assert "<ins>A bigger order than planned.</ins>" in html
+    assert "The navy ordered <del>four</del><ins>six</ins> boats." in html
+    assert "<ins>Parliament still has to approve the budget.</ins>" in html
+    assert "unchanged paragraph" in html  # long unchanged stretches are summarised
+
+
+def test_history_diff_is_escaped(client, editor):
+    client.force_login(editor)
+    data = new_article_data(title="Plain title")
+    client.post(reverse("admin:articles_article_add"), data)
+    article = Article.objects.get()
+    data = form_data(client.get(change_url(article)), title="<script>alert(1)</script> title")
+    client.post(change_url(article), data)
+    first = versions_of(article)[0]
+    html = client.get(history_url(article), {"compare": first.pk}).content.decode()
+    assert "<ins>&lt;script&gt;alert(1)&lt;/script&gt;</ins>" in html
+    assert "<script>alert(1)" not in html
+
+
+def test_restoring_brings_back_text_bylines_and_tags(client, article):
+    first = versions_of(article)[0]
+    page = client.get(revision_url(article, first))
+    assert page.status_code == 200
+    assert "Navy orders four submarines" in page.content.decode()
+    article.refresh_from_db()
+    assert article.title == "Navy orders six submarines"  # showing the form changes nothing
+
+    response = client.post(revision_url(article, first), form_data(page))
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.title == "Navy orders four submarines"
+    assert article.body == BODY_V1
+    assert [a.name for a in article.byline_authors] == ["Ana Kos"]
+    assert sorted(article.tags.names()) == ["Submarines"]
+    assert article.version == 3  # counts on from the current version, never back
+    assert len(versions_of(article)) == 3
+
+
+def test_restoring_keeps_corrections_published_since(client, article):
+    first = versions_of(article)[0]
+    Correction.objects.create(article=article, text="The order is for six boats, not four.")
+    page = client.get(revision_url(article, first))
+    client.post(revision_url(article, first), form_data(page))
+    assert Correction.objects.filter(article=article).count() == 1
+
+
+def test_restoring_an_old_slug_keeps_both_addresses_working(client, article):
+    first = versions_of(article)[0]
+    original_url = article.get_absolute_url()
+    data = form_data(client.get(change_url(article)), slug="navy-orders-six-submarines")
+    client.post(change_url(article), data)
+    article.refresh_from_db()
+    renamed_url = article.get_absolute_url()
+    assert ArticleRedirect.objects.filter(old_path=original_url).exists()
+
+    page = client.get(revision_url(article, first))
+    client.post(revision_url(article, first), form_data(page))
+    article.refresh_from_db()
+    assert article.get_absolute_url() == original_url
+    assert list(ArticleRedirect.objects.values_list("old_path", flat=True)) == [renamed_url]
+
+
+def test_a_form_opened_before_a_restore_is_refused(client, article):
+    stale = form_data(client.get(change_url(article)), title="Stale edit")
+    first = versions_of(article)[0]
+    page = client.get(revision_url(article, first))
+    client.post(revision_url(article, first), form_data(page))
+    response = client.post(change_url(article), stale)
+    assert response.status_code == 200
+    assert "saved this article after you opened it" in response.content.decode()
+
+
+def test_contributor_cannot_restore_once_submitted(client):
+    contributor = member("Contributor", "carl")
+    client.force_login(contributor)
+    client.post(reverse("admin:articles_article_add"), new_article_data(status="draft"))
+    article = Article.objects.get()
+    data = form_data(client.get(change_url(article)), status="review")
+    client.post(change_url(article), data)
+    first = versions_of(article)[0]
+    assert client.get(revision_url(article, first)).status_code == 403
+    assert client.post(revision_url(article, first), {"status": "draft"}).status_code == 403
+    article.refresh_from_db()
+    assert article.status == "review"
+    # They can still read the history of their own article, without restore links.
+    history = client.get(history_url(article))
+    assert history.status_code == 200
+    assert "Restore…" not in history.content.decode()
+
+
+def test_contributor_cannot_recover_deleted_articles(client):
+    contributor = member("Contributor", "carl")
+    client.force_login(contributor)
+    assert client.get(reverse("admin:articles_article_recoverlist")).status_code == 403
+    changelist = client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert "Recover deleted articles" not in changelist
+
+
+def test_editor_recovers_a_deleted_article(client, article):
+    assert (
+        "Recover deleted articles"
+        in client.get(reverse("admin:articles_article_changelist")).content.decode()
+    )
+    pk = article.pk
+    client.post(reverse("admin:articles_article_delete", args=[pk]), {"post": "yes"})
+    assert not Article.objects.filter(pk=pk).exists()
+    deleted = Version.objects.get_deleted(Article).get()
+    page = client.get(reverse("admin:articles_article_recover", args=[deleted.pk]))
+    assert page.status_code == 200
+    assert client.post(page.wsgi_request.path, form_data(page)).status_code == 302
+    restored = Article.objects.get(pk=pk)
+    assert restored.title == "Navy orders six submarines"
+    assert [a.name for a in restored.byline_authors] == ["Ben Oduya"]
+
+
+def test_body_paragraphs_read_as_prose():
+    html = (
+        '<h2>Heading</h2><p>One &amp; two<br>three</p><figure class="image">'
+        '<img src="/a.webp" alt="A tank"></figure><ul><li>Item</li></ul>'
+    )
+    assert revisions.paragraphs(html) == [
+        "Heading",
+        "One & two",
+        "three",
+        "[Picture: A tank]",
+        "Item",
+    ]
+
+
+def test_word_diff_marks_removed_and_added_words():
+    assert (
+        str(revisions.word_diff("a red car", "a blue car")) == "a <del>red</del><ins>blue</ins> car"
+    )
+    assert str(revisions.word_diff("x", "x <b>")) == "x<ins> &lt;b&gt;</ins>"

@@ -1,0 +1,421 @@
+"""Full-text search: what readers find, how it is ranked and shown, and that no query
+string can break it."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from taggit.models import Tag
+
+from articles.models import Article, ArticleAuthor
+from articles.search import MAX_QUERY_LENGTH, clean_query, refresh_search_names
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def found(text):
+    return list(Article.objects.published().search(text).values_list("title", flat=True))
+
+
+# --- What matches --------------------------------------------------------------------
+
+
+def test_search_reads_title_standfirst_body_tags_and_author_names():
+    author = AuthorFactory(name="Ingrid Halvorsen")
+    ArticleFactory(title="Minehunter enters service", standfirst="", body="<p>Routine.</p>")
+    ArticleFactory(title="One", standfirst="The corvette sails in spring.", body="")
+    ArticleFactory(title="Two", standfirst="", body="<p>A <b>howitzer</b> battery fired.</p>")
+    ArticleFactory(title="Three", standfirst="", body="", tags=["Hypersonic"])
+    ArticleFactory(title="Four", standfirst="", body="", authors=[author])
+
+    assert found("minehunter") == ["Minehunter enters service"]
+    assert found("corvette") == ["One"]
+    assert found("howitzer") == ["Two"]
+    assert found("hypersonic") == ["Three"]
+    assert found("Halvorsen") == ["Four"]
+
+
+def test_search_uses_english_stemming():
+    ArticleFactory(title="Navy orders new drones", body="")
+    assert found("drone") == ["Navy orders new drones"]
+    assert found("ordering") == ["Navy orders new drones"]
+
+
+def test_title_matches_rank_above_standfirst_above_body():
+    ArticleFactory(title="Budget news", standfirst="", body="<p>Then the submarine sailed.</p>")
+    ArticleFactory(title="Submarine launched", standfirst="", body="<p>Nothing else.</p>")
+    ArticleFactory(title="Yard news", standfirst="The submarine yard expands.", body="")
+
+    assert found("submarine") == ["Submarine launched", "Yard news", "Budget news"]
+
+
+def test_web_search_syntax_phrases_exclusions_and_or():
+    ArticleFactory(title="Coastal radar network completed", body="")
+    ArticleFactory(title="Radar for the coastal patrol ships", body="")
+    ArticleFactory(title="Frigate radar upgrade", body="")
+    ArticleFactory(title="Tank engine contract", body="")
+
+    assert found('"coastal radar"') == ["Coastal radar network completed"]
+    assert set(found("radar -frigate")) == {
+        "Coastal radar network completed",
+        "Radar for the coastal patrol ships",
+    }
+    assert set(found("frigate or tank")) == {"Frigate radar upgrade", "Tank engine contract"}
+
+
+def test_search_never_finds_drafts_scheduled_or_archived_work():
+    ArticleFactory(title="Secret torpedo draft", status=Article.Status.DRAFT, published_at=None)
+    ArticleFactory(title="Torpedo archived", status=Article.Status.ARCHIVED)
+    ArticleFactory(title="Torpedo tomorrow", published_at=timezone.now() + timedelta(days=1))
+    ArticleFactory(title="Torpedo trial succeeds")
+
+    assert found("torpedo") == ["Torpedo trial succeeds"]
+
+
+def test_an_article_is_searchable_as_soon_as_it_is_saved():
+    article = ArticleFactory(title="Old headline", body="")
+    article.title = "Icebreaker contract signed"
+    article.save()
+    assert found("icebreaker") == ["Icebreaker contract signed"]
+
+
+# --- The names column: tags and authors ---------------------------------------------
+
+
+def test_renamed_author_is_searchable_at_once():
+    author = AuthorFactory(name="Hana Okafor")
+    ArticleFactory(title="Tank order", body="", authors=[author])
+
+    author.name = "Hana Lindqvist"
+    author.save()
+
+    assert found("Lindqvist") == ["Tank order"]
+    assert found("Okafor") == []
+
+
+def test_adding_and_removing_tags_and_bylines_updates_search_at_once():
+    article = ArticleFactory(title="Tank order", body="")
+    author = AuthorFactory(name="Tomas Reyes")
+
+    article.tags.add("Armour")
+    ArticleAuthor.objects.create(article=article, author=author)
+    assert found("armour") == found("reyes") == ["Tank order"]
+
+    article.tags.remove("Armour")
+    article.bylines.all().delete()
+    assert found("armour") == found("reyes") == []
+
+    article.tags.set(["Logistics"])
+    assert found("logistics") == ["Tank order"]
+    article.tags.clear()
+    assert found("logistics") == []
+
+
+def test_renamed_or_deleted_tag_is_reflected_at_once():
+    ArticleFactory(title="Tank order", body="", tags=["Armor"])
+    tag = Tag.objects.get(name="Armor")
+
+    tag.name = "Armoured vehicles"
+    tag.save()
+    assert found("armoured") == ["Tank order"]
+
+    tag.delete()
+    assert found("armoured") == []
+
+
+def test_refresh_rewrites_names_in_one_query_and_skips_current_rows(
+    django_assert_num_queries,
+):
+    authors = [AuthorFactory(name="Ada Byline"), AuthorFactory(name="Ben Byline")]
+    articles = [ArticleFactory(authors=authors, tags=["Radar", "Sonar"]) for _ in range(5)]
+    Article.objects.update(search_names="")
+
+    with django_assert_num_queries(1):
+        changed = refresh_search_names([a.pk for a in articles])
+
+    assert changed == 5
+    assert set(Article.objects.values_list("search_names", flat=True)) == {
+        "Radar Sonar Ada Byline Ben Byline"
+    }
+    assert refresh_search_names([a.pk for a in articles]) == 0  # nothing left to rewrite
+
+
+# --- Indexes -------------------------------------------------------------------------
+
+
+def explain(queryset):
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # A test database is tiny, so PostgreSQL would rightly scan the table; switch that
+        # off to show the index answers the query (bench/search_bench.py shows it at scale).
+        cursor.execute("ANALYZE articles_article")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_search_is_an_index_lookup_on_the_gin_index():
+    ArticleFactory.create_batch(30, title="Tank order", standfirst="", body="")
+    ArticleFactory(title="Frigate milestone")
+    plan = explain(Article.objects.search("frigate milestone"))  # the admin's search
+    assert "Bitmap Index Scan on article_search_gin" in plan
+
+
+def test_title_suggestions_use_the_trigram_index():
+    from django.contrib.postgres.search import TrigramWordSimilarity  # noqa: F401
+    from django.db.models.functions import Lower
+
+    ArticleFactory.create_batch(3)
+    queryset = (
+        Article.objects.alias(lower_title=Lower("title"))
+        .filter(lower_title__trigram_word_similar="frigat")
+        .order_by()
+        .values("pk")
+    )
+    assert "article_title_trgm_gin" in explain(queryset)
+
+
+# --- The search page -----------------------------------------------------------------
+
+
+def test_search_page_lists_ranked_results_with_highlighted_snippets(client):
+    ArticleFactory(
+        title="Frigate sea trials begin",
+        body="<p>The new frigate left harbour on Monday for two weeks of trials.</p>",
+    )
+    html = client.get("/search/", {"q": "frigates"}).content.decode()
+
+    assert "1 article matches “frigates”" in html
+    assert "<mark>Frigate</mark> sea trials begin" in html
+    assert "The new <mark>frigate</mark> left harbour" in html
+
+
+def test_search_page_escapes_what_the_reader_typed_and_the_snippet(client):
+    ArticleFactory(title="Harmless", body="<p>Script kiddies &amp; drones.</p>")
+    html = client.get("/search/", {"q": "<script>alert(1)</script> drones"}).content.decode()
+
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; drones" in html
+
+
+def test_snippets_show_text_not_markup(client):
+    ArticleFactory(
+        title="Radar", body='<p>Cost: <a href="/x">£5&nbsp;million</a> &amp; more radar.</p>'
+    )
+    html = client.get("/search/", {"q": "radar cost"}).content.decode()
+    snippet = html.split('class="search-snippet">')[1].split("</p>")[0]
+    assert "href" not in snippet and "&amp;lt;" not in snippet
+    assert "£5\xa0million &amp; more <mark>radar</mark>" in snippet  # no-break space kept
+
+
+def test_search_page_filters_by_section_author_and_dates(client):
+    air, land = SectionFactory(name="Air", slug="air"), SectionFactory(name="Land", slug="land")
+    author = AuthorFactory(slug="hana")
+    now = timezone.now()
+    ArticleFactory(title="Drone air one", section=air, authors=[author], published_at=now)
+    ArticleFactory(title="Drone land two", section=land, published_at=now - timedelta(days=40))
+    ArticleFactory(title="Drone air three", section=air, published_at=now - timedelta(days=40))
+
+    def titles(**params):
+        html = client.get("/search/", {"q": "drone", **params}).content.decode()
+        return {a.title.split()[-1] for a in Article.objects.all() if a.get_absolute_url() in html}
+
+    assert titles() == {"one", "two", "three"}
+    assert titles(section="air") == {"one", "three"}
+    assert titles(author="hana") == {"one"}
+    assert titles(start=(now - timedelta(days=5)).date().isoformat()) == {"one"}
+    assert titles(end=(now - timedelta(days=5)).date().isoformat()) == {"two", "three"}
+
+
+def test_invalid_filters_are_reported_and_ignored(client):
+    ArticleFactory(title="Drone news")
+    response = client.get("/search/", {"q": "drone", "section": "nope", "start": "yesterday"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<mark>Drone</mark> news" in html
+    assert "Select a valid choice" in html and "Enter a valid date" in html
+
+
+def test_search_pages_keep_the_query_in_pagination_links(client):
+    for n in range(23):
+        ArticleFactory(title=f"Radar story {n}")
+    first = client.get("/search/", {"q": "radar", "section": ""}).content.decode()
+    second = client.get("/search/", {"q": "radar", "page": 2}).content.decode()
+
+    assert "23 articles match" in first
+    assert 'href="?q=radar&amp;section=&amp;page=2" rel="next"' in first
+    assert (
+        '<link rel="next" href="http://127.0.0.1:8000/search/?q=radar&amp;section=&amp;page=2">'
+        in first
+    )
+    assert 'rel="prev"' in second and "<mark>Radar</mark> story 22<" in second
+
+
+def test_search_page_is_never_indexed(client):
+    response = client.get("/search/", {"q": "anything"})
+    assert '<meta name="robots" content="noindex, follow">' in response.content.decode()
+    assert response["X-Robots-Tag"] == "noindex"
+
+
+def test_empty_search_shows_the_form_and_a_hint(client):
+    html = client.get("/search/").content.decode()
+    assert "Type a word or two above" in html
+    assert 'name="q"' in html
+
+
+def test_typo_with_no_match_suggests_the_closest_titles(client):
+    ArticleFactory(title="Army orders 120 new tracked howitzers")
+    ArticleFactory(title="Navy budget approved")
+    ArticleFactory(title="Howitzer draft", status=Article.Status.DRAFT, published_at=None)
+
+    html = client.get("/search/", {"q": "hovitzers"}).content.decode()
+
+    assert "No articles match “hovitzers”" in html
+    assert "Did you mean" in html
+    suggestions = html.split("Did you mean")[1]
+    assert "Army orders 120 new tracked howitzers" in suggestions
+    assert "Navy budget" not in suggestions and "Howitzer draft" not in suggestions
+
+
+def test_header_search_box_sends_readers_to_the_search_page(client):
+    html = client.get("/").content.decode()
+    assert 'action="/search/" method="get" role="search"' in html
+    assert 'type="search" id="site-search-q" name="q"' in html
+
+
+def build_articles(size):
+    authors = [AuthorFactory() for _ in range(2)]
+    section = SectionFactory(slug="sea")
+    for n in range(size):
+        ArticleFactory(section=section, authors=authors[: 1 + n % 2], tags=["Radar", f"t{n}"])
+
+
+@pytest.mark.parametrize("size", [5, 25])
+def test_search_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries, size):
+    build_articles(size)
+    # the planner's estimate, the count, the page, bylines; the filter choices (sections,
+    # authors); the navigation; the footer. A filter adds its look-up; no match adds the
+    # suggestions (2) instead of the page and bylines.
+    with django_assert_num_queries(8):
+        assert client.get("/search/", {"q": "frigate"}).status_code == 200
+    with django_assert_num_queries(9):
+        assert client.get("/search/", {"q": "frigate", "section": "sea"}).status_code == 200
+    with django_assert_num_queries(8):
+        assert client.get("/search/", {"q": "hovercraft"}).status_code == 200
+
+
+@pytest.mark.parametrize("size", [5, 25])
+def test_broad_search_runs_a_fixed_number_of_queries(
+    client, django_assert_num_queries, settings, size
+):
+    settings.SEARCH_RANK_LIMIT = 0  # every search is "broad"
+    build_articles(size)
+    # no COUNT: the estimate stands in for it
+    with django_assert_num_queries(7):
+        assert client.get("/search/", {"q": "frigate"}).status_code == 200
+
+
+def test_too_broad_a_search_comes_newest_first_with_an_estimate(client, settings):
+    settings.SEARCH_RANK_LIMIT = 0  # every search is "broad"
+    now = timezone.now()
+    for n in range(25):
+        ArticleFactory(
+            title=f"Radar story {n}",
+            body="<p>radar radar radar</p>" if n == 24 else "",
+            published_at=now - timedelta(hours=n + 1),
+        )
+
+    html = client.get("/search/", {"q": "radar"}).content.decode()
+
+    assert "too many to rank, so the newest come first" in html
+    assert "About " in html
+    assert html.index("story 0<") < html.index("story 1<") < html.index("story 19<")
+    assert "story 24<" not in html  # the best match is not promoted: newest first
+    last = client.get("/search/", {"q": "radar", "page": 2}).content.decode()
+    assert "story 24<" in last
+
+
+def test_search_within_the_limit_is_ranked(client, settings):
+    settings.SEARCH_RANK_LIMIT = 1000
+    ArticleFactory(title="Old radar story", published_at=timezone.now() - timedelta(days=30))
+    ArticleFactory(title="New story", body="<p>It mentions radar.</p>")
+    html = client.get("/search/", {"q": "radar"}).content.decode()
+    assert "too many to rank" not in html
+    assert html.index("Old <mark>radar</mark> story") < html.index("New story")
+
+
+# --- The admin -----------------------------------------------------------------------
+
+
+def test_admin_search_box_uses_full_text_search_and_finds_drafts(staff_client):
+    ArticleFactory(title="Drones for the navy", status=Article.Status.DRAFT, published_at=None)
+    ArticleFactory(title="Tank order")
+
+    html = staff_client.get("/admin/articles/article/", {"q": "drone"}).content.decode()
+
+    assert "Drones for the navy" in html and "Tank order" not in html
+
+
+# --- No query string can break it ----------------------------------------------------
+
+HOSTILE = [
+    "",
+    " ",
+    "\x00",
+    "drone\x00s",
+    "'; DROP TABLE articles_article; --",
+    "1' OR '1'='1",
+    '"unclosed phrase',
+    "-",
+    "--",
+    "!!! ((( ))) :* & | <-> <2>",
+    "or or or -or",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "&amp; &#0; %00 %s %(x)s {} \\",
+    "\U0001f680 ракета 火箭 صاروخ",
+    "\u202e\u200b\ufeff",
+    "a" * 5000,
+    "word " * 2000,
+    "\ue000marked\ue001",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_queries_answer_normally(client, text):
+    ArticleFactory(title="Drone trial")
+    response = client.get("/search/", {"q": text, "page": "1"})
+    assert response.status_code == 200
+    assert "<script>alert" not in response.content.decode()
+
+
+query_text = st.one_of(
+    st.text(max_size=300),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=50),
+    st.lists(st.sampled_from(HOSTILE + ["drone", '"', "-", "or", ":*", "&"]), max_size=8).map(
+        " ".join
+    ),
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=query_text)
+def test_no_query_string_causes_a_server_error(client, text):
+    response = client.get("/search/", {"q": text})
+    assert response.status_code == 200
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=1000))
+def test_any_text_is_searchable_and_the_cleaned_query_is_safe(text):
+    cleaned = clean_query(text)
+    assert len(cleaned) <= MAX_QUERY_LENGTH
+    assert "\x00" not in cleaned and cleaned == cleaned.strip()
+    list(Article.objects.published().search(text)[:1])  # never raises

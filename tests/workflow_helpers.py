@@ -1,0 +1,108 @@
+"""Helpers for the editorial-workflow tests: users in the newsroom's groups, and change-form
+data exactly as the admin renders it (so a test POSTs what a browser would)."""
+
+import importlib
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+
+PASSWORD = "correct-horse-battery"
+
+
+def ensure_groups():
+    """The groups from the data migration; rebuilt when a transactional test flushed them."""
+    migration = importlib.import_module("articles.migrations.0004_editorial_groups")
+    migration.create_groups(apps, None)
+
+
+def member(role, username, **extra):
+    ensure_groups()
+    user = get_user_model().objects.create_user(
+        username, f"{username}@example.org", PASSWORD, is_staff=True, **extra
+    )
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def _value(data, name, field, value):
+    from datetime import date, datetime
+
+    if value is None:
+        return
+    if isinstance(value, datetime):
+        local = timezone.localtime(value)
+        data[f"{name}_0"] = local.strftime("%Y-%m-%d")
+        data[f"{name}_1"] = local.strftime("%H:%M:%S")
+    elif isinstance(value, date):
+        data[name] = value.isoformat()
+    elif isinstance(value, bool):
+        if value:
+            data[name] = "on"
+    elif isinstance(value, (list, tuple)):
+        data[name] = [str(v) for v in value]
+    else:
+        data[name] = str(value)
+
+
+def form_data(response, **overrides):
+    """POST data for the admin change (or add) form in `response`, with `overrides`."""
+    form = response.context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        _value(data, name, field, form[name].value())
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        management = formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = str(management[name].value())
+        for sub in formset.forms:
+            for name, field in sub.fields.items():
+                _value(data, sub.add_prefix(name), field, sub[name].value())
+    for key, value in overrides.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    return data
+
+
+def split(moment):
+    local = timezone.localtime(moment)
+    return {
+        "published_at_0": local.strftime("%Y-%m-%d"),
+        "published_at_1": local.strftime("%H:%M:%S"),
+    }
+
+
+def new_article_data(section=None, image=None, author=None, **extra):
+    data = {
+        "title": "Radar upgrade for coastal batteries",
+        "slug": "radar-upgrade-coastal-batteries",
+        "standfirst": "Six sites get new sensors by 2028.",
+        "body": "<p>The contract covers six coastal sites.</p>",
+        "status": "draft",
+        "bylines-TOTAL_FORMS": "0",
+        "bylines-INITIAL_FORMS": "0",
+        "bylines-MIN_NUM_FORMS": "0",
+        "bylines-MAX_NUM_FORMS": "1000",
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
+        "corrections-MIN_NUM_FORMS": "0",
+        "corrections-MAX_NUM_FORMS": "1000",
+    }
+    if section:
+        data["section"] = section.pk
+    if image:
+        data["lead_image"] = image.pk
+    if author:
+        data.update({"bylines-TOTAL_FORMS": "1", "bylines-0-author": author.pk})
+        data["bylines-0-position"] = "0"
+    data.update(extra)
+    return data
