@@ -109,8 +109,6 @@ _cleaner = nh3.Cleaner(
     url_schemes=URL_SCHEMES,
     link_rel="noopener noreferrer",
     strip_comments=True,
-    # Pictures in a body are below the lead image: load them lazily, decode off-thread.
-    set_tag_attribute_values={"img": {"loading": "lazy", "decoding": "async"}},
 )
 
 
@@ -118,4 +116,9 @@ def clean_html(html: str) -> str:
     """Return html reduced to the allowlist. Safe to call on already-clean text."""
     if not html:
         return ""
-    return _cleaner.clean(html).strip()
+    cleaned = _cleaner.clean(html).strip()
+    # Pictures in a body are below the lead image: load them lazily, decode off-thread.
+    # Added here rather than by nh3 (whose attribute order varies between processes) so
+    # the same input always gives byte-identical output. nh3 escapes "<" inside
+    # attribute values, so "<img " can only be a tag.
+    return cleaned.replace("<img ", '<img loading="lazy" decoding="async" ')

@@ -91,3 +91,8 @@ def test_links_get_safe_rel():
 def test_empty_body_stays_empty():
     assert clean_html("") == ""
     assert clean_html(None) == ""
+
+
+def test_cleaning_is_stable_so_reimports_see_no_change():
+    once = clean_html('<p>x</p><img src="/a.webp" alt="a" width="2" height="1">')
+    assert clean_html(once) == once
