@@ -1136,7 +1136,13 @@ def _parse_html(text: str) -> _Node:
     return builder.root
 
 
-def _serialize(node: _Node) -> str:
+def same_html(a: str, b: str) -> bool:
+    """Whether two pieces of HTML are the same markup, whatever the order of each tag's
+    attributes (the sanitiser adds some in an order that varies from process to process)."""
+    return a == b or _serialize(_parse_html(a), sort=True) == _serialize(_parse_html(b), sort=True)
+
+
+def _serialize(node: _Node, sort: bool = False) -> str:
     parts: list[str] = []
 
     def walk(n):
@@ -1144,9 +1150,10 @@ def _serialize(node: _Node) -> str:
             if isinstance(child, str):
                 parts.append(html.escape(child, quote=False))
                 continue
+            items = sorted(child.attrs.items()) if sort else child.attrs.items()
             attrs = "".join(
                 f' {k}="{html.escape(v, quote=True)}"'
-                for k, v in child.attrs.items()
+                for k, v in items
                 if re.fullmatch(r"[A-Za-z_:][-A-Za-z0-9_:.]*", k)
             )
             parts.append(f"<{child.tag}{attrs}>")

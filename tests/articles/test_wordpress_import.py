@@ -27,6 +27,7 @@ from articles.wordpress import (
     WXRSite,
     convert_content,
     read_export,
+    same_html,
     split_credit,
     uploads_path,
     wpautop,
@@ -736,7 +737,7 @@ def test_old_style_caption_attribute_becomes_a_figcaption():
         '<img src="https://s.example/wp-content/uploads/2020/01/t.jpg" alt="Tanks">[/caption]',
         resolve_image=lambda attachment_id, src: ref if attachment_id == "7" else None,
     ).html
-    assert html.startswith('<figure class="image"><img src="/media/x.webp"')
+    assert html.startswith('<figure class="image"><img loading="lazy" decoding="async" src="/media/x.webp"')
     assert html.endswith(
         '<figcaption>Tanks on parade <span class="credit">(Supplied: BSTU)</span></figcaption>'
         "</figure>"
@@ -794,6 +795,11 @@ def test_a_picture_that_cannot_be_matched_is_removed_with_its_figure_and_reporte
         ("https://s.example/wp-content/uploads/a.jpg", "9"),
         ("https://elsewhere.example/b.png", None),
     ]
+
+
+def test_markup_compares_equal_whatever_the_attribute_order():
+    assert same_html('<img src="a" alt="b" loading="lazy">', '<img loading="lazy" alt="b" src="a">')
+    assert not same_html('<img src="a">', '<img src="b">')
 
 
 def test_headings_and_definition_lists_fit_our_body():
@@ -911,7 +917,7 @@ class ThemeUnitTestImportTests(TestCase):
     def test_captions_become_figures(self):
         body = self.article("1163").body  # [caption] around a linked picture
         bell = Image.objects.get(import_id="754")
-        assert f'<figure class="image"><img src="{bell.src()}"' in body
+        assert f'<figure class="image"><img loading="lazy" decoding="async" src="{bell.src()}"' in body
         assert "<figcaption>Bell on wharf in San Francisco</figcaption></figure>" in body
         response = self.client.get(self.article("1163").get_absolute_url())
         self.assertContains(response, "<figcaption>Bell on wharf in San Francisco</figcaption>")

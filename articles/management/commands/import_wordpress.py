@@ -55,6 +55,7 @@ from articles.wordpress import (
     parse_wp_date,
     plain_text,
     read_export,
+    same_html,
     split_credit,
     truncate_words,
     uploads_path,
@@ -354,6 +355,12 @@ def _insert_links(article_id: int, author_ids: list[int], tag_ids: list[int]) ->
     sql = statements[0] if len(statements) == 1 else f"WITH b AS ({statements[0]}) {statements[1]}"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def _same(field_name, stored, new) -> bool:
+    if field_name == "body":
+        return same_html(stored, new)
+    return stored == new
 
 
 def page_model():
@@ -948,7 +955,7 @@ class WordPressImporter:
             changed = lead_pending
             old_key = self._day_slug(article)
             for name, value in values.items():
-                if getattr(article, name) != value:
+                if not _same(name, getattr(article, name), value):
                     setattr(article, name, value)
                     changed = True
             if changed:
@@ -1085,7 +1092,7 @@ class WordPressImporter:
             return _Outcome("created", missing=missing)
         changed = False
         for name, value in values.items():
-            if getattr(page, name) != value:
+            if not _same(name, getattr(page, name), value):
                 setattr(page, name, value)
                 changed = True
         if changed:
