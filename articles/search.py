@@ -147,10 +147,36 @@ def _strip_tags(expression):
     )
 
 
+class ResultPages:
+    """Search results for a paginator: each slice is one query that picks the slice's rows
+    (ordering, OFFSET and LIMIT over the bare matches) in a subquery and only then joins
+    the teaser's relations and computes the highlighted headlines — for the rows shown,
+    not for the rows an OFFSET skips. `decorate` adds those to a queryset."""
+
+    ordered = True
+
+    def __init__(self, matches, decorate):
+        self.matches, self.decorate = matches, decorate
+        self.model = matches.model
+
+    def count(self):
+        return self.matches.count()
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice):
+            raise TypeError("ResultPages only supports slices")
+        chosen = self.matches.values("pk")[key]
+        return self.decorate(self.matches.filter(pk__in=chosen))
+
+
 def with_headlines(queryset, text):
     """Annotate `title_headline` and `snippet_headline`: the title and the best passages of
     the standfirst and body with the matched words marked. PostgreSQL computes them after
-    sorting and LIMIT, so only for the rows on the page. Render with `highlight()`."""
+    sorting and LIMIT; with an OFFSET they are computed for skipped rows too, so page
+    through ResultPages. Render with `highlight()`."""
     query = search_query(text)
     if query is None:
         return queryset

@@ -15,6 +15,7 @@ from . import previews
 from .models import Article, Image, Section
 from .search import (
     EstimatedPaginator,
+    ResultPages,
     SearchForm,
     estimate_count,
     rank_limit,
@@ -186,7 +187,7 @@ class SearchResults(ReaderPageMixin, ListView):
             articles = articles.search(self.query, ranked=False)
         else:
             articles = articles.search(self.query)
-        return with_headlines(articles, self.query).for_listing()
+        return ResultPages(articles, lambda page: with_headlines(page, self.query).for_listing())
 
     def get_paginator(self, queryset, per_page, **kwargs):
         if self.broad_estimate is not None:  # no COUNT over thousands of rows

@@ -87,6 +87,8 @@ QUERIES = [
     ("tag name", "electronic warfare", {}),
     ("rare word", "minehunter sonar", {}),
     ("with filters", "radar", {"section": "naval", "start": "2022-01-01"}),
+    ("ranked, about 1,000 matches", "corvette", {"section": "naval"}),
+    ("ranked, near the limit", "tanker", {"section": "air", "start": "2019-01-01"}),
     ("typo, no match", "hovitzer", {}),
     ("page 10", "frigate", {"page": "10"}),
 ]
@@ -363,12 +365,18 @@ def explain(sql, params):
 
 def plans():
     from articles.models import Article
-    from articles.search import set_suggestion_threshold, similar_titles, with_headlines
+    from articles.search import (
+        ResultPages,
+        set_suggestion_threshold,
+        similar_titles,
+        with_headlines,
+    )
 
     def page(query, ranked):
+        """The first page's query exactly as the search page runs it."""
         articles = Article.objects.published().search(query, ranked=ranked)
-        rows = with_headlines(articles, query).values("pk", "title_headline", "snippet_headline")
-        return explain(*rows[:20].query.sql_with_params())
+        pages = ResultPages(articles, lambda rows: with_headlines(rows, query).for_listing())
+        return explain(*pages[0:20].query.sql_with_params())
 
     ranked_plan = page("minehunter sonar", ranked=True)
     broad_plan = page("frigate", ranked=False)

@@ -178,6 +178,11 @@ IMAGEKIT_SPEC_CACHEFILE_NAMER = "imagekit.cachefiles.namers.source_name_dot_hash
 # Whole article bodies in RSS/Atom (True) or only the summary and a link (False).
 FEED_FULL_CONTENT = env_bool("FEED_FULL_CONTENT", True)
 
+# --- Search --------------------------------------------------------------------------
+# Searches expected to match more articles than this come newest first instead of ranked
+# (ranking reads every match's search vector). See bench/README.md.
+SEARCH_RANK_LIMIT = int(os.environ.get("SEARCH_RANK_LIMIT", 2000))
+
 # --- Editorial workflow --------------------------------------------------------------
 # Days a "share preview" link works before it expires (editors can revoke it sooner).
 PREVIEW_LINK_DAYS = int(os.environ.get("PREVIEW_LINK_DAYS", 7))
