@@ -106,3 +106,19 @@ def test_embedded_database_forgets_processes_that_died_without_cleaning_up(tmp_p
     handles.write_text(json.dumps([os.getpid(), int(dead.stdout)]))
     _forget_dead_handles(tmp_path)
     assert json.loads(handles.read_text()) == [os.getpid()]
+
+
+def test_manage_py_means_local_development_when_no_secret_key_is_set():
+    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    environment["DJANGO_SETTINGS_MODULE"] = "defenceblog.settings"
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
