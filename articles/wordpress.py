@@ -228,6 +228,26 @@ def _read_channel_child(site: WXRSite, name: str, elem) -> None:
             site.tags[slug] = term_name
 
 
+# Item elements copied as text: element name → (WXRItem attribute, strip whitespace?).
+_ITEM_TEXT_FIELDS = {
+    "wp:post_id": ("post_id", True),
+    "wp:post_type": ("post_type", True),
+    "title": ("title", False),
+    "link": ("link", True),
+    "guid": ("guid", True),
+    "dc:creator": ("creator", True),
+    "content:encoded": ("content", False),
+    "excerpt:encoded": ("excerpt", False),
+    "wp:post_date": ("post_date", True),
+    "wp:post_date_gmt": ("post_date_gmt", True),
+    "wp:post_name": ("post_name", True),
+    "wp:status": ("status", True),
+    "wp:post_parent": ("post_parent", True),
+    "wp:post_password": ("password", False),
+    "wp:attachment_url": ("attachment_url", True),
+}
+
+
 def _read_item(elem) -> WXRItem:
     item = WXRItem(post_id="")
     for child in elem:
@@ -250,40 +270,13 @@ def _read_item(elem) -> WXRItem:
             key = values.get("wp:meta_key", "").strip()
             if key:
                 item.meta.setdefault(key, []).append(values.get("wp:meta_value", ""))
-        elif name == "wp:post_id":
-            item.post_id = text.strip()
-        elif name == "wp:post_type":
-            item.post_type = text.strip()
-        elif name == "title":
-            item.title = text
-        elif name == "link":
-            item.link = text.strip()
-        elif name == "guid":
-            item.guid = text.strip()
-        elif name == "dc:creator":
-            item.creator = text.strip()
-        elif name == "content:encoded":
-            item.content = text
-        elif name == "excerpt:encoded":
-            item.excerpt = text
-        elif name == "wp:post_date":
-            item.post_date = text.strip()
-        elif name == "wp:post_date_gmt":
-            item.post_date_gmt = text.strip()
-        elif name == "wp:post_name":
-            item.post_name = text.strip()
-        elif name == "wp:status":
-            item.status = text.strip()
-        elif name == "wp:post_parent":
-            item.post_parent = text.strip()
+        elif name in _ITEM_TEXT_FIELDS:
+            attribute, strip = _ITEM_TEXT_FIELDS[name]
+            setattr(item, attribute, text.strip() if strip else text)
         elif name == "wp:menu_order":
             item.menu_order = int(text.strip()) if text.strip().lstrip("-").isdigit() else 0
-        elif name == "wp:post_password":
-            item.password = text
         elif name == "wp:is_sticky":
             item.is_sticky = text.strip() == "1"
-        elif name == "wp:attachment_url":
-            item.attachment_url = text.strip()
     return item
 
 
