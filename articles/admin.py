@@ -21,8 +21,8 @@ from reversion.models import Version
 from taggit.models import Tag
 from taggit.utils import parse_tags
 
-from defenceblog.admin_site import register_panel
-from defenceblog.admin_widgets import ValidatedImageField, thumbnail
+from core.admin_site import register_panel
+from core.admin_widgets import ValidatedImageField, thumbnail
 
 from . import media_library, previews, revisions, workflow
 from .models import (

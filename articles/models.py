@@ -18,7 +18,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from authors.models import Author
-from defenceblog.sanitize import clean_html
+from core.sanitize import clean_html
 
 from .renditions import WIDTHS
 

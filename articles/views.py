@@ -8,8 +8,8 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DateDetailView, DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from defenceblog.caching import never_cached, public_page
-from defenceblog.validators import validate_image_file
+from core.caching import never_cached, public_page
+from core.validators import validate_image_file
 
 from . import previews
 from .models import Article, Image, Section

@@ -39,7 +39,7 @@ Converting
        cannot be matched is removed and reported, never hot-linked; a figure that loses
        its picture goes with it. Links around pictures that point at the uploads folder or
        an attachment page are unwrapped. Embedded frames and players become links.
-    7. The result passes our sanitiser (`defenceblog.sanitize.clean_html`).
+    7. The result passes our sanitiser (`core.sanitize.clean_html`).
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
-from defenceblog.sanitize import BODY_IMAGE_SIZES, clean_html
+from core.sanitize import BODY_IMAGE_SIZES, clean_html
 
 # ---------------------------------------------------------------------------------------
 # Reading the export

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
-from defenceblog.admin_widgets import ValidatedImageField, thumbnail
+from core.admin_widgets import ValidatedImageField, thumbnail
 
 from .models import Author, AuthorLink
 

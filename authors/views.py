@@ -2,7 +2,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.views.generic import ListView
 
-from defenceblog.caching import public_page
+from core.caching import public_page
 
 from .models import Author
 

@@ -46,7 +46,7 @@ SITE_DESCRIPTION = os.environ.get(
 )
 
 INSTALLED_APPS = [
-    "defenceblog.admin_site.NewsroomAdminConfig",
+    "core.admin_site.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "articles",
     "feedback",
     "support",
+    "core",
     "defenceblog",
 ]
 
@@ -78,7 +79,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "defenceblog.middleware.AdminCSPMiddleware",
+    "core.middleware.AdminCSPMiddleware",
     "articles.middleware.ArticleRedirectFallbackMiddleware",
 ]
 
@@ -96,7 +97,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "defenceblog.context_processors.site",
+                "core.context_processors.site",
+                "articles.context_processors.navigation",
                 "support.context_processors.support",
             ],
         },
@@ -240,7 +242,7 @@ if env_bool("BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Content-Security-Policy for every page. Reader pages need no inline script or style;
-# the admin adds exactly what CKEditor 5 needs (defenceblog.middleware.AdminCSPMiddleware).
+# the admin adds exactly what CKEditor 5 needs (core.middleware.AdminCSPMiddleware).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [NONE],

@@ -25,9 +25,8 @@ from taggit.models import Tag
 
 from articles.models import Article, Section
 from authors.models import Author
+from core.caching import public_page
 from support.models import Page, SupportPage
-
-from .caching import public_page
 
 NEWS_WINDOW = timedelta(hours=48)
 

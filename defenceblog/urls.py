@@ -3,7 +3,9 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from . import sitemaps, views
+from core import views
+
+from . import sitemaps
 
 admin.site.site_header = f"{settings.SITE_NAME} newsroom"
 admin.site.site_title = f"{settings.SITE_NAME} admin"
@@ -27,8 +29,8 @@ urlpatterns = [
 # Any route added after it would be shadowed by /<slug>/.
 urlpatterns += [path("", include("support.urls"))]
 
-handler404 = "defenceblog.views.page_not_found"
-handler500 = "defenceblog.views.server_error"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -18,7 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
-from defenceblog.admin_site import register_panel
+from core.admin_site import register_panel
 
 from . import emails
 from .forms import CorrectionFromReportForm

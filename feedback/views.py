@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, ListView, TemplateView
 
 from articles.models import Article, Correction
-from defenceblog.caching import public_page
+from core.caching import public_page
 
 from . import emails, spam
 from .forms import ErrorReportForm

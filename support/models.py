@@ -9,7 +9,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from defenceblog.sanitize import clean_html
+from core.sanitize import clean_html
 
 CLICK_WINDOW_DAYS = 30
 DEFAULT_SENTENCE = (

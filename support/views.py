@@ -5,7 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView
 
-from defenceblog.caching import never_cached, public_page
+from core.caching import never_cached, public_page
 
 from .models import DonationOption, Page, SupportPage
 

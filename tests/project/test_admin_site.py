@@ -1,6 +1,6 @@
 import pytest
 
-from defenceblog import admin_site
+from core import admin_site
 
 pytestmark = pytest.mark.django_db
 

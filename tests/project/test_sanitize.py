@@ -1,6 +1,6 @@
 import pytest
 
-from defenceblog.sanitize import clean_html
+from core.sanitize import clean_html
 
 CKEDITOR_OUTPUT = (
     "<h2>Heading</h2><p><strong>Bold</strong> and <i>italic</i> with a "

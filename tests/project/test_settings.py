@@ -76,7 +76,7 @@ def test_robots_txt_keeps_crawlers_out_of_the_admin(client):
 
 @pytest.mark.django_db
 def test_server_error_page_is_friendly_and_plain(client):
-    from defenceblog.views import server_error
+    from core.views import server_error
 
     response = server_error(None)
     assert response.status_code == 500

@@ -61,8 +61,8 @@ from articles.wordpress import (
     uploads_path,
 )
 from authors.models import Author
-from defenceblog.sanitize import clean_html
-from defenceblog.validators import validate_image_file
+from core.sanitize import clean_html
+from core.validators import validate_image_file
 
 HELP = """Import a WordPress export (WXR 1.1 or 1.2: WordPress → Tools → Export → All content).
 

@@ -29,4 +29,4 @@ class NewsroomAdminSite(admin.AdminSite):
 
 
 class NewsroomAdminConfig(AdminConfig):
-    default_site = "defenceblog.admin_site.NewsroomAdminSite"
+    default_site = "core.admin_site.NewsroomAdminSite"
