@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "articles",
     "feedback",
     "support",
+    "demo",
     "core",
     "defenceblog",
 ]
