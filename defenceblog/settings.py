@@ -67,7 +67,6 @@ INSTALLED_APPS = [
     "support",
     "demo",
     "core",
-    "defenceblog",
 ]
 
 MIDDLEWARE = [
