@@ -489,7 +489,7 @@ def test_second_editor_is_refused_and_keeps_their_text(client, editor):
 def test_simultaneous_saves_cannot_both_win(monkeypatch):
     """The version check and the save happen under a row lock: a save that arrives while
     another is in progress waits for it, then sees the new version and is refused."""
-    from articles.admin import ArticleAdmin
+    from articles.admin.articles import ArticleAdmin
 
     editor = member("Editor", "eve")
     article = complete_article()
