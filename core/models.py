@@ -27,7 +27,8 @@ class ImportKey(models.Model):
 
 
 class CreatedBy(models.Model):
-    """The staff account that made the row, kept (as empty) when the account is deleted."""
+    """The staff account that made the row. Deleting the account empties the field and keeps
+    the row."""
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
