@@ -16,7 +16,6 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from taggit.models import Tag
@@ -305,9 +304,8 @@ class Corrections(Feed):
 
     def items(self):
         return (
-            Correction.objects.filter(
-                published_at__lte=timezone.now(), article__in=Article.objects.published()
-            )
+            Correction.objects.visible()
+            .filter(article__in=Article.objects.published())
             .select_related("article")
             .order_by("-published_at", "-id")[:FEED_SIZE]
         )
