@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "articles",
     "feedback",
     "support",
+    "wordpress",
     "core",
     "defenceblog",
 ]

@@ -256,6 +256,10 @@ class Page(models.Model):
     footer_order = models.PositiveSmallIntegerField(
         default=0, help_text="Lower numbers come first in the footer."
     )
+    # Where an imported page came from (a WordPress site URL and page id): the importer
+    # updates only the pages that carry its key, never one written here.
+    import_source = models.CharField(max_length=200, blank=True, default="", editable=False)
+    import_id = models.CharField(max_length=64, blank=True, default="", editable=False)
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
 
@@ -263,6 +267,13 @@ class Page(models.Model):
 
     class Meta:
         ordering = ["footer_order", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["import_source", "import_id"],
+                condition=~Q(import_id=""),
+                name="page_unique_import_key",
+            ),
+        ]
 
     def __str__(self):
         return self.title

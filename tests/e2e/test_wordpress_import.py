@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from articles.models import Article
-from tests.articles.test_wordpress_import import (
+from tests.wordpress.exports import (
     SITE,
     frigate_attachments,
     frigate_post,
