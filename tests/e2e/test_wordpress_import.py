@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from articles.models import Article
+from tests.e2e.conftest import assert_accessible, screenshot
 from tests.wordpress.exports import (
     SITE,
     frigate_attachments,
@@ -19,7 +20,6 @@ from tests.wordpress.exports import (
     write_jpeg,
     wxr,
 )
-from tests.e2e.conftest import assert_accessible, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
