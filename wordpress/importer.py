@@ -477,12 +477,14 @@ class WordPressImporter:
         for slug in candidates:
             if slug in self.page_slugs.values():
                 continue
+            holder = Page.objects.filter(slug=slug).values_list("import_source", flat=True)
+            holder_source = holder.first()  # None: no page has this slug
             if not self._page_address_free(slug):
                 why = why or "is another part of the site"
-            elif Page.objects.filter(slug=slug).exists():
-                why = why or "belongs to a page this import did not create, left as it was"
-            else:
+            elif holder_source is None:
                 break
+            elif holder_source != self.source:
+                why = why or "belongs to a page this import did not create, left as it was"
         if why:
             self.report.notes.append(
                 f"page {post.post_id} “{post.title}”: /{base}/ {why}; imported at /{slug}/."
