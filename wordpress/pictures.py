@@ -41,6 +41,8 @@ class Pictures:
         }
 
     def import_attachment(self, item: WXRItem) -> Outcome:
+        """One attachment: remembered for the posts that show it, and, when it is a picture
+        found in --media-dir, imported into the media library (found again by import key)."""
         url = item.attachment_url or item.guid
         caption, credit = split_credit(plain_text(item.excerpt))
         attachment = Attachment(
