@@ -42,9 +42,10 @@ run: $(STAMP) ## Set up the database, load demo content and serve http://127.0.0
 test: $(STAMP) ## Run every test (end-to-end in Chromium included)
 	$(BIN)/python -m pytest
 
-lint: $(STAMP) ## Lint with ruff
+lint: $(STAMP) ## Lint with ruff, and check the import contracts (docs/architecture.md)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 fmt: $(STAMP) ## Format and fix with ruff
 	$(BIN)/ruff format .
