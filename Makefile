@@ -45,7 +45,7 @@ test: $(STAMP) ## Run every test (end-to-end in Chromium included)
 lint: $(STAMP) ## Lint with ruff, and check the import contracts (docs/architecture.md)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/lint-imports
+	$(BIN)/lint-imports --no-logo
 
 fmt: $(STAMP) ## Format and fix with ruff
 	$(BIN)/ruff format .
