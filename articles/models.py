@@ -5,8 +5,9 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, GeneratedField, Q
-from django.db.models.functions import Lower, TruncDate
+from django.db.models import Count, GeneratedField, OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, Lower, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -411,25 +412,59 @@ class Article(models.Model):
         """Corrections shown after the body."""
         return self.visible_corrections(Correction.Position.END)
 
+    # related(): how many of the newest published articles sharing each tag are scored.
+    RELATED_CANDIDATES_PER_TAG = 200
+
     def related(self, limit=4):
         """Teasers for the foot of the page: most shared tags first, then the same section,
         then the newest. Never this article, never unpublished work. One query (plus the
-        listing's prefetches), whatever the number of tags or articles."""
+        listing's prefetches) of bounded cost whatever the size of the archive: the
+        candidates are the newest RELATED_CANDIDATES_PER_TAG published articles sharing
+        each tag, the newest few of the section and the newest few overall (each read
+        backwards through an index and stopped early); only those are scored."""
         tag_ids = [t.pk for t in self.tags.all()]
-        qs = Article.objects.published().exclude(pk=self.pk)
-        if tag_ids:
-            qs = qs.annotate(
-                shared_tags=Count("tagged_items", filter=Q(tagged_items__tag_id__in=tag_ids))
-            )
-        else:
-            qs = qs.annotate(shared_tags=models.Value(0))
+        others = Article.objects.published().exclude(pk=self.pk).order_by("-published_at", "-id")
         same_section = Q(section_id=self.section_id) if self.section_id else Q(pk__in=[])
-        qs = qs.annotate(
-            same_section=models.Case(
-                models.When(same_section, then=1), default=0, output_field=models.IntegerField()
-            )
+
+        def part(articles, hit, count):
+            return articles.annotate(
+                hit=models.Value(hit),
+                same=models.Case(
+                    models.When(same_section, then=1), default=0, output_field=models.IntegerField()
+                ),
+            ).values_list("pk", "published_at", "hit", "same")[:count]
+
+        parts = [
+            part(others.filter(tagged_items__tag_id=tag_id), 1, self.RELATED_CANDIDATES_PER_TAG)
+            for tag_id in tag_ids
+        ]
+        if self.section_id:
+            parts.append(part(others.filter(section_id=self.section_id), 0, limit))
+        parts.append(part(others, 0, limit))
+        sql, params = parts[0].union(*parts[1:], all=True).query.sql_with_params()
+        best = RawSQL(  # noqa: S611 (the inner SQL and its parameters come from the ORM)
+            f"SELECT c.pk FROM ({sql}) c GROUP BY c.pk "  # noqa: S608 (SQL built by the ORM)
+            "ORDER BY sum(c.hit) DESC, max(c.same) DESC, max(c.published_at) DESC, c.pk DESC "
+            "LIMIT %s",
+            (*params, limit),
         )
-        return qs.for_listing().order_by("-shared_tags", "-same_section", "-published_at")[:limit]
+        shared_tags = (
+            TaggedArticle.objects.filter(content_object_id=OuterRef("pk"), tag_id__in=tag_ids)
+            .values("content_object_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            Article.objects.filter(pk__in=best)
+            .annotate(
+                shared_tags=Coalesce(Subquery(shared_tags), 0),
+                same_section=models.Case(
+                    models.When(same_section, then=1), default=0, output_field=models.IntegerField()
+                ),
+            )
+            .for_listing()
+            .order_by("-shared_tags", "-same_section", "-published_at", "-id")
+        )
 
 
 class ArticleAuthor(models.Model):
