@@ -94,6 +94,10 @@ class Image(models.Model):
     import_source = models.CharField(max_length=200, blank=True, default="", editable=False)
     import_id = models.CharField(max_length=64, blank=True, default="", editable=False)
     created = models.DateTimeField(auto_now_add=True)
+    # Storage names of the renditions readers are offered ({"srcset": [[width, name], ...],
+    # "crop_16x9": name, ...}), written when the image is saved (and its renditions made),
+    # so a page view neither hashes imagekit specs nor asks the storage about files.
+    rendition_names = models.JSONField(default=dict, blank=True, editable=False)
 
     w320 = _rendition(320)
     w640 = _rendition(640)
@@ -119,19 +123,55 @@ class Image(models.Model):
     def __str__(self):
         return self.caption or self.alt_text or self.file.name.rsplit("/", 1)[-1]
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        names = self.make_rendition_names()
+        if names != self.rendition_names:
+            self.rendition_names = names
+            Image.objects.filter(pk=self.pk).update(rendition_names=names)
+            self.__dict__.pop("_rendition_urls", None)
+
     def get_absolute_url(self):
         return self.file.url
 
-    def renditions(self):
-        """[(width, url)] for the widths this image can fill, smallest first."""
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self.__dict__.pop("_rendition_urls", None)
+
+    def make_rendition_names(self):
+        """The storage names of this image's renditions: the widths it can fill, smallest
+        first, and the sharing crops (imagekit hashes each spec to name its file: done once,
+        when the image is saved)."""
+        if not self.file:
+            return {}
         widths = [w for w in WIDTHS if not self.width or w < self.width]
         if self.width and self.width <= WIDTHS[-1]:
             widths.append(self.width)  # the largest rendition is the original's size
-        out = []
-        for w in widths:
-            spec = getattr(self, f"w{min(x for x in WIDTHS if x >= w)}")
-            out.append((w, spec.url))
-        return out
+        names = {
+            "srcset": [
+                [w, getattr(self, f"w{min(x for x in WIDTHS if x >= w)}").name] for w in widths
+            ]
+        }
+        names.update((kind, getattr(self, kind).name) for kind in self.CROPS)
+        return names
+
+    @cached_property
+    def _rendition_urls(self):
+        names = self.rendition_names or self.make_rendition_names()
+        url = self.file.storage.url
+        return {
+            "srcset": [(w, url(name)) for w, name in names.get("srcset", [])],
+            **{kind: url(names[kind]) for kind in self.CROPS if kind in names},
+        }
+
+    def renditions(self):
+        """[(width, url)] for the widths this image can fill, smallest first. From the names
+        stored when the image was saved; worked out once per image object."""
+        return self._rendition_urls["srcset"]
+
+    def crop_url(self, kind):
+        """The URL of a sharing crop, `kind` one of CROPS ("crop_16x9", ...)."""
+        return self._rendition_urls[kind]
 
     def srcset(self):
         return ", ".join(f"{url} {w}w" for w, url in self.renditions())
