@@ -192,6 +192,10 @@ class ArticleQuerySet(models.QuerySet):
         """The only way reader code fetches articles: published, and not scheduled for later."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def scheduled(self):
+        """Published with a time in the future: readers see it from that moment."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
     def for_listing(self):
         """What a teaser shows: section, lead image and ordered bylines."""
         return self.select_related("section", "lead_image").prefetch_related(
