@@ -456,52 +456,56 @@ class Article(models.Model):
         """Corrections shown after the body."""
         return self.visible_corrections(Correction.Position.END)
 
-    # related(): how many of the newest published articles sharing each tag are scored.
-    RELATED_CANDIDATES_PER_TAG = 200
+    # related(): how many published articles, up to this one's publication, are scored.
+    RELATED_WINDOW = 200
 
     def related(self, limit=4):
         """Teasers for the foot of the page: most shared tags first, then the same section,
         then the newest. Never this article, never unpublished work. One query (plus the
-        listing's prefetches) of bounded cost whatever the size of the archive: the
-        candidates are the newest RELATED_CANDIDATES_PER_TAG published articles sharing
-        each tag, the newest few of the section and the newest few overall (each read
-        backwards through an index and stopped early); only those are scored."""
+        listing's prefetches) of bounded cost whatever the size of the archive: candidates
+        are the RELATED_WINDOW published articles up to this one's publication time, the
+        newest few of its section and the newest few overall, each read backwards through
+        an index and stopped early; each candidate's shared tags are counted through the
+        (article, tag) index. See bench/README.md for the plan."""
         tag_ids = [t.pk for t in self.tags.all()]
         others = Article.objects.published().exclude(pk=self.pk).order_by("-published_at", "-id")
         same_section = Q(section_id=self.section_id) if self.section_id else Q(pk__in=[])
+        shared_tags = Coalesce(
+            Subquery(
+                TaggedArticle.objects.filter(content_object_id=OuterRef("pk"), tag_id__in=tag_ids)
+                .values("content_object_id")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            0,
+        )
 
-        def part(articles, hit, count):
+        def part(articles, count):
             return articles.annotate(
-                hit=models.Value(hit),
+                hit=shared_tags if tag_ids else models.Value(0),
                 same=models.Case(
                     models.When(same_section, then=1), default=0, output_field=models.IntegerField()
                 ),
             ).values_list("pk", "published_at", "hit", "same")[:count]
 
-        parts = [
-            part(others.filter(tagged_items__tag_id=tag_id), 1, self.RELATED_CANDIDATES_PER_TAG)
-            for tag_id in tag_ids
-        ]
+        parts = [part(others, limit)]
+        if self.published_at:
+            parts.append(
+                part(others.filter(published_at__lte=self.published_at), self.RELATED_WINDOW)
+            )
         if self.section_id:
-            parts.append(part(others.filter(section_id=self.section_id), 0, limit))
-        parts.append(part(others, 0, limit))
+            parts.append(part(others.filter(section_id=self.section_id), limit))
         sql, params = parts[0].union(*parts[1:], all=True).query.sql_with_params()
         best = RawSQL(  # noqa: S611 (the inner SQL and its parameters come from the ORM)
             f"SELECT c.pk FROM ({sql}) c GROUP BY c.pk "  # noqa: S608 (SQL built by the ORM)
-            "ORDER BY sum(c.hit) DESC, max(c.same) DESC, max(c.published_at) DESC, c.pk DESC "
+            "ORDER BY max(c.hit) DESC, max(c.same) DESC, max(c.published_at) DESC, c.pk DESC "
             "LIMIT %s",
             (*params, limit),
-        )
-        shared_tags = (
-            TaggedArticle.objects.filter(content_object_id=OuterRef("pk"), tag_id__in=tag_ids)
-            .values("content_object_id")
-            .annotate(n=Count("pk"))
-            .values("n")
         )
         return (
             Article.objects.filter(pk__in=best)
             .annotate(
-                shared_tags=Coalesce(Subquery(shared_tags), 0),
+                shared_tags=shared_tags if tag_ids else models.Value(0),
                 same_section=models.Case(
                     models.When(same_section, then=1), default=0, output_field=models.IntegerField()
                 ),
