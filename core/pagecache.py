@@ -59,6 +59,16 @@ def bump():
         logger.warning("Page cache unavailable: could not invalidate", exc_info=True)
 
 
+def content_version():
+    """The current content version: a key part for anything derived from the content that
+    should be recomputed after a change (None when the cache is unavailable)."""
+    try:
+        return _version()
+    except Exception:
+        logger.warning("Page cache unavailable: no content version", exc_info=True)
+        return None
+
+
 def content_changed(sender, **kwargs):
     if sender._meta.label in settings.PAGE_CACHE_MODELS:
         bump()

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem
 from django.contrib.sitemaps.views import sitemap as sitemap_view
+from django.core.cache import cache
 from django.db.models import Max, OuterRef, Subquery
 from django.db.models.functions import Greatest
 from django.template.response import TemplateResponse
@@ -26,9 +27,11 @@ from taggit.models import Tag
 from articles.models import Article, Section
 from authors.models import Author
 from core.caching import public_page
+from core.pagecache import content_version
 from support.models import Page, SupportPage
 
 NEWS_WINDOW = timedelta(hours=48)
+INDEX_SECONDS = 3600  # the sitemap index is also recomputed when the content changes
 
 
 def absolute(path):
@@ -186,18 +189,33 @@ SITEMAPS = {
 }
 
 
+def index_entries():
+    """One entry per sitemap page, with its latest lastmod. Counting the sitemaps' pages
+    reads the whole archive, so it is done once per content version (core/pagecache.py:
+    any change to articles, tags, authors or pages starts a new one), not per request."""
+    version = content_version()
+    key = f"sitemap-index:{version}"
+    entries = cache.get(key) if version else None
+    if entries is None:
+        entries = []
+        for section, sitemap_class in SITEMAPS.items():
+            sitemap = sitemap_class()
+            url = absolute(reverse("sitemap_section", kwargs={"section": section}))
+            lastmod = sitemap.get_latest_lastmod()
+            entries.append((url, lastmod))
+            entries += [
+                (f"{url}?p={page}", lastmod) for page in range(2, sitemap.paginator.num_pages + 1)
+            ]
+        if version:
+            cache.set(key, entries, INDEX_SECONDS)
+    return [SitemapIndexItem(url, lastmod) for url, lastmod in entries]
+
+
 @require_GET
 @public_page
 def index(request):
     """The sitemap index: one entry per sitemap page, with its latest lastmod."""
-    entries = []
-    for section, sitemap_class in SITEMAPS.items():
-        sitemap = sitemap_class()
-        url = absolute(reverse("sitemap_section", kwargs={"section": section}))
-        lastmod = sitemap.get_latest_lastmod()
-        entries.append(SitemapIndexItem(url, lastmod))
-        for page in range(2, sitemap.paginator.num_pages + 1):
-            entries.append(SitemapIndexItem(f"{url}?p={page}", lastmod))
+    entries = index_entries()
     response = TemplateResponse(
         request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml"
     )

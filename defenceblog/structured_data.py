@@ -140,9 +140,9 @@ def news_article(article, corrections, published_page_slugs=None):
     image = article.lead_image
     if image:
         data["image"] = [
-            absolute(image.crop_16x9.url),
-            absolute(image.crop_4x3.url),
-            absolute(image.crop_1x1.url),
+            absolute(image.crop_url("crop_16x9")),
+            absolute(image.crop_url("crop_4x3")),
+            absolute(image.crop_url("crop_1x1")),
         ]
     if article.section:
         data["articleSection"] = article.section.name

@@ -137,7 +137,7 @@ def article_social(article):
     return {
         "article": article,
         "url": _absolute(article.get_absolute_url()),
-        "image_url": _absolute(image.crop_16x9.url) if image else "",
+        "image_url": _absolute(image.crop_url("crop_16x9")) if image else "",
         "image": image,
         "image_width": width,
         "image_height": height,
