@@ -227,7 +227,7 @@ class Server:
 
 def wrk(url, duration):
     done = subprocess.run(  # noqa: S603
-        ["wrk", "-t2", "-c8", f"-d{duration}s", "--latency", url],  # noqa: S607
+        ["wrk", "-t2", "-c8", f"-d{duration}s", "--timeout", "30s", "--latency", url],  # noqa: S607
         capture_output=True,
         text=True,
         check=True,

@@ -81,9 +81,9 @@ def connect_signals():
         signal.connect(content_changed, dispatch_uid=f"pagecache_{id(signal)}")
 
 
-def _schedule(now):
-    """(schedule token, number of scheduled times passed, next upcoming time or None)."""
-    entry = cache.get(SCHEDULE_KEY)
+def _schedule(now, entry):
+    """(schedule token, number of scheduled times passed, next upcoming time or None), from
+    the stored schedule `entry` or, when there is none or it has run out, the provider."""
     if entry is not None:
         token, times = entry
         passed = bisect.bisect_right(times, now)
@@ -96,8 +96,9 @@ def _schedule(now):
     return token, 0, times[0] if times else None
 
 
-def _version():
-    version = cache.get(VERSION_KEY)
+def _version(version=None):
+    if version is None:
+        version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, uuid.uuid4().hex, None)
         version = cache.get(VERSION_KEY)
@@ -140,10 +141,11 @@ class PageCacheMiddleware:
             return self.get_response(request)
         try:
             now = time.time()
-            token, passed, upcoming = _schedule(now)
+            state = cache.get_many([VERSION_KEY, SCHEDULE_KEY])  # one round trip
+            token, passed, upcoming = _schedule(now, state.get(SCHEDULE_KEY))
             address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
             digest = hashlib.sha256(address.encode()).hexdigest()
-            key = f"pagecache:page:{_version()}.{token}.{passed}:{digest}"
+            key = f"pagecache:page:{_version(state.get(VERSION_KEY))}.{token}.{passed}:{digest}"
             timeout = settings.PAGE_CACHE_SECONDS
             if upcoming is not None:
                 timeout = max(1, min(timeout, int(upcoming - now) + 1))
