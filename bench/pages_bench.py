@@ -225,6 +225,12 @@ class Server:
         self.process.wait(timeout=30)
 
 
+def warm(url, times=4):
+    """Let both workers load templates and open their database connection first."""
+    for _ in range(times):
+        urlopen(url, timeout=60).read()  # noqa: S310 (127.0.0.1)
+
+
 def wrk(url, duration):
     done = subprocess.run(  # noqa: S603
         ["wrk", "-t2", "-c8", f"-d{duration}s", "--timeout", "30s", "--latency", url],  # noqa: S607
@@ -282,6 +288,7 @@ def main():
         print(f"In-process, {label}: " + json.dumps(result["pages"]), flush=True)
 
     floor_server = Server("bench.floor_wsgi:application", production_env(args.database_url))
+    warm(floor_server.url("/"))
     floor = wrk(floor_server.url("/"), args.duration)
     floor_server.stop()
     print(f"Floor: {floor}", flush=True)
@@ -295,6 +302,7 @@ def main():
                 production_env(db_url, PAGE_CACHE=cache, REDIS_URL=args.redis_url),
             )
             for name, path in urls[label].items():
+                warm(server.url(path))
                 served[label, cache, name] = wrk(server.url(path), args.duration)
                 print(label, cache, name, served[label, cache, name], flush=True)
             server.stop()
