@@ -9,6 +9,7 @@ from django.views.generic import DateDetailView, DetailView, ListView, TemplateV
 from taggit.models import Tag
 
 from core.caching import never_cached, public_page
+from core.pagination import KeysetListMixin
 from core.validators import validate_image_file
 
 from . import previews
@@ -128,7 +129,9 @@ class SharedPreview(DetailView):
         return response
 
 
-class ArticleListing(ReaderPageMixin, ListView):
+class ArticleListing(ReaderPageMixin, KeysetListMixin, ListView):
+    """Newest first, paged by key: "older stories" links, no COUNT (core.pagination)."""
+
     paginate_by = LISTING_PAGE_SIZE
     context_object_name = "articles"
 

@@ -3,6 +3,7 @@ from django.utils.decorators import method_decorator
 from django.views.generic import ListView
 
 from core.caching import public_page
+from core.pagination import KeysetListMixin
 
 from .models import Author
 
@@ -18,8 +19,8 @@ class AuthorList(ListView):
 
 
 @method_decorator(public_page, name="dispatch")
-class AuthorDetail(ListView):
-    """The profile, then the author's published articles, paginated."""
+class AuthorDetail(KeysetListMixin, ListView):
+    """The profile, then the author's published articles, newest first, paged by key."""
 
     template_name = "authors/author_detail.html"
     context_object_name = "articles"

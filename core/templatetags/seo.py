@@ -38,12 +38,14 @@ def json_ld(context, data):
 @register.simple_tag(takes_context=True)
 def canonical_link(context, url=None):
     """rel=canonical: `url` when given, else this page's address (with ?page=N from the
-    second page of a listing on)."""
+    second page of a listing on, or ?before=KEY on a listing paged by key)."""
     if url is None:
         request = context["request"]
         url = absolute_url(request.path)
         page_obj = context.get("page_obj")
-        if page_obj is not None and page_obj.number > 1:
+        if page_obj is not None and page_obj.number is None:  # paged by key
+            url += f"?before={page_obj.key}"
+        elif page_obj is not None and page_obj.number > 1:
             url += f"?page={page_obj.number}"
     return format_html('<link rel="canonical" href="{}">', url)
 
@@ -53,8 +55,10 @@ def pagination_links(context):
     """rel=prev and rel=next for paginated listings, keeping the other query parameters."""
     page_obj = context.get("page_obj")
     request = context.get("request")
-    if page_obj is None or request is None or page_obj.paginator.num_pages < 2:
+    if page_obj is None or request is None or not page_obj.has_other_pages():
         return ""
+    if hasattr(page_obj, "next_key"):  # a listing paged by key (core.pagination)
+        return _keyset_links(request, page_obj)
     links = []
     for rel, has, number in (
         ("prev", page_obj.has_previous, page_obj.previous_page_number),
@@ -66,6 +70,24 @@ def pagination_links(context):
         params.pop("page", None)
         if number() > 1:
             params["page"] = number()
+        query = params.urlencode()
+        links.append((rel, absolute_url(request.path) + (f"?{query}" if query else "")))
+    return format_html_join("\n  ", '<link rel="{}" href="{}">', links)
+
+
+def _keyset_links(request, page_obj):
+    links = []
+    for rel, has, param, value in (
+        ("prev", page_obj.has_previous(), "page", page_obj.previous_page_number()),
+        ("next", page_obj.has_next(), "before", page_obj.next_key),
+    ):
+        if not has:
+            continue
+        params = request.GET.copy()
+        params.pop("page", None)
+        params.pop("before", None)
+        if value != 1:
+            params[param] = value
         query = params.urlencode()
         links.append((rel, absolute_url(request.path) + (f"?{query}" if query else "")))
     return format_html_join("\n  ", '<link rel="{}" href="{}">', links)

@@ -1,9 +1,13 @@
+import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
+from articles.views import SectionArticles
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -207,13 +211,14 @@ def test_reader_pages_run_a_fixed_number_of_queries(client, django_assert_num_qu
     section = article.section
     # Each page's count includes one query for the footer's pages and the support sentence;
     # the article page one more for its published corrections (shown on the page and in
-    # its JSON-LD `correction`; one prefetch in for_detail()).
+    # its JSON-LD `correction`; one prefetch in for_detail()). Section, tag and author
+    # listings are paged by key and never COUNT their articles.
     pages = {
         "/": 6,
         article.get_absolute_url(): 8,
-        section.get_absolute_url(): 6,
-        "/tag/shared/": 6,
-        authors[0].get_absolute_url(): 7,
+        section.get_absolute_url(): 5,
+        "/tag/shared/": 5,
+        authors[0].get_absolute_url(): 6,
         "/authors/": 4,
     }
     for url, expected in pages.items():
@@ -237,3 +242,35 @@ def test_pages_with_pictures_neither_hash_specs_nor_ask_storage_for_files(client
         html = client.get(url).content.decode()
         assert "/media/renditions/" in html, url
         assert " 64w" in html, url
+
+
+def test_listings_page_by_older_stories_links_without_counting(client, monkeypatch):
+    """Section, tag and author listings: "Older stories" links carry the last story's key;
+    old ?page=N links still work, deep ones redirect to the same stories by key."""
+    section = SectionFactory(name="Land")
+    for n in range(45):
+        ArticleFactory(section=section, title=f"Land story {n:02d}", tags=["Armour"])
+    url = section.get_absolute_url()
+
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(url).content.decode()
+    assert not [q for q in queries if "COUNT(" in q["sql"].upper()]
+    assert "Land story 00" in first and "Land story 19" in first and "Land story 20" not in first
+    older = re.search(r'href="\?before=([0-9-]+)" rel="next">Older stories', first).group(1)
+
+    second = client.get(url, {"before": older}).content.decode()
+    assert "Land story 20" in second and "Land story 39" in second
+    assert "Land story 19" not in second and "Land story 40" not in second
+    assert f'href="?" rel="prev">← Latest stories' in second
+
+    # An old page-2 link shows the same stories as the "older stories" one.
+    assert "Land story 20" in client.get(url, {"page": 2}).content.decode()
+    # Deep old links redirect permanently to the key of the same page.
+    monkeypatch.setattr(SectionArticles, "max_offset_page", 1)
+    response = client.get(url, {"page": 2})
+    assert response.status_code == 301 and response["Location"] == f"{url}?before={older}"
+    assert client.get(url, {"page": 9}).status_code == 404
+    assert client.get(url, {"before": "nonsense"}).status_code == 404
+
+    tag_page = client.get("/tag/armour/").content.decode()
+    assert "Land story 00" in tag_page and "Older stories" in tag_page

@@ -340,12 +340,17 @@ def test_paginated_listings_link_prev_and_next_and_canonicalise_each_page(client
         ArticleFactory(section=section)
 
     first = head(client, "/section/land/")
-    second = head(client, "/section/land/", data={"page": 2})
-    third = head(client, "/section/land/", data={"page": 3})
+    (older_url,) = first.link("next")
+    assert older_url.startswith(f"{SITE}/section/land/?before=")
+    second = head(client, "/section/land/", data={"before": older_url.split("=")[1]})
+    (oldest_url,) = second.link("next")
+    third = head(client, "/section/land/", data={"before": oldest_url.split("=")[1]})
+    old_second = head(client, "/section/land/", data={"page": 2})
 
-    assert first.link("prev") == [] and first.link("next") == [f"{SITE}/section/land/?page=2"]
+    assert first.link("prev") == []
     assert second.link("prev") == [f"{SITE}/section/land/"]
-    assert second.link("next") == [f"{SITE}/section/land/?page=3"]
     assert third.link("next") == []
     assert first.link("canonical") == [f"{SITE}/section/land/"]
-    assert second.link("canonical") == [f"{SITE}/section/land/?page=2"]
+    assert second.link("canonical") == [older_url]
+    assert old_second.link("canonical") == [f"{SITE}/section/land/?page=2"]
+    assert old_second.link("next") == [oldest_url]  # page 2 by OFFSET ends where key 2 does
