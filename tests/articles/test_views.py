@@ -261,7 +261,7 @@ def test_listings_page_by_older_stories_links_without_counting(client, monkeypat
     second = client.get(url, {"before": older}).content.decode()
     assert "Land story 20" in second and "Land story 39" in second
     assert "Land story 19" not in second and "Land story 40" not in second
-    assert f'href="?" rel="prev">← Latest stories' in second
+    assert 'href="?" rel="prev">← Latest stories' in second
 
     # An old page-2 link shows the same stories as the "older stories" one.
     assert "Land story 20" in client.get(url, {"page": 2}).content.decode()
