@@ -102,7 +102,9 @@ class KeysetListMixin:
         before = self.request.GET.get("before")
         if before:
             published_at, pk = decode_key(before)
-            queryset = queryset.filter(
+            # The plain bound makes the index range start at the key; the OR only settles
+            # ties at that exact time.
+            queryset = queryset.filter(published_at__lte=published_at).filter(
                 Q(published_at__lt=published_at) | Q(published_at=published_at, pk__lt=pk)
             )
             rows, number = list(queryset[: page_size + 1]), None
