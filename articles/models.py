@@ -18,6 +18,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from authors.models import Author
+from core.images import CleanImageField, ToSRGB
 from core.sanitize import clean_html
 
 from .renditions import WIDTHS
@@ -46,7 +47,7 @@ class Section(models.Model):
 def _rendition(width):
     return ImageSpecField(
         source="file",
-        processors=[ResizeToFit(width=width, upscale=False)],
+        processors=[ToSRGB(), ResizeToFit(width=width, upscale=False)],
         format="WEBP",
         options={"quality": 80},
     )
@@ -57,7 +58,7 @@ def _crop(width, height):
     and social network reads."""
     return ImageSpecField(
         source="file",
-        processors=[ResizeToFill(width, height)],
+        processors=[ToSRGB(), ResizeToFill(width, height)],
         format="JPEG",
         options={"quality": 82, "progressive": True},
     )
@@ -66,8 +67,9 @@ def _crop(width, height):
 class Image(models.Model):
     """One picture in the media library, with everything needed to publish it."""
 
-    file = models.ImageField(
-        upload_to="images/%Y/%m/",
+    # Cleaned of metadata and stored under a random name on every path (core/images.py).
+    file = CleanImageField(
+        folder="images/%Y/%m/",
         width_field="width",
         height_field="height",
         help_text="JPEG, PNG, WebP or GIF.",

@@ -174,7 +174,11 @@ FILE_UPLOAD_PERMISSIONS = 0o644
 # Responsive renditions: made once when an image is saved, never while a page renders.
 IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "articles.renditions.SafeOptimistic"
 IMAGEKIT_CACHEFILE_DIR = "renditions"
-IMAGEKIT_SPEC_CACHEFILE_NAMER = "imagekit.cachefiles.namers.source_name_dot_hash"
+# Renditions are named from a keyed HMAC of the original's (random) name, so their public
+# addresses do not lead to the original (core/images.py). Keep MEDIA_NAME_KEY unchanged
+# once pictures are published: changing it renames every rendition.
+IMAGEKIT_SPEC_CACHEFILE_NAMER = "core.images.rendition_name"
+MEDIA_NAME_KEY = os.environ.get("MEDIA_NAME_KEY", "") or SECRET_KEY
 
 # --- Feeds ---------------------------------------------------------------------------
 # Whole article bodies in RSS/Atom (True) or only the summary and a link (False).
