@@ -62,7 +62,8 @@ class ErrorReport(models.Model):
         Article,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # A reported article cannot be deleted: the report keeps pointing at what it reported.
+        on_delete=models.PROTECT,
         related_name="error_reports",
         help_text="The article the reader was reading, if any.",
     )

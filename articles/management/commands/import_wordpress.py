@@ -61,6 +61,7 @@ from articles.wordpress import (
     uploads_path,
 )
 from authors.models import Author
+from core.images import clean_image
 from core.sanitize import clean_html
 from core.validators import validate_image_file
 
@@ -741,13 +742,18 @@ class WordPressImporter:
 
     @staticmethod
     def _same_file(image: Image, fh) -> bool:
+        """Is the stored file what storing `fh` would store? Pictures are stored cleaned
+        (core.images.clean_image, which gives the same bytes for the same file)."""
         try:
             with image.file.open("rb") as stored:
                 stored_digest = _file_digest(stored)
         except (FileNotFoundError, ValueError):
             return False
-        fh.seek(0)
-        return stored_digest == _file_digest(fh)
+        try:
+            cleaned, _format = clean_image(fh)
+        except ValidationError:
+            return False
+        return stored_digest == hashlib.sha256(cleaned).hexdigest()
 
     # -- pictures inside content -----------------------------------------------------
 
