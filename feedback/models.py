@@ -178,7 +178,11 @@ class ErrorReport(models.Model):
         ]
 
     def __str__(self):
-        about = f"“{self.article}”" if self.article_id else self.page_url
+        # Shown to every staff member who handles reports: the title only while published.
+        if self.article_id:
+            about = f"“{self.article}”" if self.article.is_published else "an unpublished article"
+        else:
+            about = self.page_url
         return f"#{self.pk} {self.get_kind_display()}: {about}"
 
     def save(self, *args, **kwargs):
