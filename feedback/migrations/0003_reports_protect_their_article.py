@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0005_alter_image_file'),
+        ('articles', '0004_editorial_groups'),
         ('feedback', '0002_feedback_staff_group'),
     ]
 

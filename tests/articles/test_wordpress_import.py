@@ -978,3 +978,30 @@ class ThemeUnitTestImportTests(TestCase):
 
     def test_progress_was_shown_on_stderr(self):
         assert "Importing posts and pages: 79/79 (100%)" in self.progress
+
+
+@pytest.mark.django_db
+def test_imported_pictures_are_cleaned_and_bombs_refused(export_file, media_dir):
+    """The importer stores pictures like every other path: metadata and anything appended
+    (a ZIP after a JPEG) removed, decompression bombs refused with the reason."""
+    import zipfile
+
+    from django.core.files.storage import default_storage
+
+    from tests.project.test_image_privacy import assert_clean, geotagged, png_claiming
+
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("payload.html", "<script>alert(1)</script>")
+    (media_dir / "2024/03/frigate.jpg").write_bytes(geotagged("JPEG") + archive.getvalue())
+    (media_dir / "2024/03/crew.jpg").write_bytes(png_claiming(40_000, 40_000))
+    path = export_file(*frigate_attachments(), frigate_post())
+    report, _ = run_import(path, "--media-dir", media_dir)
+    frigate = Image.objects.get(import_id="201")
+    with default_storage.open(frigate.file.name) as fh:
+        data = fh.read()
+    assert_clean(data, size=(400, 800))
+    assert not zipfile.is_zipfile(io.BytesIO(data))
+    assert not Image.objects.filter(import_id="202").exists()
+    assert f"{SITE}/wp-content/uploads/2024/03/crew.jpg: unusable: This image is too" in report
+    assert "million pixels" in report
