@@ -65,8 +65,8 @@ INSTALLED_APPS = [
     "articles",
     "feedback",
     "support",
+    "demo",
     "core",
-    "defenceblog",
 ]
 
 MIDDLEWARE = [

@@ -3,7 +3,7 @@ the demo; payment links point at example.org and the bank details are invented."
 
 from django.db import transaction
 
-from .models import DonationOption, Page, SupportPage
+from support.models import DonationOption, Page, SupportPage
 
 SUPPORT = {
     "title": "Support Defence Blog",
@@ -239,7 +239,7 @@ PAGES = [
 ]
 
 
-def load_support_demo(stdout=None):
+def load_support_pages(stdout=None):
     """Create the support page text, donation options and the six site pages. Safe to run
     again: existing rows (and editors' changes to them) are left as they are."""
     created = {"options": 0, "pages": 0}

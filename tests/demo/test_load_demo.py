@@ -6,6 +6,7 @@ from django.db.models import Count
 
 from articles.models import Article, Image, Section
 from authors.models import Author
+from support.models import DonationOption, Page
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +27,16 @@ def test_demo_content_is_complete_and_loading_it_twice_adds_nothing(client):
     assert len(months) >= 4
     assert all(a.tags.exists() for a in published)
 
-    call_command("load_demo", stdout=io.StringIO())
+    assert (Page.objects.published().count(), DonationOption.objects.active().count()) == (6, 4)
+
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
     assert (Article.objects.count(), Image.objects.count(), Author.objects.count()) == counts
+    assert (Page.objects.count(), DonationOption.objects.count()) == (6, 4)
+    assert (
+        "Demo content ready (created 0 sections, 0 authors, 0 articles, 0 images, "
+        "0 options, 0 pages)." in out.getvalue()
+    )
 
     article = published.first()
     assert client.get(article.get_absolute_url()).status_code == 200

@@ -1,16 +1,19 @@
+"""The demo newsroom: sections, authors with portraits, 40 published articles with
+illustrations and one draft. Every row it creates carries import_source "demo", so a
+second run finds them and adds nothing."""
+
 from datetime import timedelta
 
 from django.core.files.base import ContentFile
-from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 
 from articles.models import Article, ArticleAuthor, Image, Section
 from authors.models import Author, AuthorLink
-from defenceblog.demo.people import AUTHORS, SECTIONS
-from defenceblog.demo.pictures import portrait, scene
-from defenceblog.demo.stories import DRAFT, STORIES
+
+from .people import AUTHORS, SECTIONS
+from .pictures import portrait, scene
+from .stories import DRAFT, STORIES
 
 DEMO = "demo"  # import_source of every demo row: reruns find them and add nothing
 LEAD_CAPTIONS = {
@@ -22,33 +25,24 @@ LEAD_CAPTIONS = {
 }
 
 
-class Command(BaseCommand):
-    help = (
-        "Load the original demo content: sections, authors with portraits, 40 published "
-        "articles with illustrations and one draft. Safe to run again: existing demo rows "
-        "are kept as they are and nothing is duplicated."
-    )
+def load_newsroom():
+    """Create what is missing; return how many sections, authors, articles and images were
+    created. Existing demo rows (and editors' changes to them) are left as they are."""
+    return Newsroom().load()
 
-    def handle(self, *args, **options):
+
+class Newsroom:
+    def __init__(self):
         self.created = {"sections": 0, "authors": 0, "articles": 0, "images": 0}
-        with transaction.atomic():
-            sections = {spec["slug"]: self.section(spec) for spec in SECTIONS}
-            authors = {spec["slug"]: self.author(spec) for spec in AUTHORS}
-            now = timezone.now()
-            for spec in STORIES:
-                self.article(spec, sections, authors, now)
-            self.article(DRAFT, sections, authors, now, draft=True)
-            self.load_other_apps()
-        summary = ", ".join(f"{count} {name}" for name, count in self.created.items())
-        self.stdout.write(self.style.SUCCESS(f"Demo content ready (created {summary})."))
 
-    def load_other_apps(self):
-        import importlib.util
-
-        if importlib.util.find_spec("support.demo"):
-            from support.demo import load_support_demo
-
-            load_support_demo(stdout=self.stdout)
+    def load(self):
+        sections = {spec["slug"]: self.section(spec) for spec in SECTIONS}
+        authors = {spec["slug"]: self.author(spec) for spec in AUTHORS}
+        now = timezone.now()
+        for spec in STORIES:
+            self.article(spec, sections, authors, now)
+        self.article(DRAFT, sections, authors, now, draft=True)
+        return self.created
 
     def section(self, spec):
         section, created = Section.objects.get_or_create(

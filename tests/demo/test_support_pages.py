@@ -2,7 +2,7 @@ import io
 
 import pytest
 
-from support.demo import load_support_demo
+from demo.support_pages import load_support_pages
 from support.models import DonationOption, Page, SupportPage
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +12,7 @@ FIXED_SLUGS = {"about", "contact", "advertise", "privacy", "corrections-policy",
 
 def test_demo_fills_the_support_page_options_and_all_six_pages(client):
     out = io.StringIO()
-    assert load_support_demo(stdout=out) == {"options": 4, "pages": 6}
+    assert load_support_pages(stdout=out) == {"options": 4, "pages": 6}
 
     assert "Support demo ready" in out.getvalue()
     assert SupportPage.load().intro.startswith("<p>Defence Blog is read by")
@@ -31,13 +31,13 @@ def test_demo_fills_the_support_page_options_and_all_six_pages(client):
 
 
 def test_loading_the_demo_again_adds_nothing_and_keeps_editors_changes():
-    load_support_demo()
+    load_support_pages()
     support = SupportPage.load()
     support.title = "Edited by the editor"
     support.save()
     Page.objects.filter(slug="about").update(title="About us (edited)")
 
-    assert load_support_demo() == {"options": 0, "pages": 0}
+    assert load_support_pages() == {"options": 0, "pages": 0}
     assert SupportPage.load().title == "Edited by the editor"
     assert Page.objects.get(slug="about").title == "About us (edited)"
     assert DonationOption.objects.count() == 4 and Page.objects.count() == 6
