@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "feedback",
     "support",
     "demo",
+    "wordpress",
     "core",
 ]
 
