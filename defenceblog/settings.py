@@ -195,7 +195,11 @@ FILE_UPLOAD_PERMISSIONS = 0o644
 # Responsive renditions: made once when an image is saved, never while a page renders.
 IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "articles.renditions.SafeOptimistic"
 IMAGEKIT_CACHEFILE_DIR = "renditions"
-IMAGEKIT_SPEC_CACHEFILE_NAMER = "imagekit.cachefiles.namers.source_name_dot_hash"
+# Renditions are named from a keyed HMAC of the original's (random) name, so their public
+# addresses do not lead to the original (core/images.py). Keep MEDIA_NAME_KEY unchanged
+# once pictures are published: changing it renames every rendition.
+IMAGEKIT_SPEC_CACHEFILE_NAMER = "core.images.rendition_name"
+MEDIA_NAME_KEY = os.environ.get("MEDIA_NAME_KEY", "") or SECRET_KEY
 
 # --- Feeds ---------------------------------------------------------------------------
 # Whole article bodies in RSS/Atom (True) or only the summary and a link (False).
@@ -283,8 +287,9 @@ if MEDIA_URL.startswith("http"):
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(MEDIA_URL)
 
 # --- CKEditor 5 ----------------------------------------------------------------------
+# Every editor upload goes through this view (validators, cleaning, the add-image
+# permission). The library's own URLs (django_ckeditor_5.urls) are not routed.
 CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME = "articles:editor_image_upload"
-CKEDITOR_5_FILE_UPLOAD_PERMISSION = "staff"
 CKEDITOR_5_MAX_FILE_SIZE = MAX_IMAGE_UPLOAD_BYTES // (1024 * 1024)
 CKEDITOR_5_UPLOAD_FILE_TYPES = ["jpeg", "png", "gif", "webp"]
 CKEDITOR_5_CONFIGS = {

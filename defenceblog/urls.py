@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from core import views
+from core.media import serve_media
 
 from . import sitemaps
 
@@ -14,7 +15,6 @@ admin.site.site_url = "/"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("ckeditor5/", include("django_ckeditor_5.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemaps.index, name="sitemap"),
@@ -33,4 +33,5 @@ handler404 = "core.views.page_not_found"
 handler500 = "core.views.server_error"
 
 if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Never run as a page: nosniff and a sandboxing CSP on every file (core/media.py).
+    urlpatterns += static(settings.MEDIA_URL, view=serve_media, document_root=settings.MEDIA_ROOT)
