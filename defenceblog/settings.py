@@ -189,6 +189,9 @@ IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "articles.renditions.SafeOptimistic"
 IMAGEKIT_CACHEFILE_DIR = "renditions"
 IMAGEKIT_SPEC_CACHEFILE_NAMER = "imagekit.cachefiles.namers.source_name_dot_hash"
 
+# --- Backups (core/backups.py, docs/operations.md) ----------------------------------
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "var" / "backups"))
+
 # --- Feeds ---------------------------------------------------------------------------
 # Whole article bodies in RSS/Atom (True) or only the summary and a link (False).
 FEED_FULL_CONTENT = env_bool("FEED_FULL_CONTENT", True)
