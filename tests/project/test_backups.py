@@ -17,6 +17,7 @@ from articles.models import Article, ArticleRedirect, Correction, Image, Section
 from authors.models import Author
 from core.backups import CHECKSUMS, DUMP, MANIFEST, MEDIA
 from feedback.models import ErrorReport
+from tests.factories import ArticleFactory, ImageFactory
 
 # The backup is taken by pg_dump, in its own session: it sees only committed rows.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -118,8 +119,14 @@ def test_backup_restores_into_a_fresh_database_and_media_folder(
     assert image_files <= set(files(restored_media))
 
 
+@pytest.fixture
+def small_site():
+    """For the tests of refusals: a couple of articles with pictures is enough."""
+    return ArticleFactory(lead_image=ImageFactory()), ArticleFactory(lead_image=ImageFactory())
+
+
 def test_restore_refuses_a_database_or_media_folder_that_is_not_empty(
-    demo_site, fresh_database, tmp_path
+    small_site, fresh_database, tmp_path
 ):
     call_command("backup", backup_dir=str(tmp_path), stdout=io.StringIO())
     (folder,) = tmp_path.iterdir()
@@ -149,7 +156,7 @@ def test_restore_refuses_a_database_or_media_folder_that_is_not_empty(
     assert len(rows(fresh_database, Article._meta.db_table)) == Article.objects.count()
 
 
-def test_damaged_backup_is_refused(demo_site, fresh_database, tmp_path):
+def test_damaged_backup_is_refused(small_site, fresh_database, tmp_path):
     call_command("backup", backup_dir=str(tmp_path), stdout=io.StringIO())
     (folder,) = tmp_path.iterdir()
     with open(folder / MEDIA, "ab") as archive:

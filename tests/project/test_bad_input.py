@@ -100,8 +100,10 @@ segments = st.one_of(
 )
 queries = st.dictionaries(text_values, text_values, max_size=3)
 
+# Every route, as a reader and as staff: 280 tests. A few examples each keeps the run
+# to minutes; derandomized, so CI tries the same inputs every time.
 PROPERTY_SETTINGS = settings(
-    max_examples=12,
+    max_examples=8,
     deadline=None,
     derandomize=True,
     database=None,
