@@ -51,7 +51,9 @@ class RejectControlCharactersMiddleware:
         if problem:
             logger.info("Refused a request with %s: %r", problem, request.get_full_path()[:200])
             return HttpResponseBadRequest(
-                "This address or form contains characters that are not allowed.",
+                "This address or form contains characters that are not allowed (invisible "
+                "control characters, such as a NUL byte). Go back to remove them: your "
+                "browser keeps what you typed.",
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
@@ -62,11 +64,9 @@ class RejectControlCharactersMiddleware:
         if _has_control(request.GET):
             return "a control character in the query string"
         if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
-            try:
-                data = request.POST
-            except Exception:  # a malformed body: the view answers 400 itself
-                return ""
-            if _has_control(data):
+            # A body too large or malformed raises here, and Django answers 400 as it would
+            # from the CSRF check that reads it next.
+            if _has_control(request.POST):
                 return "a control character in a form field"
             if any(_PATH_CONTROL.search(f.name or "") for f in request.FILES.values()):
                 return "a control character in a file name"
