@@ -6,12 +6,14 @@ import logging
 import socket
 
 import pytest
+from django.db import connection
 from django.test import override_settings
 
 from core import cache as fail_soft
 from feedback.models import ErrorReport
 from tests.factories import ArticleFactory, StaffFactory
 from tests.feedback.conftest import report_data
+from tests.project.test_backups import server_url
 from tests.project.test_settings import PRODUCTION, manage
 
 pytestmark = pytest.mark.django_db
@@ -132,17 +134,26 @@ def test_counters_say_when_they_cannot_count():
         cache.incr("counter")
 
 
-def test_production_settings_with_redis_down_serve_healthz_as_degraded():
+def test_production_settings_with_redis_down_serve_pages_and_a_degraded_healthz():
     script = (
-        "from django.test import Client; import json; "
-        "r = Client().get('/healthz', HTTP_HOST='news.example.org', secure=True); "
-        "print(json.dumps([r.status_code, r.json()]))"
+        "from django.test import Client; import json; c = Client(); "
+        "get = lambda path: c.get(path, HTTP_HOST='news.example.org', secure=True); "
+        "h = get('/healthz'); "
+        "print(json.dumps([h.status_code, h.json(), get('/').status_code, "
+        "get('/admin/login/').status_code]))"
     )
-    result = manage(
-        "shell", "--no-imports", "-c", script, env={**PRODUCTION, "REDIS_URL": CLOSED_REDIS_URL}
-    )
+    env = {
+        **PRODUCTION,
+        "REDIS_URL": CLOSED_REDIS_URL,
+        # Production settings, static files without a collectstatic manifest.
+        "DJANGO_SETTINGS_MODULE": "tests.project.settings_outage",
+        "DATABASE_URL": server_url(connection.settings_dict["NAME"]),  # the migrated test DB
+    }
+    result = manage("shell", "--no-imports", "-c", script, env=env)
 
     assert result.returncode == 0, result.stderr
-    status, body = json.loads(result.stdout.strip().splitlines()[-1])
+    status, body, front, login = json.loads(result.stdout.strip().splitlines()[-1])
     assert status == 200
     assert body == {"status": "degraded", "database": "ok", "cache": "unavailable"}
+    assert (front, login) == (200, 200)
+    assert "Cache unavailable" in result.stderr
