@@ -163,7 +163,12 @@ NO_AUTHOR = publication_error(["at least one author"])
 
 def lock_stored(pk):
     """The article's stored workflow state, locked FOR UPDATE until the transaction ends, so
-    no other save can slip in between the version check and this save. None if deleted."""
+    no other save can slip in between the version check and this save. None if deleted
+    (or if pk, taken from a URL, is not an article id at all)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
     return (
         Article.objects.select_for_update(of=("self",))
         .only("version", "status", "slug", "published_at", "created_by")

@@ -72,6 +72,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "core.middleware.ReportingEndpointsMiddleware",
+    "core.middleware.RejectControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -114,6 +117,10 @@ if os.environ.get("DATABASE_URL"):
             os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True
         )
     }
+    # A database that does not answer is a 503 page within seconds, not a hung worker.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", 5))
+    )
 else:
     from defenceblog.embedded_db import database_settings
 
@@ -124,11 +131,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache and sessions --------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # Fail-soft: while Redis is down, reads miss and writes are dropped (core/cache.py),
+    # so pages render, sessions come from the database and rate limits fail open.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "defenceblog",
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("REDIS_TIMEOUT", 0.5)),
+                "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", 0.5)),
+            },
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -200,6 +213,9 @@ IMAGEKIT_CACHEFILE_DIR = "renditions"
 # once pictures are published: changing it renames every rendition.
 IMAGEKIT_SPEC_CACHEFILE_NAMER = "core.images.rendition_name"
 MEDIA_NAME_KEY = os.environ.get("MEDIA_NAME_KEY", "") or SECRET_KEY
+
+# --- Backups (core/backups.py, docs/operations.md) ----------------------------------
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "var" / "backups"))
 
 # --- Feeds ---------------------------------------------------------------------------
 # Whole article bodies in RSS/Atom (True) or only the summary and a link (False).
@@ -281,7 +297,35 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
         "object-src": [NONE],
         "manifest-src": [SELF],
+        "report-uri": "/csp-report/",
+        "report-to": "csp-endpoint",  # named in the Reporting-Endpoints header
     }
+}
+# Violation reports logged a minute, site-wide (core.views.csp_report); more are dropped.
+CSP_REPORT_RATE_LIMIT = int(os.environ.get("CSP_REPORT_RATE_LIMIT", 60))
+
+# Browser features no page of the site uses: denied to the site and anything it embeds.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
 }
 if MEDIA_URL.startswith("http"):
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(MEDIA_URL)
