@@ -65,8 +65,9 @@ INSTALLED_APPS = [
     "articles",
     "feedback",
     "support",
+    "demo",
+    "wordpress",
     "core",
-    "defenceblog",
 ]
 
 MIDDLEWARE = [
