@@ -13,6 +13,7 @@ admin.site.index_title = "Newsroom"
 admin.site.site_url = "/"
 
 urlpatterns = [
+    path("admin/two-factor/", include("accounts.urls")),  # before the admin's own routes
     path("admin/", admin.site.urls),
     path("ckeditor5/", include("django_ckeditor_5.urls")),
     path("healthz", views.healthz, name="healthz"),
