@@ -17,7 +17,9 @@ class StaffTwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if two_factor.required_for(request.user):
+        # No session cookie, no signed-in user: readers' requests never load a session.
+        signed_in = settings.SESSION_COOKIE_NAME in request.COOKIES
+        if signed_in and two_factor.required_for(request.user):
             target = self.redirect_target(request)
             if target:
                 next_url = request.get_full_path() if request.method == "GET" else ""

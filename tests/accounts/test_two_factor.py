@@ -195,3 +195,26 @@ def test_only_superusers_are_offered_the_reset_action(settings, client, django_u
 
     assert page.status_code == 200
     assert "reset_two_factor" not in page.content.decode()
+
+
+def test_guessing_codes_is_slowed_down(client, enrolled):
+    sign_in(client, "reporter")
+    wrong = f"{(int(totp_code(enrolled.totp.bin_key)) + 1) % 1_000_000:06d}"
+    client.post("/admin/two-factor/verify/", {"code": wrong})
+
+    right_too_soon = client.post(
+        "/admin/two-factor/verify/", {"code": totp_code(enrolled.totp.bin_key)}
+    )
+
+    assert "Too many wrong codes" in right_too_soon.content.decode()
+    assert client.get("/admin/").status_code == 302
+
+
+def test_a_password_alone_does_not_open_staff_views_outside_the_admin_either(client, enrolled):
+    assert client.get("/").status_code == 200
+    sign_in(client, "reporter")
+
+    response = client.get("/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/two-factor/verify/?next=%2F"
