@@ -9,4 +9,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Staff accounts"
 
     def ready(self):
-        from . import lockout  # noqa: F401  (connects the failed-login logger)
+        from . import lockout, sessions  # noqa: F401  (connect their signal receivers)

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.sessions.SlidingSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -177,10 +178,9 @@ AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", not DEBUG)
 OTP_TOTP_ISSUER = SITE_NAME
 
-# Sessions end after STAFF_SESSION_IDLE_HOURS without a request (sliding: every request
-# renews them), and when the password changes (Django's session auth hash).
+# Sessions end after STAFF_SESSION_IDLE_HOURS without a request (sliding: requests renew
+# them, accounts.sessions), and when the password changes (Django's session auth hash).
 SESSION_COOKIE_AGE = int(float(os.environ.get("STAFF_SESSION_IDLE_HOURS", 9)) * 3600)
-SESSION_SAVE_EVERY_REQUEST = True
 
 # --- Time and language ---------------------------------------------------------------
 # The newsroom's zone. It is frozen into the one-slug-per-publication-day constraint's
