@@ -55,6 +55,8 @@ def test_staff_member_enrols_in_two_factor_and_signs_in_with_a_code(page, night_
     submit_password(page, "night-editor", PASSWORD)
     page.wait_for_url("**/admin/two-factor/verify/**")
     assert page.locator("#content-main").get_by_text("Enter your sign-in code").is_visible()
+    screenshot(page, "two-factor-verify")
+    assert_accessible(page)
     page.fill("#id_code", totp_code(key, steps_ahead=1))  # the enrolment used this period's
     page.click("input[type=submit][value=Verify]")
     page.wait_for_url("**/admin/")
