@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOCK := requirements.lock
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -12,13 +13,24 @@ PORT ?= 8000
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+# The virtual environment holds exactly the lock's versions (checked by hash), then the
+# project itself without dependencies; packages the lock no longer lists are removed.
+# Rebuilt whenever the lock or pyproject.toml changes.
+$(STAMP): $(LOCK) pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@extra=$$(comm -23 \
+		<($(BIN)/python -m pip freeze --exclude-editable | sed 's/==.*//' | tr 'A-Z_.' 'a-z--' | sort) \
+		<(sed -n 's/^\([A-Za-z0-9._-]*\)==.*/\1/p' $(LOCK) | tr 'A-Z_.' 'a-z--' | sort)); \
+	if [ -n "$$extra" ]; then $(BIN)/python -m pip uninstall --quiet --yes $$extra; fi
 	@touch $(STAMP)
 
-install: $(STAMP) ## Create the virtual environment and install everything
+install: $(STAMP) ## Create the virtual environment and install the lock's exact versions
+
+lock: $(STAMP) ## Refresh requirements.lock from pyproject.toml (LOCK_FLAGS=--upgrade for newest)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes \
+		--python-version 3.11 --python-platform linux --quiet $(LOCK_FLAGS) -o $(LOCK)
 
 run: export DEBUG ?= 1
 run: $(STAMP) ## Set up the database, load demo content and serve http://127.0.0.1:8000
@@ -30,9 +42,10 @@ run: $(STAMP) ## Set up the database, load demo content and serve http://127.0.0
 test: $(STAMP) ## Run every test (end-to-end in Chromium included)
 	$(BIN)/python -m pytest
 
-lint: $(STAMP) ## Lint with ruff
+lint: $(STAMP) ## Lint with ruff, and check the import contracts (docs/architecture.md)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
 
 fmt: $(STAMP) ## Format and fix with ruff
 	$(BIN)/ruff format .
@@ -49,4 +62,4 @@ bench: $(STAMP) ## Search benchmark: 100,000 articles in PostgreSQL database ben
 bench-import: $(STAMP) ## WordPress import benchmark: 10,000 posts into PostgreSQL database bench_import
 	$(BIN)/python bench/import_bench.py
 
-.PHONY: help install run test lint fmt check bench bench-import
+.PHONY: help install lock run test lint fmt check bench bench-import

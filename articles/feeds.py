@@ -16,12 +16,12 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from taggit.models import Tag
 
 from authors.models import Author
+from core.links import absolute_url
 
 from .models import Article, Correction, Section
 
@@ -32,13 +32,6 @@ CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 _RELATIVE_URL = re.compile(r'(\s(?:src|href)=")/(?!/)')
 _SRCSET = re.compile(r'(\ssrcset=")([^"]*)(")')
 _SRCSET_URL = re.compile(r"(^|,\s*)/(?!/)")
-
-
-def absolute(url):
-    """An absolute URL on this site for a path (URLs that are already absolute pass)."""
-    if url.startswith(("http://", "https://")):
-        return url
-    return f"{settings.SITE_URL}{url}"
 
 
 def absolutize_html(html):
@@ -71,7 +64,7 @@ class _MediaElements:
         handler.startElement(
             "media:content",
             {
-                "url": absolute(image.crop_16x9.url),
+                "url": absolute_url(image.crop_16x9.url),
                 "medium": "image",
                 "type": "image/jpeg",
                 "width": str(width),
@@ -136,10 +129,10 @@ class LatestArticles(Feed):
         return self.description(obj)
 
     def link(self, obj):
-        return absolute(reverse("articles:front"))
+        return absolute_url(reverse("articles:front"))
 
     def feed_url(self, obj):
-        return absolute(reverse(self.url_name, kwargs=self.url_kwargs(obj)))
+        return absolute_url(reverse(self.url_name, kwargs=self.url_kwargs(obj)))
 
     def feed_copyright(self):
         return f"© {settings.SITE_NAME}"
@@ -155,7 +148,7 @@ class LatestArticles(Feed):
         return escape(article.meta_description)
 
     def item_link(self, article):
-        return absolute(article.get_absolute_url())
+        return absolute_url(article.get_absolute_url())
 
     def item_guid(self, article):
         if article.import_source.startswith(("http://", "https://")) and (
@@ -179,7 +172,7 @@ class LatestArticles(Feed):
 
     def item_author_link(self, article):
         authors = article.byline_authors
-        return absolute(authors[0].get_absolute_url()) if len(authors) == 1 else None
+        return absolute_url(authors[0].get_absolute_url()) if len(authors) == 1 else None
 
     def item_categories(self, article):
         names = [article.section.name] if article.section else []
@@ -188,7 +181,7 @@ class LatestArticles(Feed):
     def item_enclosures(self, article):
         if not article.lead_image:
             return []
-        return [Enclosure(absolute(article.lead_image.crop_16x9.url), "0", "image/jpeg")]
+        return [Enclosure(absolute_url(article.lead_image.crop_16x9.url), "0", "image/jpeg")]
 
     def item_extra_kwargs(self, article):
         extra = {"image": article.lead_image}
@@ -221,7 +214,7 @@ class SectionArticles(LatestArticles):
         return section.description or f"The latest {section.name} articles."
 
     def link(self, section):
-        return absolute(section.get_absolute_url())
+        return absolute_url(section.get_absolute_url())
 
 
 class SectionArticlesAtom(SectionArticles):
@@ -248,7 +241,7 @@ class TagArticles(LatestArticles):
         return f"Articles tagged “{tag.name}”."
 
     def link(self, tag):
-        return absolute(reverse("articles:tag", kwargs={"slug": tag.slug}))
+        return absolute_url(reverse("articles:tag", kwargs={"slug": tag.slug}))
 
 
 class TagArticlesAtom(TagArticles):
@@ -275,7 +268,7 @@ class AuthorArticles(LatestArticles):
         return author.short_bio or f"Articles by {author.name}."
 
     def link(self, author):
-        return absolute(author.get_absolute_url())
+        return absolute_url(author.get_absolute_url())
 
 
 class AuthorArticlesAtom(AuthorArticles):
@@ -302,18 +295,17 @@ class Corrections(Feed):
 
     def link(self):
         try:
-            return absolute(reverse("feedback:corrections"))
+            return absolute_url(reverse("feedback:corrections"))
         except NoReverseMatch:  # the corrections page belongs to the feedback app
-            return absolute(reverse("articles:front"))
+            return absolute_url(reverse("articles:front"))
 
     def feed_url(self):
-        return absolute(reverse(self.url_name))
+        return absolute_url(reverse(self.url_name))
 
     def items(self):
         return (
-            Correction.objects.filter(
-                published_at__lte=timezone.now(), article__in=Article.objects.published()
-            )
+            Correction.objects.visible()
+            .filter(article__in=Article.objects.published())
             .select_related("article")
             .order_by("-published_at", "-id")[:FEED_SIZE]
         )
@@ -325,7 +317,7 @@ class Corrections(Feed):
         return escape(correction.text)
 
     def item_link(self, correction):
-        return absolute(correction.get_absolute_url())
+        return absolute_url(correction.get_absolute_url())
 
     def item_guid(self, correction):
         return tag_uri(correction.created, f"correction:{correction.pk}")

@@ -18,8 +18,10 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from authors.models import Author
+from core.models import CreatedBy, ImportKey
 from core.sanitize import clean_html
 
+from .fulltext import SearchQuerySet
 from .renditions import WIDTHS
 
 
@@ -63,7 +65,7 @@ def _crop(width, height):
     )
 
 
-class Image(models.Model):
+class Image(ImportKey):
     """One picture in the media library, with everything needed to publish it."""
 
     file = models.ImageField(
@@ -90,8 +92,6 @@ class Image(models.Model):
         related_name="+",
         editable=False,
     )
-    import_source = models.CharField(max_length=200, blank=True, default="", editable=False)
-    import_id = models.CharField(max_length=64, blank=True, default="", editable=False)
     created = models.DateTimeField(auto_now_add=True)
 
     w320 = _rendition(320)
@@ -105,15 +105,8 @@ class Image(models.Model):
     crop_4x3 = _crop(*CROPS["crop_4x3"])
     crop_1x1 = _crop(*CROPS["crop_1x1"])
 
-    class Meta:
+    class Meta(ImportKey.Meta):
         ordering = ["-created"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["import_source", "import_id"],
-                condition=~Q(import_id=""),
-                name="image_unique_import_key",
-            ),
-        ]
 
     def __str__(self):
         return self.caption or self.alt_text or self.file.name.rsplit("/", 1)[-1]
@@ -146,7 +139,9 @@ class Image(models.Model):
         return round(self.height * width / self.width)
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(SearchQuerySet):
+    """Reader visibility and the listings' prefetches; search() comes from SearchQuerySet."""
+
     def published(self):
         """The only way reader code fetches articles: published, and not scheduled for later."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
@@ -159,12 +154,12 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_detail(self):
         """What the article page shows, in a fixed number of queries: the listing's, tags,
-        and the corrections readers can see (oldest first) as `article.corrections.all()`."""
-        visible = Correction.objects.filter(published_at__lte=timezone.now()).order_by(
-            "published_at", "id"
-        )
+        and the corrections readers can see (oldest first), which
+        `Article.visible_corrections()` then reads without a query of its own."""
+        visible = Correction.objects.visible().order_by("published_at", "id")
         return self.for_listing().prefetch_related(
-            "tags", models.Prefetch("corrections", queryset=visible)
+            "tags",
+            models.Prefetch("corrections", queryset=visible, to_attr="prefetched_corrections"),
         )
 
     def latest_per_section(self, sections, per_section):
@@ -181,16 +176,8 @@ class ArticleQuerySet(models.QuerySet):
             return self.none()
         return self.filter(pk__in=parts[0].union(*parts[1:], all=True))
 
-    def search(self, text, ranked=True):
-        """Full-text search in web-search syntax ("phrases", -word, or), best match first
-        and annotated `rank` (ranked=False: newest first); any text is safe. Reader code:
-        published().search(q). The admin's search box uses it too. See articles/search.py."""
-        from .search import search  # articles.search imports this module
 
-        return search(self, text, ranked=ranked)
-
-
-class Article(models.Model):
+class Article(ImportKey, CreatedBy):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         IN_REVIEW = "review", "In review"
@@ -268,34 +255,18 @@ class Article(models.Model):
     )
     # Optimistic locking: every save through the admin bumps it; a stale form is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    # Where an imported article came from (e.g. a WordPress site URL and post id), so a
-    # second import updates instead of duplicating.
-    import_source = models.CharField(max_length=200, blank=True, default="", editable=False)
-    import_id = models.CharField(max_length=64, blank=True, default="", editable=False)
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
 
-    class Meta:
+    class Meta(ImportKey.Meta):
         ordering = ["-published_at", "-id"]
         constraints = [
             models.UniqueConstraint(
                 TruncDate("published_at"), "slug", name="article_unique_slug_per_day"
             ),
-            models.UniqueConstraint(
-                fields=["import_source", "import_id"],
-                condition=~Q(import_id=""),
-                name="article_unique_import_key",
-            ),
+            *ImportKey.Meta.constraints,
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="article_published_has_date",
@@ -394,11 +365,12 @@ class Article(models.Model):
         return self.canonical_url or f"{settings.SITE_URL}{self.get_absolute_url()}"
 
     def visible_corrections(self, position=None):
-        """Published corrections, oldest first, optionally only those at one position. Uses
-        for_detail()'s prefetch; no query of its own there."""
-        now = timezone.now()
-        found = [c for c in self.corrections.all() if c.published_at <= now]
-        found.sort(key=lambda c: (c.published_at, c.pk))
+        """The corrections readers see (`Correction.objects.visible()`), oldest first,
+        optionally only those at one position. After for_detail() they come from its
+        prefetch, with no query of their own."""
+        found = getattr(self, "prefetched_corrections", None)
+        if found is None:
+            found = self.corrections.visible().order_by("published_at", "id")
         return [c for c in found if position is None or c.position == position]
 
     @property
@@ -461,7 +433,15 @@ class TaggedArticle(TaggedItemBase):
         ]
 
 
-class Correction(models.Model):
+class CorrectionQuerySet(models.QuerySet):
+    def visible(self):
+        """The only rule for which corrections readers see: those whose time has come (a
+        future `published_at` hides one until then). Lists of corrections across articles
+        combine it with `Article.objects.published()`."""
+        return self.filter(published_at__lte=timezone.now())
+
+
+class Correction(CreatedBy):
     """A public, dated correction, clarification or note appended to an article."""
 
     class Kind(models.TextChoices):
@@ -483,15 +463,9 @@ class Correction(models.Model):
         help_text="Shown with the correction; a future time hides it until then.",
     )
     position = models.CharField(max_length=10, choices=Position.choices, default=Position.END)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
     created = models.DateTimeField(auto_now_add=True)
+
+    objects = CorrectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -529,7 +503,7 @@ class ArticleRedirect(models.Model):
         return self.old_path
 
 
-class PreviewLink(models.Model):
+class PreviewLink(CreatedBy):
     """A shareable, expiring, revocable link that lets someone without an account read an
     unpublished article."""
 
@@ -537,14 +511,6 @@ class PreviewLink(models.Model):
     key = models.CharField(max_length=64, unique=True, editable=False)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

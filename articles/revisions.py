@@ -1,8 +1,9 @@
 """Readable differences between a saved revision of an article and the article as it is now,
 for the history page in the admin.
 
-Revisions themselves are kept by django-reversion (registered in articles/admin.py): every
-save through the admin, and every bulk action, stores the article with its bylines and tags.
+Revisions themselves are kept by django-reversion (registered in articles/admin/articles.py):
+every save through the admin, and every bulk action, stores the article with its bylines and
+tags.
 Here the headline, standfirst and body are compared word by word; the body is first turned
 into plain-text paragraphs so the editor reads prose, not HTML. Everything is escaped: the
 only markup produced is <del>, <ins> and the paragraph structure of the template.

@@ -7,9 +7,9 @@ read only its own row, so tag and author names reach it through the plain column
 `Article.search_names`, which `refresh_search_names` rewrites whenever an article's tags or
 bylines change or an author or tag is renamed (see articles/signals.py).
 
-Readers type web-search syntax: "quoted phrases", -excluded words and `or`. Any text is
-safe: `clean_query` drops control characters (NUL included) and caps the length, and
-PostgreSQL's `websearch_to_tsquery` never raises a syntax error.
+The query itself (`clean_query`, and `Article.objects.search()`) is in articles/fulltext.py,
+which the models import; this module imports the models and adds what the search page and
+the names column need.
 """
 
 import html
@@ -19,12 +19,7 @@ import re
 from django import forms
 from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    TrigramWordSimilarity,
-)
+from django.contrib.postgres.search import SearchHeadline, TrigramWordSimilarity
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection
 from django.db.models import F, Func, OuterRef, Q, Subquery, TextField, Value
@@ -34,10 +29,9 @@ from django.utils.safestring import mark_safe
 
 from authors.models import Author
 
+from .fulltext import MARK_START, MARK_STOP, SEARCH_CONFIG, clean_query, search_query
 from .models import Article, ArticleAuthor, Section, TaggedArticle
 
-SEARCH_CONFIG = "english"
-MAX_QUERY_LENGTH = 200
 # Ranking reads every matching row's search vector (stored out of line, in TOAST), so its
 # cost grows with the number of matches. Up to this many expected matches, results are
 # ranked; beyond it, the search is too broad to rank within the time budget and results
@@ -49,45 +43,8 @@ DEFAULT_RANK_LIMIT = 2000
 SUGGESTION_THRESHOLD = 0.4
 SUGGESTION_COUNT = 5
 
-# Control characters (NUL included), lone surrogates and the private-use characters that
-# mark highlighted words below never reach the database.
-_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ue000\ue001]")
-_START, _STOP = "\ue000", "\ue001"
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")  # ASCII only: a no-break space stays
 _TAG = Value(r"<[^>]*>")
-
-
-def clean_query(text):
-    """What the reader typed, made safe to search for: no control characters, whitespace
-    collapsed, at most MAX_QUERY_LENGTH characters (cut at a word boundary)."""
-    text = " ".join(_UNSAFE.sub(" ", text or "").split())
-    if len(text) > MAX_QUERY_LENGTH:
-        cut = text[:MAX_QUERY_LENGTH]
-        text = cut.rsplit(" ", 1)[0] if " " in cut else cut
-    return text
-
-
-def search_query(text):
-    """A websearch_to_tsquery for `text`, or None when there is nothing to search for."""
-    text = clean_query(text)
-    if not text:
-        return None
-    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-
-
-def search(queryset, text, ranked=True):
-    """Rows of `queryset` that match `text`: best match first (then newest), annotated
-    `rank`; or, with ranked=False, newest first. The match is `search_vector @@ query`,
-    answered by the GIN index article_search_gin."""
-    query = search_query(text)
-    if query is None:
-        return queryset.none()
-    matches = queryset.filter(search_vector=query)
-    if not ranked:
-        return matches.order_by("-published_at", "-id")
-    return matches.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
-        "-rank", "-published_at", "-id"
-    )
 
 
 def rank_limit():
@@ -180,7 +137,7 @@ def with_headlines(queryset, text):
     query = search_query(text)
     if query is None:
         return queryset
-    options = {"start_sel": _START, "stop_sel": _STOP, "config": SEARCH_CONFIG}
+    options = {"start_sel": MARK_START, "stop_sel": MARK_STOP, "config": SEARCH_CONFIG}
     document = Concat(
         F("standfirst"), Value(" \n "), _strip_tags(F("body")), output_field=TextField()
     )
@@ -207,13 +164,13 @@ def highlight(headline, passage=False):
         return ""
     text = _SPACES.sub(" ", html.unescape(headline)).strip()
     if passage and text:
-        first = text.lstrip(_START)[:1]
+        first = text.lstrip(MARK_START)[:1]
         if first.islower():
             text = "… " + text
-        if text.rstrip(_STOP)[-1:] not in '.!?…:"”’)':
+        if text.rstrip(MARK_STOP)[-1:] not in '.!?…:"”’)':
             text += " …"
     text = escape(text)
-    return mark_safe(text.replace(_START, "<mark>").replace(_STOP, "</mark>"))  # noqa: S308
+    return mark_safe(text.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>"))  # noqa: S308
 
 
 def suggest_titles(queryset, text, limit=SUGGESTION_COUNT):

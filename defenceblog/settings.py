@@ -71,8 +71,9 @@ INSTALLED_APPS = [
     "feedback",
     "support",
     "accounts",
+    "demo",
+    "wordpress",
     "core",
-    "defenceblog",
 ]
 
 MIDDLEWARE = [

@@ -6,7 +6,6 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, ListView, TemplateView
@@ -122,9 +121,8 @@ class CorrectionList(ListView):
 
     def get_queryset(self):
         return (
-            Correction.objects.filter(
-                published_at__lte=timezone.now(), article__in=Article.objects.published()
-            )
+            Correction.objects.visible()
+            .filter(article__in=Article.objects.published())
             .select_related("article", "article__section")
             .order_by("-published_at", "-id")
         )

@@ -3,6 +3,7 @@ from django.db.models.functions import JSONObject
 from django.utils.functional import cached_property
 
 from .models import Page, SupportPage
+from .structured_data import publisher_links
 
 
 class SiteLinks:
@@ -37,6 +38,12 @@ class SiteLinks:
         """Published pages in footer order, as unsaved Page objects (title and URL only)."""
         return [Page(title=item["title"], slug=item["slug"]) for item in self._data[1]]
 
+    def publisher_links(self):
+        """The publisher's policy and funding pages for structured data, linking only
+        the pages that are published (no extra query: the footer reads the same row)."""
+        return publisher_links({page.slug for page in self.pages})
+
 
 def support(request):
-    return {"support_links": SiteLinks()}
+    links = SiteLinks()
+    return {"support_links": links, "publisher_links": links.publisher_links}

@@ -9,6 +9,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core.models import ImportKey
 from core.sanitize import clean_html
 
 CLICK_WINDOW_DAYS = 30
@@ -230,8 +231,9 @@ class PageQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
 
-class Page(models.Model):
-    """One of the site's own pages: about, contact, advertise, the policies."""
+class Page(ImportKey):
+    """One of the site's own pages: about, contact, advertise, the policies. Pages a
+    WordPress import made carry its import key; the importer never touches one without."""
 
     title = models.CharField(max_length=120)
     slug = models.SlugField(
@@ -261,7 +263,7 @@ class Page(models.Model):
 
     objects = PageQuerySet.as_manager()
 
-    class Meta:
+    class Meta(ImportKey.Meta):
         ordering = ["footer_order", "title"]
 
     def __str__(self):

@@ -17,19 +17,11 @@ from django.urls import reverse
 from articles import media_library
 from articles.models import Image
 from tests.factories import ArticleFactory, ImageFactory, image_bytes
-from tests.workflow_helpers import member
 
 pytestmark = pytest.mark.django_db
 
 LIST_URL = reverse("admin:articles_image_changelist")
 ADD_URL = reverse("admin:articles_image_add")
-
-
-@pytest.fixture
-def editor(client):
-    user = member("Editor", "eve")
-    client.force_login(user)
-    return user
 
 
 def change_url(image):
@@ -77,26 +69,26 @@ def test_file_pattern_matches_the_original_and_renditions_only():
     assert not pattern.search("/media/images/2026/10/tank.jpg")
 
 
-def test_image_page_lists_the_articles_that_use_it(client, editor):
+def test_image_page_lists_the_articles_that_use_it(editor_client):
     image = ImageFactory()
     ArticleFactory(title="Lead user", lead_image=image)
     ArticleFactory(title="Body user", body=f"<p>Text.</p>{inline_figure(image)}")
     ArticleFactory(title="Unrelated", lead_image=ImageFactory(), body="<p>images/picture</p>")
-    html = client.get(change_url(image)).content.decode()
+    html = editor_client.get(change_url(image)).content.decode()
     assert 'Lead user</a> <span class="quiet">(lead image)</span>' in html
     assert 'Body user</a> <span class="quiet">(body)</span>' in html
     assert "Unrelated" not in html
 
 
-def test_unused_image_says_so(client, editor):
+def test_unused_image_says_so(editor_client):
     image = ImageFactory()
-    assert "Not used in any article." in client.get(change_url(image)).content.decode()
+    assert "Not used in any article." in editor_client.get(change_url(image)).content.decode()
 
 
-def test_image_list_shows_uses_in_a_fixed_number_of_queries(client, editor):
+def test_image_list_shows_uses_in_a_fixed_number_of_queries(editor_client):
     def count():
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(LIST_URL)
+            response = editor_client.get(LIST_URL)
         assert response.status_code == 200
         return len(queries), response.content.decode()
 
@@ -112,41 +104,41 @@ def test_image_list_shows_uses_in_a_fixed_number_of_queries(client, editor):
     assert html.count('class="used-in"') == 7
 
 
-def test_image_list_is_searchable(client, editor):
+def test_image_list_is_searchable(editor_client):
     ImageFactory(caption="Howitzer firing at dusk")
     ImageFactory(caption="Frigate at anchor")
-    html = client.get(LIST_URL, {"q": "howitzer"}).content.decode()
+    html = editor_client.get(LIST_URL, {"q": "howitzer"}).content.decode()
     assert "Howitzer firing at dusk" in html and "Frigate at anchor" not in html
 
 
 # --- Deleting -------------------------------------------------------------------------
 
 
-def test_lead_image_in_use_is_not_deleted(client, editor):
+def test_lead_image_in_use_is_not_deleted(editor_client):
     image = ImageFactory()
     ArticleFactory(title="Frigate launch", lead_image=image)
-    page = client.get(delete_url(image)).content.decode()
+    page = editor_client.get(delete_url(image)).content.decode()
     assert "This image is in use, so it cannot be deleted." in page
     assert "Frigate launch" in page and "lead image" in page
-    refused = client.post(delete_url(image), {"post": "yes"})
+    refused = editor_client.post(delete_url(image), {"post": "yes"})
     assert "cannot be deleted" in refused.content.decode()
     assert Image.objects.filter(pk=image.pk).exists()
 
 
-def test_image_used_only_inside_a_body_is_not_deleted(client, editor):
+def test_image_used_only_inside_a_body_is_not_deleted(editor_client):
     image = ImageFactory()
     ArticleFactory(title="Dock visit", body=f"<p>At the dock.</p>{inline_figure(image)}")
-    page = client.get(delete_url(image)).content.decode()
+    page = editor_client.get(delete_url(image)).content.decode()
     assert "This image is in use" in page and "Dock visit" in page and "body" in page
-    refused = client.post(delete_url(image), {"post": "yes"})
+    refused = editor_client.post(delete_url(image), {"post": "yes"})
     assert "cannot be deleted" in refused.content.decode()
     assert Image.objects.filter(pk=image.pk).exists()
 
 
-def test_bulk_delete_deletes_nothing_while_any_image_is_in_use(client, editor):
+def test_bulk_delete_deletes_nothing_while_any_image_is_in_use(editor_client):
     used, unused = ImageFactory(), ImageFactory()
     ArticleFactory(title="Still needs it", body=inline_figure(used))
-    response = client.post(
+    response = editor_client.post(
         LIST_URL,
         {"action": "delete_selected", "_selected_action": [used.pk, unused.pk], "post": "yes"},
     )
@@ -156,23 +148,23 @@ def test_bulk_delete_deletes_nothing_while_any_image_is_in_use(client, editor):
     assert Image.objects.count() == 2
 
 
-def test_unused_image_can_be_deleted(client, editor):
+def test_unused_image_can_be_deleted(editor_client):
     image = ImageFactory()
-    assert client.post(delete_url(image), {"post": "yes"}).status_code == 302
+    assert editor_client.post(delete_url(image), {"post": "yes"}).status_code == 302
     assert not Image.objects.exists()
 
 
 # --- Replacing a file -----------------------------------------------------------------
 
 
-def test_replacing_the_file_keeps_every_use(client, editor):
+def test_replacing_the_file_keeps_every_use(editor_client):
     image = ImageFactory(file=SimpleUploadedFile("old.jpg", image_bytes(800, 600)))
     lead_user = ArticleFactory(lead_image=image)
     body_user = ArticleFactory(body=f"<p>Before.</p>{inline_figure(image)}<p>After.</p>")
     old_name = image.file.name
     new = SimpleUploadedFile("new.png", image_bytes(1600, 900, "PNG", (200, 30, 30)), "image/png")
 
-    response = client.post(
+    response = editor_client.post(
         change_url(image),
         {"file": new, "alt_text": image.alt_text, "caption": image.caption, "credit": "Army"},
         follow=True,
@@ -192,41 +184,41 @@ def test_replacing_the_file_keeps_every_use(client, editor):
     assert body_user.body.startswith("<p>Before.</p>") and body_user.body.endswith("<p>After.</p>")
     assert body_user.version == 2  # open forms on it are now stale
     assert default_storage.exists(image.w640.name)  # renditions made for the new file
-    assert client.get(body_user.get_absolute_url()).status_code == 200
+    assert editor_client.get(body_user.get_absolute_url()).status_code == 200
 
 
 # --- Upload validation ----------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("fmt", "name"), [("GIF", "anim.gif"), ("WEBP", "photo.webp")])
-def test_gif_and_webp_are_accepted(client, editor, fmt, name):
+def test_gif_and_webp_are_accepted(editor_client, fmt, name):
     upload = SimpleUploadedFile(name, image_bytes(300, 200, fmt))
-    response = client.post(ADD_URL, {"file": upload, "alt_text": "A test picture"})
+    response = editor_client.post(ADD_URL, {"file": upload, "alt_text": "A test picture"})
     assert response.status_code == 302
     image = Image.objects.get()
     assert (image.width, image.height) == (300, 200)
 
 
-def test_decompression_bomb_is_refused(client, editor):
+def test_decompression_bomb_is_refused(editor_client):
     upload = SimpleUploadedFile("bomb.png", png_claiming(40_000, 40_000), "image/png")
-    response = client.post(ADD_URL, {"file": upload, "alt_text": "x"})
+    response = editor_client.post(ADD_URL, {"file": upload, "alt_text": "x"})
     assert response.status_code == 200
     assert "This image is too large to process safely." in response.content.decode()
     assert not Image.objects.exists()
 
 
 @override_settings(MAX_IMAGE_PIXELS=1_000_000)
-def test_image_over_the_pixel_limit_is_refused_before_decoding(client, editor):
+def test_image_over_the_pixel_limit_is_refused_before_decoding(editor_client):
     upload = SimpleUploadedFile("wide.png", png_claiming(2_000, 1_000), "image/png")
-    response = client.post(ADD_URL, {"file": upload, "alt_text": "x"})
+    response = editor_client.post(ADD_URL, {"file": upload, "alt_text": "x"})
     assert "2000 × 1000 pixels; images may have at most 1 million pixels" in (
         response.content.decode()
     )
     assert not Image.objects.exists()
 
 
-def test_svg_is_refused_in_the_media_library(client, editor):
+def test_svg_is_refused_in_the_media_library(editor_client):
     upload = SimpleUploadedFile("logo.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>")
-    response = client.post(ADD_URL, {"file": upload, "alt_text": "x"})
+    response = editor_client.post(ADD_URL, {"file": upload, "alt_text": "x"})
     assert "SVG files are not accepted" in response.content.decode()
     assert not Image.objects.exists()

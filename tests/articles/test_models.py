@@ -1,10 +1,10 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Correction
 from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,10 @@ def test_one_slug_per_publication_day_is_enforced_by_the_database():
 
 def test_same_slug_on_another_day_is_allowed():
     first = ArticleFactory(slug="tank-deal")
-    ArticleFactory(slug="tank-deal", published_at=first.published_at - timedelta(days=1))
+    second = ArticleFactory(slug="tank-deal", published_at=first.published_at - timedelta(days=1))
+
+    assert Article.objects.filter(slug="tank-deal").count() == 2
+    assert second.get_absolute_url() != first.get_absolute_url()
 
 
 def test_published_article_must_have_a_date():
@@ -92,3 +95,47 @@ def test_byline_authors_keep_their_order():
     first, second = AuthorFactory(name="Zoe Marsh"), AuthorFactory(name="Adam Price")
     article = ArticleFactory(authors=[first, second])
     assert Article.objects.for_listing().get(pk=article.pk).byline_authors == [first, second]
+
+
+@pytest.mark.parametrize("factory", [ArticleFactory, ImageFactory])
+def test_an_import_key_is_unique_but_rows_made_here_need_none(factory):
+    factory(import_source="https://old.example.org", import_id="42")
+    factory(import_source="", import_id="")
+    factory(import_source="", import_id="")  # made on this site: no key, no clash
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        factory(import_source="https://old.example.org", import_id="42")
+    factory(import_source="https://other.example.org", import_id="42")
+
+
+def test_visible_corrections_are_those_whose_time_has_come(time_machine):
+    article = ArticleFactory()
+    now = timezone.now()
+    later = Correction.objects.create(
+        article=article, text="Later.", published_at=now + timedelta(hours=1)
+    )
+    shown = Correction.objects.create(
+        article=article, text="Now.", published_at=now - timedelta(minutes=1)
+    )
+
+    assert list(Correction.objects.visible()) == [shown]
+    assert article.visible_corrections() == [shown]
+
+    time_machine.move_to(now + timedelta(hours=2))
+    assert set(Correction.objects.visible()) == {shown, later}
+    assert article.visible_corrections() == [shown, later]  # oldest first
+
+
+def test_the_article_page_reads_its_corrections_without_further_queries(
+    django_assert_num_queries,
+):
+    article = ArticleFactory()
+    Correction.objects.create(article=article, text="Top.", position=Correction.Position.TOP)
+    Correction.objects.create(
+        article=article, text="Tomorrow.", published_at=timezone.now() + timedelta(days=1)
+    )
+    loaded = Article.objects.for_detail().get(pk=article.pk)
+
+    with django_assert_num_queries(0):
+        assert [c.text for c in loaded.corrections_top] == ["Top."]
+        assert loaded.corrections_end == []

@@ -13,18 +13,12 @@ from django.utils import timezone
 from articles import previews
 from articles.models import PreviewLink
 from tests.factories import ArticleFactory, AuthorFactory, ImageFactory
-from tests.workflow_helpers import member
 
 pytestmark = pytest.mark.django_db
 
 
 def links_url(article):
     return reverse("admin:articles_article_preview_links", args=[article.pk])
-
-
-@pytest.fixture
-def editor():
-    return member("Editor", "eve")
 
 
 @pytest.fixture
@@ -119,8 +113,7 @@ def test_made_up_or_tampered_links_are_not_found(client, draft, mangle):
     assert "Secret submarine deal" not in response.content.decode()
 
 
-def test_contributor_cannot_make_or_revoke_links(client, draft):
-    contributor = member("Contributor", "carl")
+def test_contributor_cannot_make_or_revoke_links(client, draft, contributor):
     draft.created_by = contributor
     draft.save()
     link = previews.create(draft, None)

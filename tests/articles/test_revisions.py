@@ -8,7 +8,7 @@ from reversion.models import Version
 from articles import revisions
 from articles.models import Article, ArticleRedirect, Correction
 from tests.factories import AuthorFactory, ImageFactory, SectionFactory
-from tests.workflow_helpers import change_url, form_data, member, new_article_data
+from tests.workflow_helpers import change_url, form_data, new_article_data
 
 pytestmark = pytest.mark.django_db
 
@@ -21,11 +21,6 @@ BODY_V2 = (
     "<p>The yard employs 3,000 people.</p><p>Trials follow in 2032.</p>"
     "<p>Parliament still has to approve the budget.</p>"
 )
-
-
-@pytest.fixture
-def editor():
-    return member("Editor", "eve", first_name="Eve", last_name="Lund")
 
 
 @pytest.fixture
@@ -155,8 +150,7 @@ def test_a_form_opened_before_a_restore_is_refused(client, article):
     assert "saved this article after you opened it" in response.content.decode()
 
 
-def test_contributor_cannot_restore_once_submitted(client):
-    contributor = member("Contributor", "carl")
+def test_contributor_cannot_restore_once_submitted(client, contributor):
     client.force_login(contributor)
     client.post(reverse("admin:articles_article_add"), new_article_data(status="draft"))
     article = Article.objects.get()
@@ -173,8 +167,7 @@ def test_contributor_cannot_restore_once_submitted(client):
     assert "Restore…" not in history.content.decode()
 
 
-def test_contributor_cannot_recover_deleted_articles(client):
-    contributor = member("Contributor", "carl")
+def test_contributor_cannot_recover_deleted_articles(client, contributor):
     client.force_login(contributor)
     assert client.get(reverse("admin:articles_article_recoverlist")).status_code == 403
     changelist = client.get(reverse("admin:articles_article_changelist")).content.decode()

@@ -6,12 +6,14 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.utils import timezone
+from django.utils.html import escape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from taggit.models import Tag
 
+from articles.fulltext import MAX_QUERY_LENGTH, clean_query
 from articles.models import Article, ArticleAuthor
-from articles.search import MAX_QUERY_LENGTH, clean_query, refresh_search_names
+from articles.search import refresh_search_names
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -407,9 +409,13 @@ query_text = st.one_of(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(text=query_text)
-def test_no_query_string_causes_a_server_error(client, text):
+def test_any_query_string_gets_the_search_page_with_the_cleaned_query(client, text):
+    # The test client re-raises any exception in the view, so a server error fails too.
     response = client.get("/search/", {"q": text})
+
     assert response.status_code == 200
+    assert response.context["query"] == clean_query(text)
+    assert f'name="q" id="id_q" value="{escape(clean_query(text))}"' in response.content.decode()
 
 
 @settings(max_examples=200, deadline=None)

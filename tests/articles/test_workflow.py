@@ -31,16 +31,6 @@ ADD_URL = reverse("admin:articles_article_add")
 LIST_URL = reverse("admin:articles_article_changelist")
 
 
-@pytest.fixture
-def editor(client):
-    return member("Editor", "eve")
-
-
-@pytest.fixture
-def contributor():
-    return member("Contributor", "carl")
-
-
 def complete_article(**kwargs):
     """An article with everything publishing needs."""
     kwargs.setdefault("lead_image", ImageFactory())
@@ -486,12 +476,11 @@ def test_second_editor_is_refused_and_keeps_their_text(client, editor):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_simultaneous_saves_cannot_both_win(monkeypatch):
+def test_simultaneous_saves_cannot_both_win(monkeypatch, editor):
     """The version check and the save happen under a row lock: a save that arrives while
     another is in progress waits for it, then sees the new version and is refused."""
-    from articles.admin import ArticleAdmin
+    from articles.admin.articles import ArticleAdmin
 
-    editor = member("Editor", "eve")
     article = complete_article()
     clients = [Client(), Client()]
     forms = []

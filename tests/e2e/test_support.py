@@ -1,6 +1,6 @@
 import pytest
 
-from support.demo import load_support_demo
+from demo.support_pages import load_support_pages
 from support.models import DonationClick, DonationOption, Page
 from tests.e2e.conftest import assert_accessible, login_admin, screenshot
 from tests.factories import ArticleFactory, DonationOptionFactory, SectionFactory
@@ -18,7 +18,7 @@ def option_labels(page):
 
 
 def test_reader_goes_from_an_article_to_the_support_page_and_follows_an_option(page):
-    load_support_demo()
+    load_support_pages()
     article = ArticleFactory(
         title="Navy commissions its first uncrewed minehunter",
         section=SectionFactory(name="Naval", slug="naval"),
@@ -69,7 +69,7 @@ def test_reader_goes_from_an_article_to_the_support_page_and_follows_an_option(p
 
 
 def test_editor_reorders_and_deactivates_options_and_the_page_follows(page, editor):
-    load_support_demo()
+    load_support_pages()
     DonationOptionFactory(label="Become a patron", slug="patron", order=50, kind="monthly")
     DonationOption.objects.get(slug="monthly").record_click()
 
@@ -105,7 +105,7 @@ def test_editor_reorders_and_deactivates_options_and_the_page_follows(page, edit
 
 
 def test_editor_writes_the_support_text_and_a_page_in_the_rich_text_editor(page, editor):
-    load_support_demo()
+    load_support_pages()
     article = ArticleFactory(title="Air force retires its last tanker of the old fleet")
     login_admin(page, "editor", "pw-editor-1")
 

@@ -11,7 +11,8 @@ from django.conf import settings
 from django.core.management import call_command
 
 from articles.models import Article
-from tests.articles.test_wordpress_import import (
+from tests.e2e.conftest import assert_accessible, screenshot
+from tests.wordpress.exports import (
     SITE,
     frigate_attachments,
     frigate_post,
@@ -19,7 +20,6 @@ from tests.articles.test_wordpress_import import (
     write_jpeg,
     wxr,
 )
-from tests.e2e.conftest import assert_accessible, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

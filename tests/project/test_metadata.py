@@ -288,6 +288,18 @@ def test_front_page_has_website_with_search_action_and_the_publisher(client):
     assert nodes["NewsMediaOrganization"][0]["@id"] == f"{SITE}/#organization"
 
 
+def test_front_and_author_pages_link_the_publishers_published_policies(client):
+    PageFactory(slug="about", title="About us")
+    PageFactory(slug="ethics", title="Ethics policy", is_published=False)
+    AuthorFactory(slug="hana")
+
+    for url in ("/", "/author/hana/"):
+        publisher = head(client, url).nodes()["NewsMediaOrganization"][0]
+        assert publisher["masthead"] == f"{SITE}/about/", url
+        assert publisher["ownershipFundingInfo"] == f"{SITE}/support/", url
+        assert "ethicsPolicy" not in publisher and "correctionsPolicy" not in publisher, url
+
+
 def test_author_page_is_a_profile_page_with_a_person(client):
     author = AuthorFactory(
         name="Hana Okafor", slug="hana", role="Executive Editor", short_bio="Leads the desk."

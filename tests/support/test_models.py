@@ -37,7 +37,11 @@ def test_only_https_provider_urls_are_accepted(url):
 
 
 def test_an_https_provider_url_is_accepted():
-    DonationOptionFactory.build(url="https://example.org/pay/once?ref=site").full_clean()
+    option = DonationOptionFactory.build(url="https://example.org/pay/once?ref=site")
+    option.full_clean()  # raises ValidationError if the URL is refused
+    option.save()
+
+    assert DonationOption.objects.get(pk=option.pk).url == "https://example.org/pay/once?ref=site"
 
 
 def test_the_database_refuses_a_url_that_is_not_https():

@@ -1,0 +1,146 @@
+"""Forms of the article admin: the article form, which checks every workflow rule, and the
+byline formset that refuses to publish without an author."""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django_ckeditor_5.widgets import CKEditor5Widget
+from taggit.models import Tag
+from taggit.utils import parse_tags
+
+from .. import workflow
+from ..models import Article
+
+
+class BylineFormSet(BaseInlineFormSet):
+    """Publishing needs at least one author: checked here because the bylines are not saved
+    yet when the article's own form is validated (the rule is workflow.NO_AUTHOR)."""
+
+    def clean(self):
+        super().clean()
+        if self.instance.status != Article.Status.PUBLISHED:
+            return
+        authors = [
+            form
+            for form in self.forms
+            if getattr(form, "cleaned_data", {}).get("author")
+            and not self._should_delete_form(form)
+        ]
+        if not authors:
+            raise ValidationError(workflow.NO_AUTHOR, code="no_author")
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """The article form. Besides the fields it carries the version the editor loaded (for
+    edit conflicts; the admin always renders it, a hand-made POST without it is not
+    checked) and checks every workflow rule in workflow.py: who may set which status and
+    what publishing needs. ArticleAdmin.get_form gives it the request."""
+
+    request = None
+
+    loaded_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    substantive_update = forms.BooleanField(
+        required=False,
+        label="Substantive update",
+        help_text="Tick when this save adds news or changes facts: readers see “Updated” with "
+        "the time. Leave it unticked for typos and small fixes.",
+    )
+    new_tags = forms.CharField(
+        required=False,
+        label="New tags",
+        help_text='Tags that do not exist yet, separated by commas, e.g. "F-35, Baltic Sea".',
+    )
+
+    class Meta:
+        model = Article
+        fields = [
+            "title",
+            "slug",
+            "standfirst",
+            "section",
+            "lead_image",
+            "body",
+            "tags",
+            "status",
+            "published_at",
+            "content_updated_at",
+            "featured",
+            "seo_title",
+            "seo_description",
+            "canonical_url",
+            "exclude_from_news",
+        ]
+        widgets = {
+            "body": CKEditor5Widget(config_name="default"),
+            "standfirst": forms.Textarea(attrs={"rows": 2}),
+            "seo_description": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "tags" in self.fields:
+            self.fields["tags"] = forms.ModelMultipleChoiceField(
+                queryset=Tag.objects.all(),
+                required=False,
+                widget=AutocompleteSelectMultiple(Article._meta.get_field("tags"), admin.site),
+                help_text="Start typing to find existing tags.",
+            )
+            if self.instance.pk:
+                self.initial["tags"] = [t.pk for t in self.instance.tags.all()]
+        # The article as stored now. While a revision is being restored, the database row
+        # briefly holds the old revision; ArticleAdmin.revision_view keeps the real one.
+        stored = getattr(self.request, "article_before_revert", None)
+        if stored is None and self.instance.pk:
+            stored = self.instance
+        self.stored_status = stored.status if stored is not None else None
+        if stored is not None and "loaded_version" in self.fields:
+            self.fields["loaded_version"].initial = stored.version
+        if "status" in self.fields and self.request is not None:
+            allowed = workflow.allowed_statuses(self.request.user, self.stored_status)
+            self.fields["status"].widget.choices = [
+                (value, label) for value, label in Article.Status.choices if value in allowed
+            ]
+
+    def clean_new_tags(self):
+        return parse_tags(self.cleaned_data.get("new_tags", ""))
+
+    def clean(self):
+        cleaned = super().clean()
+        user = self.request.user
+        self.stored = None
+        if self.instance.pk:
+            self.stored = getattr(self.request, "article_before_revert", None)
+            if self.stored is None:
+                self.stored = workflow.lock_stored(self.instance.pk)
+            if self.stored is None:
+                raise ValidationError(
+                    "This article was deleted while you were editing it; it cannot be saved.",
+                    code="deleted",
+                )
+            loaded = cleaned.get("loaded_version")
+            if loaded is not None and loaded != self.stored.version:
+                # Keep every word the editor typed; a second, deliberate save goes through.
+                self.data = self.data.copy()
+                self.data["loaded_version"] = str(self.stored.version)
+                raise ValidationError(
+                    workflow.conflict_message(self.instance.pk), code="edit_conflict"
+                )
+        status = cleaned.get("status")
+        if status:
+            refusal = workflow.move_refusal(
+                user, self.stored.status if self.stored else None, status
+            )
+            if refusal:
+                self.add_error("status", refusal)
+        if status == Article.Status.PUBLISHED:
+            missing = workflow.missing_for_publication(
+                title=cleaned.get("title", self.instance.title),
+                body=cleaned.get("body", self.instance.body),
+                section=cleaned.get("section"),
+                lead_image=cleaned.get("lead_image"),
+            )
+            if missing:
+                self.add_error(None, workflow.publication_error(missing))
+        return cleaned

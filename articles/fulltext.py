@@ -1,0 +1,62 @@
+"""The full-text query: what a reader typed, made safe, and the queryset method that matches
+it against `Article.search_vector`. It reads no model, so models.py builds ArticleQuerySet on
+SearchQuerySet; the rest of search (headlines, suggestions, pagination, the form and the
+names column) is in articles/search.py, which imports the models.
+
+Readers type web-search syntax: "quoted phrases", -excluded words and `or`. Any text is
+safe: `clean_query` drops control characters (NUL included) and caps the length, and
+PostgreSQL's `websearch_to_tsquery` never raises a syntax error.
+"""
+
+import re
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import models
+from django.db.models import F
+
+SEARCH_CONFIG = "english"
+MAX_QUERY_LENGTH = 200
+
+# Private-use characters that mark highlighted words in search headlines (search.py).
+MARK_START, MARK_STOP = "\ue000", "\ue001"
+# Control characters (NUL included), lone surrogates and the highlight marks never reach
+# the database.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ue000\ue001]")
+
+
+def clean_query(text):
+    """What the reader typed, made safe to search for: no control characters, whitespace
+    collapsed, at most MAX_QUERY_LENGTH characters (cut at a word boundary)."""
+    text = " ".join(_UNSAFE.sub(" ", text or "").split())
+    if len(text) > MAX_QUERY_LENGTH:
+        cut = text[:MAX_QUERY_LENGTH]
+        text = cut.rsplit(" ", 1)[0] if " " in cut else cut
+    return text
+
+
+def search_query(text):
+    """A websearch_to_tsquery for `text`, or None when there is nothing to search for."""
+    text = clean_query(text)
+    if not text:
+        return None
+    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+
+
+class SearchQuerySet(models.QuerySet):
+    """Full-text search for a model with a `search_vector` column and `published_at`."""
+
+    def search(self, text, ranked=True):
+        """Full-text search in web-search syntax ("phrases", -word, or); any text is safe.
+        Best match first (then newest) and annotated `rank`; with ranked=False, newest
+        first. The match is `search_vector @@ query`, answered by the GIN index
+        article_search_gin. Reader code: published().search(q); the admin's search box uses
+        it too."""
+        query = search_query(text)
+        if query is None:
+            return self.none()
+        matches = self.filter(search_vector=query)
+        if not ranked:
+            return matches.order_by("-published_at", "-id")
+        return matches.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
+            "-rank", "-published_at", "-id"
+        )

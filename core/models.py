@@ -1,0 +1,43 @@
+"""Abstract models for fields several apps' models share. Nothing here has a table."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class ImportKey(models.Model):
+    """Where an imported row came from (e.g. a WordPress site URL and post id), so a second
+    import updates it instead of making a duplicate. The key is unique when there is one;
+    rows made on this site have an empty `import_id`. A subclass's `Meta` inherits
+    `ImportKey.Meta`; one that declares constraints of its own lists
+    `*ImportKey.Meta.constraints` among them."""
+
+    import_source = models.CharField(max_length=200, blank=True, default="", editable=False)
+    import_id = models.CharField(max_length=64, blank=True, default="", editable=False)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.UniqueConstraint(
+                fields=["import_source", "import_id"],
+                condition=~Q(import_id=""),
+                name="%(class)s_unique_import_key",
+            ),
+        ]
+
+
+class CreatedBy(models.Model):
+    """The staff account that made the row. Deleting the account empties the field and keeps
+    the row."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,42 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+
+from articles.models import Article, Image, Section
+from authors.models import Author
+from support.models import DonationOption, Page
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_content_is_complete_and_loading_it_twice_adds_nothing(client):
+    call_command("load_demo", stdout=io.StringIO())
+    counts = (Article.objects.count(), Image.objects.count(), Author.objects.count())
+
+    published = Article.objects.published()
+    assert published.count() == 40
+    assert Article.objects.filter(status="draft").count() == 1
+    assert Section.objects.count() >= 4
+    assert Author.objects.exclude(photo="").count() >= 3
+    assert published.annotate(n=Count("bylines")).filter(n__gte=2).count() >= 5
+    assert published.filter(lead_image__isnull=True).count() == 0
+    assert published.filter(body__contains="<figcaption>").count() >= 10
+    months = {a.published_at.strftime("%Y-%m") for a in published}
+    assert len(months) >= 4
+    assert all(a.tags.exists() for a in published)
+
+    assert (Page.objects.published().count(), DonationOption.objects.active().count()) == (6, 4)
+
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert (Article.objects.count(), Image.objects.count(), Author.objects.count()) == counts
+    assert (Page.objects.count(), DonationOption.objects.count()) == (6, 4)
+    assert (
+        "Demo content ready (created 0 sections, 0 authors, 0 articles, 0 images, "
+        "0 options, 0 pages)." in out.getvalue()
+    )
+
+    article = published.first()
+    assert client.get(article.get_absolute_url()).status_code == 200
