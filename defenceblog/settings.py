@@ -79,6 +79,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.sessions.SlidingSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -144,6 +145,25 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Full pages for anonymous readers, in the cache above (core/pagecache.py). PAGE_CACHE=0
+# turns it off. A save or delete of any of PAGE_CACHE_MODELS makes every cached page stale.
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 300))
+PAGE_CACHE_MODELS = [
+    "articles.Article",
+    "articles.ArticleAuthor",
+    "articles.TaggedArticle",
+    "articles.Correction",
+    "articles.Section",
+    "articles.Image",
+    "authors.Author",
+    "authors.AuthorLink",
+    "taggit.Tag",
+    "support.SupportPage",
+    "support.DonationOption",
+    "support.Page",
+]
 
 # --- Auth: staff accounts (accounts app; see docs/deploying.md) -----------------------
 AUTHENTICATION_BACKENDS = [
