@@ -5,6 +5,7 @@ site runs with production security settings.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -61,10 +62,15 @@ INSTALLED_APPS = [
     "imagekit",
     "django_ckeditor_5",
     "reversion",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "authors",
     "articles",
     "feedback",
     "support",
+    "accounts",
     "demo",
     "wordpress",
     "core",
@@ -78,14 +84,19 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.sessions.SlidingSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.AdminCSPMiddleware",
     "articles.middleware.ArticleRedirectFallbackMiddleware",
+    # Last: turns a locked-out sign-in into the lock-out page (accounts.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "defenceblog.urls"
@@ -167,14 +178,43 @@ PAGE_CACHE_MODELS = [
     "support.Page",
 ]
 
-# --- Auth ----------------------------------------------------------------------------
+# --- Auth: staff accounts (accounts app; see docs/deploying.md) -----------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out accounts and clients
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
+
+# Brute-force protection (django-axes): after STAFF_LOGIN_FAILURE_LIMIT failed sign-ins an
+# account is locked, and so is the client address they came from (counted separately),
+# for STAFF_LOCKOUT_MINUTES. Kept in the database, so it holds with Redis down. The client
+# address follows FEEDBACK_CLIENT_IP_HEADER, like the reader error reports.
+AXES_ENABLED = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("STAFF_LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("STAFF_LOCKOUT_MINUTES", 30)))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+
+# Two-factor sign-in (django-otp) for every staff account. On by default in production;
+# off by default with DEBUG on, so `make run`'s demo admin signs in with a password.
+STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = SITE_NAME
+
+# Sessions end after STAFF_SESSION_IDLE_HOURS without a request (sliding: requests renew
+# them, accounts.sessions), and when the password changes (Django's session auth hash).
+SESSION_COOKIE_AGE = int(float(os.environ.get("STAFF_SESSION_IDLE_HOURS", 9)) * 3600)
 
 # --- Time and language ---------------------------------------------------------------
 # The newsroom's zone. It is frozen into the one-slug-per-publication-day constraint's
@@ -272,6 +312,8 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True

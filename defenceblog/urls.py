@@ -14,6 +14,7 @@ admin.site.index_title = "Newsroom"
 admin.site.site_url = "/"
 
 urlpatterns = [
+    path("admin/two-factor/", include("accounts.urls")),  # before the admin's own routes
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("csp-report/", views.csp_report, name="csp_report"),
