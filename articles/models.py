@@ -19,6 +19,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from authors.models import Author
+from core.images import CleanImageField, ToSRGB
 from core.models import CreatedBy, ImportKey
 from core.sanitize import clean_html
 
@@ -49,7 +50,7 @@ class Section(models.Model):
 def _rendition(width):
     return ImageSpecField(
         source="file",
-        processors=[ResizeToFit(width=width, upscale=False)],
+        processors=[ToSRGB(), ResizeToFit(width=width, upscale=False)],
         format="WEBP",
         options={"quality": 80},
     )
@@ -60,7 +61,7 @@ def _crop(width, height):
     and social network reads."""
     return ImageSpecField(
         source="file",
-        processors=[ResizeToFill(width, height)],
+        processors=[ToSRGB(), ResizeToFill(width, height)],
         format="JPEG",
         options={"quality": 82, "progressive": True},
     )
@@ -69,8 +70,9 @@ def _crop(width, height):
 class Image(ImportKey):
     """One picture in the media library, with everything needed to publish it."""
 
-    file = models.ImageField(
-        upload_to="images/%Y/%m/",
+    # Cleaned of metadata and stored under a random name on every path (core/images.py).
+    file = CleanImageField(
+        folder="images/%Y/%m/",
         width_field="width",
         height_field="height",
         help_text="JPEG, PNG, WebP or GIF.",

@@ -23,3 +23,5 @@ CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WHITENOISE_AUTOREFRESH = True
+# Tests sign in with force_login; tests of two-factor sign-in turn this on themselves.
+STAFF_2FA_REQUIRED = False
