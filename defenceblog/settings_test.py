@@ -1,5 +1,6 @@
 """Test settings: the real settings, with a fast password hasher, local-memory cache,
-plain static storage and media in a throwaway folder."""
+plain static storage, media in a throwaway folder and background tasks run at once
+(tests/project/test_tasks.py also runs them through the real database backend)."""
 
 import os
 import tempfile
@@ -22,3 +23,4 @@ CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WHITENOISE_AUTOREFRESH = True
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

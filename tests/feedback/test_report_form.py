@@ -271,14 +271,14 @@ def test_reader_who_asks_to_hear_back_gets_an_acknowledgement_without_their_text
     assert len(mail.outbox) == 2  # and the staff notification
 
 
-def test_email_failure_is_logged_and_the_report_stays(
+def test_email_failure_is_retried_then_logged_and_the_report_stays(
     client, article, feedback_staff, django_capture_on_commit_callbacks, caplog
 ):
     failing = mock.patch(
         "django.core.mail.backends.locmem.EmailBackend.send_messages",
         side_effect=smtplib.SMTPException("mail server down"),
     )
-    with failing, caplog.at_level(logging.ERROR, logger="feedback.emails"):
+    with failing as send, caplog.at_level(logging.WARNING, logger="core.tasks"):
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
                 report_url(article), report_data(email="r@example.org", wants_reply="on")
@@ -286,9 +286,33 @@ def test_email_failure_is_logged_and_the_report_stays(
 
     assert response.status_code == 302
     assert ErrorReport.objects.get().status == ErrorReport.Status.NEW
-    messages = [r.getMessage() for r in caplog.records]
-    assert any("Could not send the staff notification" in m for m in messages)
-    assert any("Could not send the acknowledgement" in m for m in messages)
+    assert send.call_count == 10  # two e-mails, five attempts each
+    messages = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert any("feedback.tasks.notify_staff gave up after 5 attempts" in m for m in messages)
+    assert any("feedback.tasks.acknowledge_reader gave up after 5 attempts" in m for m in messages)
+
+
+def test_email_that_fails_once_is_sent_on_the_retry(
+    client, article, feedback_staff, django_capture_on_commit_callbacks
+):
+    real_send = mail.get_connection().__class__.send_messages
+    calls = []
+
+    def down_once(backend, messages):
+        calls.append(messages)
+        if len(calls) == 1:
+            raise smtplib.SMTPException("mail server down")
+        return real_send(backend, messages)
+
+    with (
+        mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", down_once),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        client.post(report_url(article), report_data())
+
+    [message] = mail.outbox
+    assert message.to == ["triager@example.org"]  # the staff notification, on its second try
+    assert len(calls) == 2
 
 
 def test_no_email_leaves_before_the_transaction_commits(client, article, feedback_staff):
