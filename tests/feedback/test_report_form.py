@@ -5,7 +5,9 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from feedback.models import ErrorReport
 from feedback.spam import form_token
@@ -330,3 +332,26 @@ def test_form_page_runs_a_fixed_number_of_queries(client, django_assert_num_quer
         # article, sections in the navigation, footer pages and support sentence
         with django_assert_num_queries(3):
             assert client.get(report_url(articles[-1])).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: the e-mail is enqueued on commit
+def test_report_is_answered_at_once_and_a_worker_sends_the_emails_later(
+    client, article, feedback_staff, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    response = client.post(
+        report_url(article), report_data(email="reader@example.org", wants_reply="on")
+    )
+
+    assert response.status_code == 302
+    assert ErrorReport.objects.count() == 1
+    assert mail.outbox == []  # the request did not wait for the mail server
+    assert sorted(DBTaskResult.objects.values_list("task_path", "status")) == [
+        ("feedback.tasks.acknowledge_reader", "READY"),
+        ("feedback.tasks.notify_staff", "READY"),
+    ]
+
+    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+
+    assert sorted(m.to[0] for m in mail.outbox) == ["reader@example.org", "triager@example.org"]
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
