@@ -64,7 +64,7 @@ class _MediaElements:
         handler.startElement(
             "media:content",
             {
-                "url": absolute_url(image.crop_16x9.url),
+                "url": absolute_url(image.crop_url("crop_16x9")),
                 "medium": "image",
                 "type": "image/jpeg",
                 "width": str(width),
@@ -181,7 +181,9 @@ class LatestArticles(Feed):
     def item_enclosures(self, article):
         if not article.lead_image:
             return []
-        return [Enclosure(absolute_url(article.lead_image.crop_16x9.url), "0", "image/jpeg")]
+        return [
+            Enclosure(absolute_url(article.lead_image.crop_url("crop_16x9")), "0", "image/jpeg")
+        ]
 
     def item_extra_kwargs(self, article):
         extra = {"image": article.lead_image}

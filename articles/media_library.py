@@ -3,8 +3,8 @@
 An image is used as an article's lead image (a foreign key, PROTECT) or inside article
 bodies, where CKEditor wrote the URLs of its renditions (and possibly of the original):
 
-    /media/images/2026/11/tank.jpg
-    /media/renditions/images/2026/11/tank.0123456789ab.webp   (name, 12-hex spec hash, format)
+    /media/images/2026/11/<random token>.jpg
+    /media/renditions/images/2026/11/<HMAC of the name>.0123456789ab.webp   (12-hex spec hash)
 
 "Which articles use these images" is one query however many images are asked about: the
 database narrows the articles down with one pass over each body (`body_prefilter`), then
@@ -24,13 +24,18 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.html import escape
 
+from core.images import rendition_folder_stem
+
 from .models import Article
 
 
 def _stems(name):
-    """images/2026/11/tank.jpg → {"images/2026/11/tank"} (plus its URL-quoted spelling)."""
+    """images/2026/11/<token>.jpg → the stems of its URLs: the original's and its
+    renditions' (a keyed HMAC of the name, core.images), plus URL-quoted spellings. Files
+    stored before renaming had renditions named from the original's stem."""
     stem = str(PurePosixPath(name).with_suffix(""))
-    return {stem, quote(stem)}
+    renditions = rendition_folder_stem(name)
+    return {stem, quote(stem), renditions}
 
 
 def file_pattern(name):

@@ -5,8 +5,9 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, GeneratedField, Q
-from django.db.models.functions import Lower, TruncDate
+from django.db.models import Count, GeneratedField, OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, Lower, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -18,6 +19,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from authors.models import Author
+from core.images import CleanImageField, ToSRGB
 from core.models import CreatedBy, ImportKey
 from core.sanitize import clean_html
 
@@ -48,7 +50,7 @@ class Section(models.Model):
 def _rendition(width):
     return ImageSpecField(
         source="file",
-        processors=[ResizeToFit(width=width, upscale=False)],
+        processors=[ToSRGB(), ResizeToFit(width=width, upscale=False)],
         format="WEBP",
         options={"quality": 80},
     )
@@ -59,7 +61,7 @@ def _crop(width, height):
     and social network reads."""
     return ImageSpecField(
         source="file",
-        processors=[ResizeToFill(width, height)],
+        processors=[ToSRGB(), ResizeToFill(width, height)],
         format="JPEG",
         options={"quality": 82, "progressive": True},
     )
@@ -68,8 +70,9 @@ def _crop(width, height):
 class Image(ImportKey):
     """One picture in the media library, with everything needed to publish it."""
 
-    file = models.ImageField(
-        upload_to="images/%Y/%m/",
+    # Cleaned of metadata and stored under a random name on every path (core/images.py).
+    file = CleanImageField(
+        folder="images/%Y/%m/",
         width_field="width",
         height_field="height",
         help_text="JPEG, PNG, WebP or GIF.",
@@ -93,6 +96,10 @@ class Image(ImportKey):
         editable=False,
     )
     created = models.DateTimeField(auto_now_add=True)
+    # Storage names of the renditions readers are offered ({"srcset": [[width, name], ...],
+    # "crop_16x9": name, ...}), written when the image is saved (and its renditions made),
+    # so a page view neither hashes imagekit specs nor asks the storage about files.
+    rendition_names = models.JSONField(default=dict, blank=True, editable=False)
 
     w320 = _rendition(320)
     w640 = _rendition(640)
@@ -111,19 +118,55 @@ class Image(ImportKey):
     def __str__(self):
         return self.caption or self.alt_text or self.file.name.rsplit("/", 1)[-1]
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        names = self.make_rendition_names()
+        if names != self.rendition_names:
+            self.rendition_names = names
+            Image.objects.filter(pk=self.pk).update(rendition_names=names)
+            self.__dict__.pop("_rendition_urls", None)
+
     def get_absolute_url(self):
         return self.file.url
 
-    def renditions(self):
-        """[(width, url)] for the widths this image can fill, smallest first."""
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self.__dict__.pop("_rendition_urls", None)
+
+    def make_rendition_names(self):
+        """The storage names of this image's renditions: the widths it can fill, smallest
+        first, and the sharing crops (imagekit hashes each spec to name its file: done once,
+        when the image is saved)."""
+        if not self.file:
+            return {}
         widths = [w for w in WIDTHS if not self.width or w < self.width]
         if self.width and self.width <= WIDTHS[-1]:
             widths.append(self.width)  # the largest rendition is the original's size
-        out = []
-        for w in widths:
-            spec = getattr(self, f"w{min(x for x in WIDTHS if x >= w)}")
-            out.append((w, spec.url))
-        return out
+        names = {
+            "srcset": [
+                [w, getattr(self, f"w{min(x for x in WIDTHS if x >= w)}").name] for w in widths
+            ]
+        }
+        names.update((kind, getattr(self, kind).name) for kind in self.CROPS)
+        return names
+
+    @cached_property
+    def _rendition_urls(self):
+        names = self.rendition_names or self.make_rendition_names()
+        url = self.file.storage.url
+        return {
+            "srcset": [(w, url(name)) for w, name in names.get("srcset", [])],
+            **{kind: url(names[kind]) for kind in self.CROPS if kind in names},
+        }
+
+    def renditions(self):
+        """[(width, url)] for the widths this image can fill, smallest first. From the names
+        stored when the image was saved; worked out once per image object."""
+        return self._rendition_urls["srcset"]
+
+    def crop_url(self, kind):
+        """The URL of a sharing crop, `kind` one of CROPS ("crop_16x9", ...)."""
+        return self._rendition_urls[kind]
 
     def srcset(self):
         return ", ".join(f"{url} {w}w" for w, url in self.renditions())
@@ -145,6 +188,10 @@ class ArticleQuerySet(SearchQuerySet):
     def published(self):
         """The only way reader code fetches articles: published, and not scheduled for later."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self):
+        """Published with a time in the future: readers see it from that moment."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 
     def for_listing(self):
         """What a teaser shows: section, lead image and ordered bylines."""
@@ -383,25 +430,63 @@ class Article(ImportKey, CreatedBy):
         """Corrections shown after the body."""
         return self.visible_corrections(Correction.Position.END)
 
+    # related(): how many published articles, up to this one's publication, are scored.
+    RELATED_WINDOW = 200
+
     def related(self, limit=4):
         """Teasers for the foot of the page: most shared tags first, then the same section,
         then the newest. Never this article, never unpublished work. One query (plus the
-        listing's prefetches), whatever the number of tags or articles."""
+        listing's prefetches) of bounded cost whatever the size of the archive: candidates
+        are the RELATED_WINDOW published articles up to this one's publication time, the
+        newest few of its section and the newest few overall, each read backwards through
+        an index and stopped early; each candidate's shared tags are counted through the
+        (article, tag) index. See bench/README.md for the plan."""
         tag_ids = [t.pk for t in self.tags.all()]
-        qs = Article.objects.published().exclude(pk=self.pk)
-        if tag_ids:
-            qs = qs.annotate(
-                shared_tags=Count("tagged_items", filter=Q(tagged_items__tag_id__in=tag_ids))
-            )
-        else:
-            qs = qs.annotate(shared_tags=models.Value(0))
+        others = Article.objects.published().exclude(pk=self.pk).order_by("-published_at", "-id")
         same_section = Q(section_id=self.section_id) if self.section_id else Q(pk__in=[])
-        qs = qs.annotate(
-            same_section=models.Case(
-                models.When(same_section, then=1), default=0, output_field=models.IntegerField()
-            )
+        shared_tags = Coalesce(
+            Subquery(
+                TaggedArticle.objects.filter(content_object_id=OuterRef("pk"), tag_id__in=tag_ids)
+                .values("content_object_id")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            0,
         )
-        return qs.for_listing().order_by("-shared_tags", "-same_section", "-published_at")[:limit]
+
+        def part(articles, count):
+            return articles.annotate(
+                hit=shared_tags if tag_ids else models.Value(0),
+                same=models.Case(
+                    models.When(same_section, then=1), default=0, output_field=models.IntegerField()
+                ),
+            ).values_list("pk", "published_at", "hit", "same")[:count]
+
+        parts = [part(others, limit)]
+        if self.published_at:
+            parts.append(
+                part(others.filter(published_at__lte=self.published_at), self.RELATED_WINDOW)
+            )
+        if self.section_id:
+            parts.append(part(others.filter(section_id=self.section_id), limit))
+        sql, params = parts[0].union(*parts[1:], all=True).query.sql_with_params()
+        best = RawSQL(  # noqa: S611 (the inner SQL and its parameters come from the ORM)
+            f"SELECT c.pk FROM ({sql}) c GROUP BY c.pk "  # noqa: S608 (SQL built by the ORM)
+            "ORDER BY max(c.hit) DESC, max(c.same) DESC, max(c.published_at) DESC, c.pk DESC "
+            "LIMIT %s",
+            (*params, limit),
+        )
+        return (
+            Article.objects.filter(pk__in=best)
+            .annotate(
+                shared_tags=shared_tags if tag_ids else models.Value(0),
+                same_section=models.Case(
+                    models.When(same_section, then=1), default=0, output_field=models.IntegerField()
+                ),
+            )
+            .for_listing()
+            .order_by("-shared_tags", "-same_section", "-published_at", "-id")
+        )
 
 
 class ArticleAuthor(models.Model):

@@ -1,9 +1,11 @@
-"""Keep `Article.search_names` (tag and author names for full-text search) current.
+"""Keep `Article.search_names` (tag and author names for full-text search) current, and
+keep a last revision of an article that is deleted.
 
-Connected in ArticlesConfig.ready(). Every handler ends in one call to
+Connected in ArticlesConfig.ready(). Every search-names handler ends in one call to
 articles.search.refresh_search_names, a single UPDATE.
 """
 
+import reversion
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_delete
 from django.dispatch import receiver
 from taggit.models import Tag
@@ -65,3 +67,17 @@ def tag_deleting(sender, instance, **kwargs):
 def tag_deleted(sender, instance, **kwargs):
     if getattr(instance, "_tagged_article_ids", None):
         refresh_search_names(instance._tagged_article_ids)
+
+
+@receiver(pre_delete, sender=Article, dispatch_uid="revision_before_delete")
+def keep_last_revision(sender, instance, **kwargs):
+    """Deleting an article (superusers only, in the admin) keeps one last revision of it with
+    its bylines, tags, corrections and old addresses, so "Recover deleted articles" brings
+    all of them back: nothing is lost by a delete."""
+    if not reversion.is_registered(Article):
+        return
+    with reversion.create_revision():
+        reversion.set_comment("Deleted. Recovering this revision brings back its corrections.")
+        reversion.add_to_revision(instance)
+        for related in (*instance.corrections.all(), *instance.redirects.all()):
+            reversion.add_to_revision(related)

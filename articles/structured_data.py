@@ -32,9 +32,9 @@ def news_article(article, corrections, publisher):
     image = article.lead_image
     if image:
         data["image"] = [
-            absolute_url(image.crop_16x9.url),
-            absolute_url(image.crop_4x3.url),
-            absolute_url(image.crop_1x1.url),
+            absolute_url(image.crop_url("crop_16x9")),
+            absolute_url(image.crop_url("crop_4x3")),
+            absolute_url(image.crop_url("crop_1x1")),
         ]
     if article.section:
         data["articleSection"] = article.section.name

@@ -11,7 +11,7 @@ from taggit.models import Tag
 from core.caching import never_cached, public_page
 from core.validators import validate_image_file
 
-from . import previews
+from . import previews, workflow
 from .models import Article, Image, Section
 from .search import (
     EstimatedPaginator,
@@ -30,7 +30,8 @@ RELATED_COUNT = 4
 
 
 class ReaderPageMixin:
-    """Reader pages: cache headers from the one helper; staff may see unpublished work."""
+    """Reader pages: cache headers from the one helper; staff may see the unpublished work
+    the admin shows them (workflow.readable_articles)."""
 
     @method_decorator(public_page)
     def dispatch(self, request, *args, **kwargs):
@@ -76,8 +77,7 @@ class ArticleDetail(ReaderPageMixin, DateDetailView):
         return self.staff_preview()
 
     def get_queryset(self):
-        articles = Article.objects.all() if self.staff_preview() else Article.objects.published()
-        return articles.for_detail()
+        return workflow.readable_articles(self.request.user, Article.objects.all()).for_detail()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -92,7 +92,8 @@ class ArticleDetail(ReaderPageMixin, DateDetailView):
 
 
 class DraftDetail(ArticleDetail, DetailView):
-    """Staff-only view of work with no publication date yet. Readers get a 404."""
+    """Staff-only view of work with no publication date yet, for those the admin shows it
+    to (editors: every article; contributors: their own). Everyone else gets a 404."""
 
     def get_object(self, queryset=None):
         if not self.staff_preview():
@@ -215,8 +216,10 @@ class SearchResults(ReaderPageMixin, ListView):
 @require_POST
 def editor_image_upload(request):
     """CKEditor 5's upload endpoint: validate, store the picture in the media library, and
-    answer with its renditions so the editor writes a responsive <img srcset>."""
-    if not (request.user.is_active and request.user.is_staff):
+    answer with its renditions so the editor writes a responsive <img srcset>. Needs the
+    same permission as adding an image in the media library."""
+    user = request.user
+    if not (user.is_active and user.is_staff and user.has_perm("articles.add_image")):
         return JsonResponse(
             {"error": {"message": "You do not have permission to upload files."}}, status=403
         )

@@ -33,6 +33,7 @@ from .models import Article, ArticleRedirect
 Status = Article.Status
 PUBLISH_PERMISSION = "articles.publish_article"
 CHANGE_PERMISSION = "articles.change_article"
+VIEW_PERMISSION = "articles.view_article"
 
 # status now → statuses it may be saved with. None is a new article.
 EDITOR_MOVES = {
@@ -62,6 +63,25 @@ def visible_articles(user, queryset):
     if is_editor(user):
         return queryset
     return queryset.filter(created_by=user.pk)
+
+
+def readable_articles(user, queryset):
+    """The articles this user may read on the site (article page, draft page): published
+    ones for everyone, and unpublished ones (drafts, in review, scheduled, archived) only as
+    the admin shows them: editors all, contributors their own, other staff none."""
+    published = queryset.published()
+    if not (user.is_active and user.is_staff and user.has_perm(VIEW_PERMISSION)):
+        return published
+    return published | visible_articles(user, queryset)
+
+
+def can_read(user, article):
+    """readable_articles for one article already loaded."""
+    if article.is_published:
+        return True
+    if not (user.is_active and user.is_staff and user.has_perm(VIEW_PERMISSION)):
+        return False
+    return is_editor(user) or article.created_by_id == user.pk
 
 
 def can_edit(user, article):
@@ -143,7 +163,12 @@ NO_AUTHOR = publication_error(["at least one author"])
 
 def lock_stored(pk):
     """The article's stored workflow state, locked FOR UPDATE until the transaction ends, so
-    no other save can slip in between the version check and this save. None if deleted."""
+    no other save can slip in between the version check and this save. None if deleted
+    (or if pk, taken from a URL, is not an article id at all)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
     return (
         Article.objects.select_for_update(of=("self",))
         .only("version", "status", "slug", "published_at", "created_by")

@@ -5,6 +5,8 @@ from django.urls import reverse
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFill
 
+from core.images import CleanImageField, ToSRGB
+
 
 class AuthorQuerySet(models.QuerySet):
     def active(self):
@@ -21,8 +23,8 @@ class Author(models.Model):
     role = models.CharField(
         max_length=120, blank=True, help_text='Shown under the name, e.g. "Executive Editor".'
     )
-    photo = models.ImageField(
-        upload_to="authors/%Y/",
+    photo = CleanImageField(
+        folder="authors/%Y/",
         blank=True,
         width_field="photo_width",
         height_field="photo_height",
@@ -31,10 +33,16 @@ class Author(models.Model):
     photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_small = ImageSpecField(
-        source="photo", processors=[ResizeToFill(160, 160)], format="WEBP", options={"quality": 82}
+        source="photo",
+        processors=[ToSRGB(), ResizeToFill(160, 160)],
+        format="WEBP",
+        options={"quality": 82},
     )
     photo_large = ImageSpecField(
-        source="photo", processors=[ResizeToFill(400, 400)], format="WEBP", options={"quality": 82}
+        source="photo",
+        processors=[ToSRGB(), ResizeToFill(400, 400)],
+        format="WEBP",
+        options={"quality": 82},
     )
     short_bio = models.CharField(
         max_length=400, blank=True, help_text="One or two sentences for the box under articles."

@@ -9,8 +9,10 @@ returning None (nothing to show this user) or a dict:
 Panel functions must run a fixed, small number of queries.
 """
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.urls import reverse
 
 _panels = []
 
@@ -23,6 +25,18 @@ def register_panel(func):
 
 
 class NewsroomAdminSite(admin.AdminSite):
+    def has_permission(self, request):
+        """Staff, and, with STAFF_2FA_REQUIRED on, signed in with a second factor too
+        (django-otp's `is_verified`); signing out needs only the password."""
+        if not super().has_permission(request):
+            return False
+        if not getattr(settings, "STAFF_2FA_REQUIRED", False):
+            return True
+        if request.path == reverse("admin:logout", current_app=self.name):
+            return True
+        is_verified = getattr(request.user, "is_verified", None)
+        return bool(is_verified and is_verified())
+
     def index(self, request, extra_context=None):
         panels = [panel for panel in (func(request) for func in _panels) if panel]
         return super().index(request, {"dashboard_panels": panels, **(extra_context or {})})

@@ -1,11 +1,16 @@
-"""Upload validation for images: a real, decodable picture of a known format and sane size."""
+"""Upload validation for images: a real, decodable picture of a known format and sane size.
+
+The decoding checks are core.images.clean_image's, the same code that cleans a picture
+before it is stored, so a form refuses exactly what storing would refuse, with its message.
+"""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
-from PIL import Image as PILImage
 
-ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
+from .images import ALLOWED_FORMATS, clean_image
+
+__all__ = ["ALLOWED_FORMATS", "validate_image_file"]
 
 
 def validate_image_file(upload):
@@ -24,37 +29,4 @@ def validate_image_file(upload):
             "SVG files are not accepted (they can carry scripts). Upload a JPEG, PNG, WebP or GIF.",
             code="svg",
         )
-    position = upload.tell() if hasattr(upload, "tell") else None
-    try:
-        upload.seek(0)
-        with PILImage.open(upload) as img:
-            fmt = img.format
-            width, height = img.size
-            if fmt not in ALLOWED_FORMATS:
-                raise ValidationError(
-                    "This is a %(fmt)s image; upload a JPEG, PNG, WebP or GIF.",
-                    code="format",
-                    params={"fmt": fmt or "unknown"},
-                )
-            if width * height > settings.MAX_IMAGE_PIXELS:
-                raise ValidationError(
-                    "This image is %(w)s × %(h)s pixels; images may have at most %(max)s "
-                    "million pixels.",
-                    code="too_many_pixels",
-                    params={"w": width, "h": height, "max": settings.MAX_IMAGE_PIXELS // 1_000_000},
-                )
-        upload.seek(0)
-        with PILImage.open(upload) as img:
-            img.load()  # decode every byte: truncated or corrupt files fail here
-    except ValidationError:
-        raise
-    except PILImage.DecompressionBombError as exc:
-        raise ValidationError("This image is too large to process safely.", code="bomb") from exc
-    except Exception as exc:
-        raise ValidationError(
-            "This file is not an image we can read. Upload a JPEG, PNG, WebP or GIF.",
-            code="invalid_image",
-        ) from exc
-    finally:
-        if position is not None:
-            upload.seek(0)
+    clean_image(upload)

@@ -5,6 +5,7 @@ site runs with production security settings.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -63,10 +64,15 @@ INSTALLED_APPS = [
     "reversion",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "authors",
     "articles",
     "feedback",
     "support",
+    "accounts",
     "demo",
     "wordpress",
     "core",
@@ -74,16 +80,25 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "core.middleware.ReportingEndpointsMiddleware",
+    "core.middleware.RejectControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.sessions.SlidingSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.AdminCSPMiddleware",
     "articles.middleware.ArticleRedirectFallbackMiddleware",
+    # Last: turns a locked-out sign-in into the lock-out page (accounts.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "defenceblog.urls"
@@ -115,6 +130,10 @@ if os.environ.get("DATABASE_URL"):
             os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True
         )
     }
+    # A database that does not answer is a 503 page within seconds, not a hung worker.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", 5))
+    )
 else:
     from defenceblog.embedded_db import database_settings
 
@@ -125,25 +144,79 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache and sessions --------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # Fail-soft: while Redis is down, reads miss and writes are dropped (core/cache.py),
+    # so pages render, sessions come from the database and rate limits fail open.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "defenceblog",
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("REDIS_TIMEOUT", 0.5)),
+                "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", 0.5)),
+            },
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# --- Auth ----------------------------------------------------------------------------
+# Full pages for anonymous readers, in the cache above (core/pagecache.py). PAGE_CACHE=0
+# turns it off. A save or delete of any of PAGE_CACHE_MODELS makes every cached page stale.
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 300))
+PAGE_CACHE_MODELS = [
+    "articles.Article",
+    "articles.ArticleAuthor",
+    "articles.TaggedArticle",
+    "articles.Correction",
+    "articles.Section",
+    "articles.Image",
+    "authors.Author",
+    "authors.AuthorLink",
+    "taggit.Tag",
+    "support.SupportPage",
+    "support.DonationOption",
+    "support.Page",
+]
+
+# --- Auth: staff accounts (accounts app; see docs/deploying.md) -----------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out accounts and clients
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
+
+# Brute-force protection (django-axes): after STAFF_LOGIN_FAILURE_LIMIT failed sign-ins an
+# account is locked, and so is the client address they came from (counted separately),
+# for STAFF_LOCKOUT_MINUTES. Kept in the database, so it holds with Redis down. The client
+# address follows FEEDBACK_CLIENT_IP_HEADER, like the reader error reports.
+AXES_ENABLED = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("STAFF_LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("STAFF_LOCKOUT_MINUTES", 30)))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+
+# Two-factor sign-in (django-otp) for every staff account. On by default in production;
+# off by default with DEBUG on, so `make run`'s demo admin signs in with a password.
+STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = SITE_NAME
+
+# Sessions end after STAFF_SESSION_IDLE_HOURS without a request (sliding: requests renew
+# them, accounts.sessions), and when the password changes (Django's session auth hash).
+SESSION_COOKIE_AGE = int(float(os.environ.get("STAFF_SESSION_IDLE_HOURS", 9)) * 3600)
 
 # --- Time and language ---------------------------------------------------------------
 # The newsroom's zone. It is frozen into the one-slug-per-publication-day constraint's
@@ -177,7 +250,14 @@ FILE_UPLOAD_PERMISSIONS = 0o644
 # Responsive renditions: made once when an image is saved, never while a page renders.
 IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "articles.renditions.SafeOptimistic"
 IMAGEKIT_CACHEFILE_DIR = "renditions"
-IMAGEKIT_SPEC_CACHEFILE_NAMER = "imagekit.cachefiles.namers.source_name_dot_hash"
+# Renditions are named from a keyed HMAC of the original's (random) name, so their public
+# addresses do not lead to the original (core/images.py). Keep MEDIA_NAME_KEY unchanged
+# once pictures are published: changing it renames every rendition.
+IMAGEKIT_SPEC_CACHEFILE_NAMER = "core.images.rendition_name"
+MEDIA_NAME_KEY = os.environ.get("MEDIA_NAME_KEY", "") or SECRET_KEY
+
+# --- Backups (core/backups.py, docs/operations.md) ----------------------------------
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "var" / "backups"))
 
 # --- Feeds ---------------------------------------------------------------------------
 # Whole article bodies in RSS/Atom (True) or only the summary and a link (False).
@@ -244,6 +324,8 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
@@ -269,14 +351,43 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
         "object-src": [NONE],
         "manifest-src": [SELF],
+        "report-uri": "/csp-report/",
+        "report-to": "csp-endpoint",  # named in the Reporting-Endpoints header
     }
+}
+# Violation reports logged a minute, site-wide (core.views.csp_report); more are dropped.
+CSP_REPORT_RATE_LIMIT = int(os.environ.get("CSP_REPORT_RATE_LIMIT", 60))
+
+# Browser features no page of the site uses: denied to the site and anything it embeds.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
 }
 if MEDIA_URL.startswith("http"):
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(MEDIA_URL)
 
 # --- CKEditor 5 ----------------------------------------------------------------------
+# Every editor upload goes through this view (validators, cleaning, the add-image
+# permission). The library's own URLs (django_ckeditor_5.urls) are not routed.
 CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME = "articles:editor_image_upload"
-CKEDITOR_5_FILE_UPLOAD_PERMISSION = "staff"
 CKEDITOR_5_MAX_FILE_SIZE = MAX_IMAGE_UPLOAD_BYTES // (1024 * 1024)
 CKEDITOR_5_UPLOAD_FILE_TYPES = ["jpeg", "png", "gif", "webp"]
 CKEDITOR_5_CONFIGS = {

@@ -11,6 +11,7 @@ from functools import partial
 
 from django.contrib.sitemaps.views import SitemapIndexItem
 from django.contrib.sitemaps.views import sitemap as sitemap_view
+from django.core.cache import cache
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -19,8 +20,11 @@ from articles import sitemaps as articles
 from authors import sitemaps as authors
 from core.caching import public_page
 from core.links import absolute_url
+from core.pagecache import content_version
 from core.sitemaps import PageSitemap
 from support import sitemaps as support
+
+INDEX_SECONDS = 3600  # the sitemap index is also recomputed when the content changes
 
 SITEMAPS = {
     "articles": articles.ArticleSitemap,
@@ -32,18 +36,33 @@ SITEMAPS = {
 }
 
 
+def index_entries():
+    """One entry per sitemap page, with its latest lastmod. Counting the sitemaps' pages
+    reads the whole archive, so it is done once per content version (core/pagecache.py:
+    any change to articles, tags, authors or pages starts a new one), not per request."""
+    version = content_version()
+    key = f"sitemap-index:{version}"
+    entries = cache.get(key) if version else None
+    if entries is None:
+        entries = []
+        for section, make_sitemap in SITEMAPS.items():
+            sitemap = make_sitemap()
+            url = absolute_url(reverse("sitemap_section", kwargs={"section": section}))
+            lastmod = sitemap.get_latest_lastmod()
+            entries.append((url, lastmod))
+            entries += [
+                (f"{url}?p={n}", lastmod) for n in range(2, sitemap.paginator.num_pages + 1)
+            ]
+        if version:
+            cache.set(key, entries, INDEX_SECONDS)
+    return [SitemapIndexItem(url, lastmod) for url, lastmod in entries]
+
+
 @require_GET
 @public_page
 def index(request):
     """The sitemap index: one entry per sitemap page, with its latest lastmod."""
-    entries = []
-    for section, make_sitemap in SITEMAPS.items():
-        sitemap = make_sitemap()
-        url = absolute_url(reverse("sitemap_section", kwargs={"section": section}))
-        lastmod = sitemap.get_latest_lastmod()
-        entries.append(SitemapIndexItem(url, lastmod))
-        for page in range(2, sitemap.paginator.num_pages + 1):
-            entries.append(SitemapIndexItem(f"{url}?p={page}", lastmod))
+    entries = index_entries()
     response = TemplateResponse(
         request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml"
     )

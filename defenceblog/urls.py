@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from core import views
+from core.media import serve_media
 
 from . import sitemaps
 
@@ -13,9 +14,10 @@ admin.site.index_title = "Newsroom"
 admin.site.site_url = "/"
 
 urlpatterns = [
+    path("admin/two-factor/", include("accounts.urls")),  # before the admin's own routes
     path("admin/", admin.site.urls),
-    path("ckeditor5/", include("django_ckeditor_5.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("csp-report/", views.csp_report, name="csp_report"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemaps.index, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap_section"),
@@ -33,4 +35,5 @@ handler404 = "core.views.page_not_found"
 handler500 = "core.views.server_error"
 
 if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Never run as a page: nosniff and a sandboxing CSP on every file (core/media.py).
+    urlpatterns += static(settings.MEDIA_URL, view=serve_media, document_root=settings.MEDIA_ROOT)

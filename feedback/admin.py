@@ -8,6 +8,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import BooleanField, Case, When
 from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -17,6 +18,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
+from articles import workflow
+from articles.models import Article
 from core.admin_site import register_panel
 
 from . import tasks
@@ -51,6 +54,14 @@ def csv_safe(value):
     if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + text
     return text
+
+
+UNPUBLISHED = "(an unpublished article)"
+
+
+def readable(report):
+    """May the staff member who loaded this report read its article? (get_queryset)"""
+    return getattr(report, "article_readable", True)
 
 
 class _Echo:
@@ -147,6 +158,8 @@ class ErrorReportAdmin(admin.ModelAdmin):
 
     @admin.display(description="Article or page", ordering="article__title")
     def about(self, obj):
+        if obj.article_id and not readable(obj):
+            return UNPUBLISHED
         if obj.article_id:
             return format_html(
                 '<a href="{}" target="_blank" rel="noopener">{}</a>',
@@ -161,7 +174,7 @@ class ErrorReportAdmin(admin.ModelAdmin):
 
     @admin.display(description="Article or page", ordering="article__title")
     def about_with_admin_link(self, obj):
-        if not obj.article_id:
+        if not obj.article_id or not readable(obj):
             return self.about(obj)
         return format_html(
             '{} <a class="admin-edit-link" href="{}">(edit)</a>',
@@ -182,6 +195,8 @@ class ErrorReportAdmin(admin.ModelAdmin):
 
     @admin.display(description="Article or page")
     def about_links(self, obj):
+        if obj.article_id and not readable(obj):
+            return UNPUBLISHED
         return format_html(
             '<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>',
             obj.page_address(),
@@ -190,7 +205,7 @@ class ErrorReportAdmin(admin.ModelAdmin):
 
     @admin.display(description="Article or page")
     def about_links_with_edit(self, obj):
-        if not obj.article_id:
+        if not obj.article_id or not readable(obj):
             return self.about_links(obj)
         return format_html(
             '{} · <a href="{}">edit the article</a>',
@@ -259,7 +274,19 @@ class ErrorReportAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # The list's joins too: the changelist skips list_select_related when the queryset
         # already selects something.
-        return super().get_queryset(request).select_related("article", "assignee", "correction")
+        reports = super().get_queryset(request).select_related("article", "assignee", "correction")
+        if workflow.is_editor(request.user):
+            return reports
+        # The article rule of the admin, on reports too: staff who may not read an
+        # unpublished article see no title or link for it (list, form, CSV export).
+        readable_ids = workflow.readable_articles(request.user, Article.objects.all())
+        return reports.annotate(
+            article_readable=Case(
+                When(article__in=readable_ids.values("pk"), then=True),
+                default=False,
+                output_field=BooleanField(),
+            )
+        )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {
@@ -362,7 +389,9 @@ class ErrorReportAdmin(admin.ModelAdmin):
                             timezone.localtime(r.created).isoformat(timespec="seconds"),
                             r.get_status_display(),
                             r.get_kind_display(),
-                            r.article.title if r.article_id else "",
+                            (r.article.title if readable(r) else UNPUBLISHED)
+                            if r.article_id
+                            else "",
                             r.page_address(),
                             r.quoted_text,
                             r.suggested_correction,
@@ -465,7 +494,11 @@ def new_reports_panel(request):
         "items": [
             (
                 f"#{r.pk} {r.get_kind_display()}: "
-                + Truncator(r.article.title if r.article_id else r.page_url).chars(50),
+                + Truncator(
+                    (r.article.title if workflow.can_read(request.user, r.article) else UNPUBLISHED)
+                    if r.article_id
+                    else r.page_url
+                ).chars(50),
                 r.get_admin_url(),
                 f"{timesince(r.created, depth=1)} ago",
             )

@@ -62,7 +62,8 @@ class ErrorReport(models.Model):
         Article,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # A reported article cannot be deleted: the report keeps pointing at what it reported.
+        on_delete=models.PROTECT,
         related_name="error_reports",
         help_text="The article the reader was reading, if any.",
     )
@@ -177,7 +178,11 @@ class ErrorReport(models.Model):
         ]
 
     def __str__(self):
-        about = f"“{self.article}”" if self.article_id else self.page_url
+        # Shown to every staff member who handles reports: the title only while published.
+        if self.article_id:
+            about = f"“{self.article}”" if self.article.is_published else "an unpublished article"
+        else:
+            about = self.page_url
         return f"#{self.pk} {self.get_kind_display()}: {about}"
 
     def save(self, *args, **kwargs):

@@ -12,6 +12,7 @@ The settings (FEEDBACK_*) are described in docs/deploying.md.
 
 import hashlib
 import ipaddress
+import logging
 import re
 import time
 
@@ -24,6 +25,8 @@ HONEYPOT_FIELD = "website"
 TOKEN_FIELD = "rendered"  # noqa: S105 (a form field name, not a secret)
 TOKEN_SALT = "feedback.report-form"  # noqa: S105 (a namespace, not a secret)
 RATE_KEY = "feedback:rate:{}"
+
+logger = logging.getLogger(__name__)
 
 LINK_RE = re.compile(r"(https?://|www\.|\[url|<a\s)", re.IGNORECASE)
 
@@ -103,15 +106,22 @@ def check_form_token(token, now=None):
 
 def rate_limited(hashed_client):
     """Count one submission from this client; True when it is over the limit for the
-    current window. The window starts at the client's first submission."""
+    current window. The window starts at the client's first submission.
+
+    Fails open: when the cache cannot count (Redis is down), the report is accepted and
+    the lapse is logged, so that a reader's text is never lost to an outage."""
     key = RATE_KEY.format(hashed_client)
     window = settings.FEEDBACK_RATE_WINDOW
-    cache.add(key, 0, timeout=window)
     try:
-        count = cache.incr(key)
-    except ValueError:  # the entry expired between add() and incr()
-        cache.set(key, 1, timeout=window)
-        count = 1
+        cache.add(key, 0, timeout=window)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # the entry expired between add() and incr()
+            cache.set(key, 1, timeout=window)
+            count = 1
+    except Exception as exc:  # CacheUnavailable, or a cache backend that raises
+        logger.warning("Rate limit not applied to client %s…: %s", hashed_client[:12], exc)
+        return False
     return count > settings.FEEDBACK_RATE_LIMIT
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django_ckeditor_5.widgets import CKEditor5Widget
+from reversion.admin import VersionAdmin
 
 from .models import CLICK_WINDOW_DAYS, DonationClick, DonationOption, Page, SupportPage
 
@@ -163,7 +164,11 @@ class PageForm(forms.ModelForm):
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(VersionAdmin):
+    """Site pages are versioned like articles (django-reversion): every admin save is kept
+    with who and when, the history page restores any revision, and a deleted page can be
+    recovered."""
+
     form = PageForm
     list_display = ["title", "address", "is_published", "footer_order", "modified"]
     list_editable = ["is_published", "footer_order"]

@@ -46,13 +46,15 @@ def go(request, slug):
 
 @method_decorator(public_page, name="dispatch")
 class PageDetail(DetailView):
-    """About, contact, the policies. Staff may open unpublished pages (never cached)."""
+    """About, contact, the policies. Staff who may view pages in the admin may open
+    unpublished ones (never cached)."""
 
     template_name = "support/page_detail.html"
     context_object_name = "page"
 
     def staff_preview(self):
-        return self.request.user.is_authenticated and self.request.user.is_staff
+        user = self.request.user
+        return user.is_active and user.is_staff and user.has_perm("support.view_page")
 
     def get_queryset(self):
         return Page.objects.all() if self.staff_preview() else Page.objects.published()

@@ -2,12 +2,20 @@ import shutil
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True, scope="session")
 def _remove_test_media():
     yield
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (rate limits, the page cache's content version,
+    the sitemap index)."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ first pass, then found again for the posts that show them."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -10,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 
 from articles.models import Image
+from core.images import clean_image
 from core.validators import validate_image_file
 
 from .convert import Skipped
@@ -131,13 +133,18 @@ class Pictures:
 
     @staticmethod
     def _same_file(image: Image, fh) -> bool:
+        """Is the stored file what storing `fh` would store? Pictures are stored cleaned
+        (core.images.clean_image, which gives the same bytes for the same file)."""
         try:
             with image.file.open("rb") as stored:
                 stored_digest = file_digest(stored)
         except (FileNotFoundError, ValueError):
             return False
-        fh.seek(0)
-        return stored_digest == file_digest(fh)
+        try:
+            cleaned, _format = clean_image(fh)
+        except ValidationError:
+            return False
+        return stored_digest == file_digest(io.BytesIO(cleaned))
 
     # -- pictures inside content -----------------------------------------------------
 

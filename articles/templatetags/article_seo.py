@@ -66,7 +66,7 @@ def article_social(article):
     return {
         "article": article,
         "url": absolute_url(article.get_absolute_url()),
-        "image_url": absolute_url(image.crop_16x9.url) if image else "",
+        "image_url": absolute_url(image.crop_url("crop_16x9")) if image else "",
         "image": image,
         "image_width": width,
         "image_height": height,

@@ -2,12 +2,13 @@
 page compares a revision with the article now, and restores any revision."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
 
 from articles import revisions
 from articles.models import Article, ArticleRedirect, Correction
-from tests.factories import AuthorFactory, ImageFactory, SectionFactory
+from tests.factories import AuthorFactory, ImageFactory, SectionFactory, StaffFactory
 from tests.workflow_helpers import change_url, form_data, new_article_data
 
 pytestmark = pytest.mark.django_db
@@ -180,8 +181,12 @@ def test_editor_recovers_a_deleted_article(client, article):
         in client.get(reverse("admin:articles_article_changelist")).content.decode()
     )
     pk = article.pk
+    editor_client = client
+    client = Client()  # only superusers delete; the editor recovers
+    client.force_login(StaffFactory())
     client.post(reverse("admin:articles_article_delete", args=[pk]), {"post": "yes"})
     assert not Article.objects.filter(pk=pk).exists()
+    client = editor_client
     deleted = Version.objects.get_deleted(Article).get()
     page = client.get(reverse("admin:articles_article_recover", args=[deleted.pk]))
     assert page.status_code == 200

@@ -219,3 +219,21 @@ def test_reader_pages_run_a_fixed_number_of_queries(client, django_assert_num_qu
     for url, expected in pages.items():
         with django_assert_num_queries(expected):
             assert client.get(url).status_code == 200, url
+
+
+def test_pages_with_pictures_neither_hash_specs_nor_ask_storage_for_files(client, monkeypatch):
+    """Rendition names are stored on the image when it is saved; a page view only turns
+    them into URLs."""
+    build_site(3)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a page view computed a rendition's name or touched its file")
+
+    monkeypatch.setattr("imagekit.specs.ImageSpec.get_hash", refuse)
+    monkeypatch.setattr("imagekit.cachefiles.ImageCacheFile.generate", refuse)
+    monkeypatch.setattr("django.core.files.storage.FileSystemStorage.exists", refuse)
+    article = Article.objects.published().first()
+    for url in ("/", article.get_absolute_url(), article.section.get_absolute_url()):
+        html = client.get(url).content.decode()
+        assert "/media/renditions/" in html, url
+        assert " 64w" in html, url

@@ -20,7 +20,7 @@ def test_redis_is_the_cache_when_redis_url_is_set():
         "shell", "--no-imports", "-c", script, env={"DEBUG": "1", "REDIS_URL": redis_url}
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "RedisCache pong"
+    assert result.stdout.strip() == "FailSoftRedisCache pong"
 
 
 def test_local_memory_cache_without_redis_url():

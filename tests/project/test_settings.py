@@ -63,7 +63,7 @@ def test_no_model_changes_lack_a_migration():
 def test_healthz_answers_ok_and_is_never_cached(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
     assert "no-cache" in response["Cache-Control"]
 
 

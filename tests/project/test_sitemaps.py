@@ -154,6 +154,7 @@ def test_sitemaps_run_a_fixed_number_of_queries(client, django_assert_num_querie
         PageFactory()
     expected = {
         "/sitemap.xml": 11,  # per sitemap: its latest lastmod and its page count (pages: 3)
+        "/sitemap.xml ": 0,  # ...once per content version: the index is kept until a change
         "/sitemap-articles.xml": 2,
         "/sitemap-sections.xml": 2,
         "/sitemap-tags.xml": 2,
@@ -163,4 +164,13 @@ def test_sitemaps_run_a_fixed_number_of_queries(client, django_assert_num_querie
     }
     for url, count in expected.items():
         with django_assert_num_queries(count):
-            assert client.get(url).status_code == 200, url
+            assert client.get(url.strip()).status_code == 200, url
+
+
+def test_sitemap_index_is_recomputed_when_the_archive_changes(client):
+    ArticleFactory(published_at=timezone.now() - timedelta(days=2))
+    first = client.get("/sitemap.xml").content.decode()
+    ArticleFactory(published_at=timezone.now() - timedelta(minutes=5))
+    second = client.get("/sitemap.xml").content.decode()
+    assert first != second  # the articles sitemap's lastmod moved on
+    assert client.get("/sitemap.xml").content.decode() == second

@@ -2,6 +2,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.management.base import BaseCommand
 
 
@@ -19,7 +20,8 @@ class Command(BaseCommand):
         User = get_user_model()
         user = User.objects.filter(username=username).first()
         if user is None:
-            password = secrets.token_urlsafe(12)
+            password = secrets.token_urlsafe(15)  # 20 characters
+            validate_password(password, User(username=username))
             User.objects.create_superuser(username, f"{username}@localhost", password)
             password_file.parent.mkdir(parents=True, exist_ok=True)
             password_file.write_text(password + "\n")

