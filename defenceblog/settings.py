@@ -213,6 +213,8 @@ AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 # off by default with DEBUG on, so `make run`'s demo admin signs in with a password.
 STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", not DEBUG)
 OTP_TOTP_ISSUER = SITE_NAME
+# Nobody, superusers included, sees another person's TOTP secret or QR code in the admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Sessions end after STAFF_SESSION_IDLE_HOURS without a request (sliding: requests renew
 # them, accounts.sessions), and when the password changes (Django's session auth hash).
