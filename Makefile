@@ -34,11 +34,11 @@ lock: $(STAMP) ## Refresh requirements.lock from pyproject.toml (LOCK_FLAGS=--up
 		--python-version 3.11 --python-platform linux --quiet $(LOCK_FLAGS) -o $(LOCK)
 
 run: export DEBUG ?= 1
-run: $(STAMP) ## Set up the database, load demo content and serve http://127.0.0.1:8000
+run: $(STAMP) ## Set up the database, load demo content, serve http://127.0.0.1:8000 with a task worker
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py ensure_admin
-	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
+	bin/run-with-worker $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
 # Two worker processes (pytest-xdist), each with its own test database and live server:
 # measured 14.5 min against 18 min serial on two cores (docs/decisions.md). TEST_WORKERS=0:

@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.template.response import TemplateResponse
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import two_factor
 
@@ -39,3 +41,16 @@ class StaffUserAdmin(RegisteredUserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, StaffUserAdmin)
+
+
+class TOTPDeviceListAdmin(TOTPDeviceAdmin):
+    """django-otp's device admin without its own QR-code and configuration pages: staff enrol
+    through accounts' two-factor pages, and nobody else may ever see a device's secret
+    (OTP_ADMIN_HIDE_SENSITIVE_DATA). Unused library endpoints are not routed."""
+
+    def get_urls(self):
+        return admin.ModelAdmin.get_urls(self)
+
+
+admin.site.unregister(TOTPDevice)
+admin.site.register(TOTPDevice, TOTPDeviceListAdmin)

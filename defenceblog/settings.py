@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "imagekit",
     "django_ckeditor_5",
     "reversion",
+    "django_tasks",
+    "django_tasks_db",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -211,6 +213,8 @@ AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 # off by default with DEBUG on, so `make run`'s demo admin signs in with a password.
 STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", not DEBUG)
 OTP_TOTP_ISSUER = SITE_NAME
+# Nobody, superusers included, sees another person's TOTP secret or QR code in the admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Sessions end after STAFF_SESSION_IDLE_HOURS without a request (sliding: requests renew
 # them, accounts.sessions), and when the password changes (Django's session auth hash).
@@ -288,6 +292,16 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Reader error reports (feedback app; see docs/deploying.md) ----------------------
 # Who hears about new reports; empty: the active members of the "Feedback staff" group.
 FEEDBACK_NOTIFY_EMAILS = env_list("FEEDBACK_NOTIFY_EMAILS")
+
+# Background tasks (django-tasks, Django 6's tasks API): stored in PostgreSQL and run by
+# `manage.py db_worker` (docs/deploying.md). Failed runs are listed under "Task results"
+# in the admin; core.tasks.retrying_task retries them with backoff first.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 # At most FEEDBACK_RATE_LIMIT submissions per client per FEEDBACK_RATE_WINDOW seconds.
 FEEDBACK_RATE_LIMIT = int(os.environ.get("FEEDBACK_RATE_LIMIT", 10))
 FEEDBACK_RATE_WINDOW = int(os.environ.get("FEEDBACK_RATE_WINDOW", 3600))

@@ -1,5 +1,6 @@
 """Test settings: the real settings, with a fast password hasher, local-memory cache,
-plain static storage and media in a throwaway folder."""
+plain static storage, media in a throwaway folder and background tasks run at once
+(tests/project/test_tasks.py also runs them through the real database backend)."""
 
 import os
 import tempfile
@@ -23,5 +24,6 @@ CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WHITENOISE_AUTOREFRESH = True
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Tests sign in with force_login; tests of two-factor sign-in turn this on themselves.
 STAFF_2FA_REQUIRED = False

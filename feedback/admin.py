@@ -1,7 +1,6 @@
 """Triage of reader error reports, and turning a report into a published correction."""
 
 import csv
-from functools import partial
 
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -23,7 +22,7 @@ from articles import workflow
 from articles.models import Article
 from core.admin_site import register_panel
 
-from . import emails
+from . import tasks
 from .forms import CorrectionFromReportForm
 from .models import ErrorReport
 
@@ -476,7 +475,7 @@ class ErrorReportAdmin(admin.ModelAdmin):
                 request, report, f"Published a correction (#{correction.pk}) and resolved."
             )
             if report.can_reply:
-                transaction.on_commit(partial(emails.tell_reader_about_correction, report.pk))
+                tasks.enqueue_on_commit(tasks.tell_reader_about_correction, report.pk)
         return correction
 
 

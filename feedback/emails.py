@@ -1,6 +1,7 @@
-"""E-mails about error reports. Each function is meant to run after the transaction that
-saved the report commits (`transaction.on_commit`); none of them raises: a failure is
-logged and the report stays as it is."""
+"""E-mails about error reports. They run as background tasks (feedback.tasks), enqueued
+once the transaction that saved the report commits; a failure raises, so the task is
+retried with backoff and, if it keeps failing, listed with its error in the admin. The
+report itself is never touched by a failed send."""
 
 import logging
 
@@ -42,68 +43,67 @@ def _send(subject, template, context, to, reply_to=None):
 
 def notify_staff(report_id):
     """Tell the Feedback staff a new report has arrived."""
-    try:
-        report = ErrorReport.objects.select_related("article").get(pk=report_id)
-        recipients = staff_recipients()
-        if not recipients:
-            logger.warning(
-                "Error report %s arrived but nobody is set to hear about it: add people to "
-                "the %r group or set FEEDBACK_NOTIFY_EMAILS.",
-                report_id,
-                FEEDBACK_STAFF,
-            )
-            return
-        about = f"“{report.article.title}”" if report.article_id else report.page_url
-        _send(
-            f"{report.get_kind_display()} reported on {about}",
-            "feedback/emails/staff_notification.txt",
-            {
-                "report": report,
-                "admin_url": f"{settings.SITE_URL}{report.get_admin_url()}",
-                "duplicates": list(ErrorReport.objects.possible_duplicates(report)[:5]),
-            },
-            to=recipients,
-            reply_to=[report.email] if report.email else None,
+    report = ErrorReport.objects.select_related("article").filter(pk=report_id).first()
+    if report is None:  # deleted (purged) before the task ran: nobody to write to
+        return
+    recipients = staff_recipients()
+    if not recipients:
+        logger.warning(
+            "Error report %s arrived but nobody is set to hear about it: add people to "
+            "the %r group or set FEEDBACK_NOTIFY_EMAILS.",
+            report_id,
+            FEEDBACK_STAFF,
         )
-    except Exception:
-        logger.exception("Could not send the staff notification for error report %s", report_id)
+        return
+    about = f"“{report.article.title}”" if report.article_id else report.page_url
+    _send(
+        f"{report.get_kind_display()} reported on {about}",
+        "feedback/emails/staff_notification.txt",
+        {
+            "report": report,
+            "admin_url": f"{settings.SITE_URL}{report.get_admin_url()}",
+            "duplicates": list(ErrorReport.objects.possible_duplicates(report)[:5]),
+        },
+        to=recipients,
+        reply_to=[report.email] if report.email else None,
+    )
 
 
 def acknowledge_reader(report_id):
     """Thank a reader who asked to hear back. It repeats nothing they typed (not even
     their name), so the form cannot be used to send other people messages."""
-    try:
-        report = ErrorReport.objects.select_related("article").get(pk=report_id)
-        if not report.can_reply or report.status == ErrorReport.Status.SPAM:
-            return
-        _send(
-            "We have received your report",
-            "feedback/emails/acknowledgement.txt",
-            {
-                "report": report,
-                "corrections_url": f"{settings.SITE_URL}{reverse('feedback:corrections')}",
-            },
-            to=[report.email],
-        )
-    except Exception:
-        logger.exception("Could not send the acknowledgement for error report %s", report_id)
+    report = ErrorReport.objects.select_related("article").filter(pk=report_id).first()
+    if report is None:  # deleted (purged) before the task ran: nobody to write to
+        return
+    if not report.can_reply or report.status == ErrorReport.Status.SPAM:
+        return
+    _send(
+        "We have received your report",
+        "feedback/emails/acknowledgement.txt",
+        {
+            "report": report,
+            "corrections_url": f"{settings.SITE_URL}{reverse('feedback:corrections')}",
+        },
+        to=[report.email],
+    )
 
 
 def tell_reader_about_correction(report_id):
     """Tell the reader who asked to hear back that their report led to a correction."""
-    try:
-        report = ErrorReport.objects.select_related("article", "correction").get(pk=report_id)
-        if not report.can_reply or report.correction is None:
-            return
-        _send(
-            "We have corrected the article you wrote to us about",
-            "feedback/emails/correction_notice.txt",
-            {
-                "report": report,
-                "correction": report.correction,
-                "correction_url": f"{settings.SITE_URL}{report.correction.get_absolute_url()}",
-            },
-            to=[report.email],
-        )
-    except Exception:
-        logger.exception("Could not tell the reader about the correction for report %s", report_id)
+    report = (
+        ErrorReport.objects.select_related("article", "correction").filter(pk=report_id).first()
+    )
+    if report is None:  # deleted (purged) before the task ran: nobody to write to
+        return
+    if not report.can_reply or report.correction is None:
+        return
+    _send(
+        "We have corrected the article you wrote to us about",
+        "feedback/emails/correction_notice.txt",
+        {
+            "report": report,
+            "correction": report.correction,
+            "correction_url": f"{settings.SITE_URL}{report.correction.get_absolute_url()}",
+        },
+        to=[report.email],
+    )

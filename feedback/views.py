@@ -1,5 +1,4 @@
 import logging
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -13,7 +12,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from articles.models import Article, Correction
 from core.caching import public_page
 
-from . import emails, spam
+from . import spam, tasks
 from .forms import ErrorReportForm
 from .models import ErrorReport
 
@@ -86,13 +85,14 @@ class ReportError(FormView):
         )
         if report.spam_reason:
             report.status = ErrorReport.Status.SPAM
-        # Saved first, e-mailed after the commit: a mail server that is down loses nothing.
+        # Saved first; the e-mails are background tasks enqueued after the commit, so a
+        # mail server that is down neither slows the reader down nor loses anything.
         with transaction.atomic():
             report.save()
             if report.status != ErrorReport.Status.SPAM:
-                transaction.on_commit(partial(emails.notify_staff, report.pk))
+                tasks.enqueue_on_commit(tasks.notify_staff, report.pk)
                 if report.can_reply:
-                    transaction.on_commit(partial(emails.acknowledge_reader, report.pk))
+                    tasks.enqueue_on_commit(tasks.acknowledge_reader, report.pk)
         if report.spam_reason:
             logger.info("Error report %s stored as spam: %s", report.pk, report.spam_reason)
         thanks = reverse("feedback:thanks")

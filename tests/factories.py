@@ -1,4 +1,6 @@
 import io
+import struct
+import zlib
 from datetime import timedelta
 
 import factory
@@ -109,3 +111,19 @@ class PageFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"site-page-{n}")
     body = "<p>What this page is about.</p>"
     footer_order = factory.Sequence(lambda n: n)
+
+
+def png_claiming(width, height):
+    """A tiny PNG whose header claims the given size (how decompression bombs look)."""
+
+    def chunk(kind, data):
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + chunk(b"IEND", b"")
+    )

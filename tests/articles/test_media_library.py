@@ -2,8 +2,6 @@
 file keeps its uses, and upload validation."""
 
 import re
-import struct
-import zlib
 
 import pytest
 from django.conf import settings
@@ -16,7 +14,7 @@ from django.urls import reverse
 
 from articles import media_library
 from articles.models import Image
-from tests.factories import ArticleFactory, ImageFactory, image_bytes
+from tests.factories import ArticleFactory, ImageFactory, image_bytes, png_claiming
 
 pytestmark = pytest.mark.django_db
 
@@ -38,22 +36,6 @@ def inline_figure(image):
         f'<figure class="image"><img src="{image.src(settings.INLINE_IMAGE_MAX_WIDTH)}" '
         f'srcset="{image.srcset()}" sizes="100vw" width="{image.width}" '
         f'height="{image.height}"></figure>'
-    )
-
-
-def png_claiming(width, height):
-    """A tiny PNG whose header claims the given size (how decompression bombs look)."""
-
-    def chunk(kind, data):
-        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
-        + chunk(b"IEND", b"")
     )
 
 

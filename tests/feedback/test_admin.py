@@ -357,7 +357,7 @@ def test_correction_is_kept_when_the_readers_email_fails(
         "django.core.mail.backends.locmem.EmailBackend.send_messages",
         side_effect=smtplib.SMTPException("down"),
     )
-    with failing, caplog.at_level(logging.ERROR, logger="feedback.emails"):
+    with failing, caplog.at_level(logging.ERROR, logger="core.tasks"):
         with django_capture_on_commit_callbacks(execute=True):
             client.post(
                 f"{CHANGELIST}{report.pk}/correction/",
@@ -371,7 +371,7 @@ def test_correction_is_kept_when_the_readers_email_fails(
 
     report.refresh_from_db()
     assert report.status == ErrorReport.Status.FIXED and report.correction is not None
-    assert "Could not tell the reader about the correction" in caplog.text
+    assert "feedback.tasks.tell_reader_about_correction gave up after 5 attempts" in caplog.text
 
 
 def test_correction_form_refuses_empty_text_and_publishes_nothing(client, editor, article):

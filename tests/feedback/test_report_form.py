@@ -5,7 +5,9 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from feedback.models import ErrorReport
 from feedback.spam import form_token
@@ -271,14 +273,14 @@ def test_reader_who_asks_to_hear_back_gets_an_acknowledgement_without_their_text
     assert len(mail.outbox) == 2  # and the staff notification
 
 
-def test_email_failure_is_logged_and_the_report_stays(
+def test_email_failure_is_retried_then_logged_and_the_report_stays(
     client, article, feedback_staff, django_capture_on_commit_callbacks, caplog
 ):
     failing = mock.patch(
         "django.core.mail.backends.locmem.EmailBackend.send_messages",
         side_effect=smtplib.SMTPException("mail server down"),
     )
-    with failing, caplog.at_level(logging.ERROR, logger="feedback.emails"):
+    with failing as send, caplog.at_level(logging.WARNING, logger="core.tasks"):
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
                 report_url(article), report_data(email="r@example.org", wants_reply="on")
@@ -286,9 +288,33 @@ def test_email_failure_is_logged_and_the_report_stays(
 
     assert response.status_code == 302
     assert ErrorReport.objects.get().status == ErrorReport.Status.NEW
-    messages = [r.getMessage() for r in caplog.records]
-    assert any("Could not send the staff notification" in m for m in messages)
-    assert any("Could not send the acknowledgement" in m for m in messages)
+    assert send.call_count == 10  # two e-mails, five attempts each
+    messages = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert any("feedback.tasks.notify_staff gave up after 5 attempts" in m for m in messages)
+    assert any("feedback.tasks.acknowledge_reader gave up after 5 attempts" in m for m in messages)
+
+
+def test_email_that_fails_once_is_sent_on_the_retry(
+    client, article, feedback_staff, django_capture_on_commit_callbacks
+):
+    real_send = mail.get_connection().__class__.send_messages
+    calls = []
+
+    def down_once(backend, messages):
+        calls.append(messages)
+        if len(calls) == 1:
+            raise smtplib.SMTPException("mail server down")
+        return real_send(backend, messages)
+
+    with (
+        mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", down_once),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        client.post(report_url(article), report_data())
+
+    [message] = mail.outbox
+    assert message.to == ["triager@example.org"]  # the staff notification, on its second try
+    assert len(calls) == 2
 
 
 def test_no_email_leaves_before_the_transaction_commits(client, article, feedback_staff):
@@ -306,3 +332,26 @@ def test_form_page_runs_a_fixed_number_of_queries(client, django_assert_num_quer
         # article, sections in the navigation, footer pages and support sentence
         with django_assert_num_queries(3):
             assert client.get(report_url(articles[-1])).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: the e-mail is enqueued on commit
+def test_report_is_answered_at_once_and_a_worker_sends_the_emails_later(
+    client, article, feedback_staff, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    response = client.post(
+        report_url(article), report_data(email="reader@example.org", wants_reply="on")
+    )
+
+    assert response.status_code == 302
+    assert ErrorReport.objects.count() == 1
+    assert mail.outbox == []  # the request did not wait for the mail server
+    assert sorted(DBTaskResult.objects.values_list("task_path", "status")) == [
+        ("feedback.tasks.acknowledge_reader", "READY"),
+        ("feedback.tasks.notify_staff", "READY"),
+    ]
+
+    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+
+    assert sorted(m.to[0] for m in mail.outbox) == ["reader@example.org", "triager@example.org"]
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}

@@ -3,9 +3,7 @@ upload path before the original is stored, renditions carry none either, origina
 be found from rendition addresses, and polyglots and decompression bombs never get in."""
 
 import io
-import struct
 import zipfile
-import zlib
 from pathlib import PurePosixPath
 
 import pytest
@@ -22,7 +20,7 @@ from PIL.PngImagePlugin import PngInfo
 from articles.models import Image
 from authors.models import Author
 from core.images import is_random_name
-from tests.factories import ArticleFactory, AuthorFactory, image_bytes
+from tests.factories import ArticleFactory, AuthorFactory, image_bytes, png_claiming
 from tests.workflow_helpers import member
 
 pytestmark = pytest.mark.django_db
@@ -67,22 +65,6 @@ def polyglot_png():
     data = image_bytes(120, 80, "PNG") + archive.getvalue()
     assert zipfile.is_zipfile(io.BytesIO(data))
     return data
-
-
-def png_claiming(width, height):
-    """A tiny PNG whose header claims the given size (how decompression bombs look)."""
-
-    def chunk(kind, data):
-        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
-        + chunk(b"IEND", b"")
-    )
 
 
 def stored(name):

@@ -1,3 +1,5 @@
+from itertools import chain
+
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 
@@ -17,27 +19,32 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        cleaned = skipped = failed = 0
-        for image in Image.objects.order_by("pk").iterator(chunk_size=100):
-            outcome = self._clean(image.file, f"image #{image.pk}")
+        outcomes = {"cleaned": 0, "skipped": 0, "failed": 0}
+        photographed = Author.objects.exclude(photo="").order_by("pk")
+        pictures = chain(
+            (
+                (image.file, f"image #{image.pk}", image)
+                for image in Image.objects.order_by("pk").iterator(chunk_size=100)
+            ),
+            (
+                (author.photo, f"photo of {author}", None)
+                for author in photographed.iterator(chunk_size=100)
+            ),
+        )
+        for field_file, label, library_image in pictures:
+            outcome = self._clean(field_file, label)
             if outcome is None:
-                skipped += 1
+                outcomes["skipped"] += 1
             elif outcome is False:
-                failed += 1
+                outcomes["failed"] += 1
             else:
-                cleaned += 1
-                media_library.replace_in_bodies(image, outcome)
-        for author in Author.objects.exclude(photo="").order_by("pk").iterator(chunk_size=100):
-            outcome = self._clean(author.photo, f"photo of {author}")
-            if outcome is None:
-                skipped += 1
-            elif outcome is False:
-                failed += 1
-            else:
-                cleaned += 1
+                outcomes["cleaned"] += 1
+                if library_image is not None:
+                    media_library.replace_in_bodies(library_image, outcome)
+        cleaned = outcomes["cleaned"]
         self.stdout.write(
             f"Cleaned {cleaned} picture{'s' if cleaned != 1 else ''}, "
-            f"{skipped} already clean, {failed} could not be read."
+            f"{outcomes['skipped']} already clean, {outcomes['failed']} could not be read."
         )
 
     def _clean(self, field_file, label):
