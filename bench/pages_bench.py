@@ -79,6 +79,9 @@ def production_env(db_url, **extra):
         MEDIA_ROOT=str(MEDIA_ROOT),
         LOG_LEVEL="WARNING",
         PYTHONPATH=str(ROOT),
+        # The admin timing signs in with force_login: it measures the article list, not
+        # the two-factor step that production staff go through first.
+        STAFF_2FA_REQUIRED="0",
     )
     env.pop("REDIS_URL", None)
     env.update(extra)
@@ -94,18 +97,26 @@ def page_urls():
 
     from articles.models import Article, Section
     from authors.models import Author
+    from core.pagination import encode_key
 
     article = Article.objects.published().order_by("-published_at")[10]
     section = Section.objects.annotate(n=Count("articles")).order_by("-n").first()
     in_section = Article.objects.published().filter(section=section).count()
     deep = max(2, min(200, in_section // 20))
+    # A deep page is reached by key ("Older stories"): the last story of page deep - 1.
+    last = (
+        Article.objects.published()
+        .filter(section=section)
+        .order_by("-published_at", "-pk")
+        .values_list("published_at", "pk")[(deep - 1) * 20 - 1]
+    )
     tag = Tag.objects.annotate(n=Count("articles_taggedarticle_items")).order_by("-n").first()
     author = Author.objects.filter(slug__startswith="bench-").order_by("slug").first()
     return {
         "front": "/",
         "article": article.get_absolute_url(),
         "section, page 1": section.get_absolute_url(),
-        "section, deep page": f"{section.get_absolute_url()}?page={deep}",
+        "section, deep page": f"{section.get_absolute_url()}?before={encode_key(*last)}",
         "tag": f"/tag/{tag.slug}/",
         "author": author.get_absolute_url(),
         "search": "/search/?q=frigate",
