@@ -17,6 +17,14 @@ Keys carry a site-wide content version, so a change is visible on the next reque
 
 Each entry is stored with an ETag; conditional GETs get 304. If the cache fails, pages are
 served uncached (fail open).
+
+The hit path is one cache GET. The middleware is the first in MIDDLEWARE, so a hit skips
+every other middleware; the stored response is the one those middleware finished (the
+security, CSP, permissions-policy and reporting headers are stored with it), so a hit
+carries the same headers as a miss. The content version and the schedule are kept in
+process memory for STATE_SECONDS (settings.PAGE_CACHE_STATE_SECONDS, 1 s): a change made
+through another process reaches readers served by this one within that time (the process
+that made the change sees it at once).
 """
 
 import bisect
@@ -37,10 +45,13 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = "pagecache:version"
 SCHEDULE_KEY = "pagecache:schedule"
 SCHEDULE_LIMIT = 100  # upcoming publication times kept; read again when all have passed
-SKIP_PREFIXES = ("/admin/", "/ckeditor5/", "/support/go/", "/preview/", "/draft/")
+SKIP_PREFIXES = ("/admin/", "/ckeditor5/", "/support/go/", "/preview/", "/draft/", "/static/")
 STATE_HEADER = "X-Page-Cache"
 
 _schedule_provider = None
+# (monotonic expiry, version, schedule entry): the shared state, read at most once per
+# STATE_SECONDS per process.
+_local_state = None
 
 
 def register_schedule(provider):
@@ -50,20 +61,56 @@ def register_schedule(provider):
     _schedule_provider = provider
 
 
+def forget_state():
+    """Drop this process's copy of the content version and schedule (tests, bump())."""
+    global _local_state
+    _local_state = None
+
+
 def bump():
     """A new content version: every cached page is stale from now on."""
+    forget_state()
     try:
         cache.set(VERSION_KEY, uuid.uuid4().hex, None)
         cache.delete(SCHEDULE_KEY)
     except Exception:
         logger.warning("Page cache unavailable: could not invalidate", exc_info=True)
+    forget_state()
+
+
+def _shared_state():
+    """(version, schedule entry), from process memory when read less than STATE_SECONDS
+    ago, else from the cache in one round trip."""
+    global _local_state
+    now = time.monotonic()
+    state = _local_state
+    if state is not None and state[0] > now:
+        return state[1], state[2]
+    found = cache.get_many([VERSION_KEY, SCHEDULE_KEY])
+    version = _version(found.get(VERSION_KEY))
+    entry = found.get(SCHEDULE_KEY)
+    _local_state = (now + settings.PAGE_CACHE_STATE_SECONDS, version, entry)
+    return version, entry
+
+
+def state_key(now=None):
+    """(key part, seconds until the next scheduled publication or None): the content
+    version plus how many scheduled times have passed. Anything derived from the content
+    (whole pages, template fragments, the sitemap index) is keyed on it."""
+    global _local_state
+    now = time.time() if now is None else now
+    version, entry = _shared_state()
+    token, passed, upcoming, fresh = _schedule(now, entry)
+    if fresh is not entry and _local_state is not None:  # read again: remember it
+        _local_state = (_local_state[0], version, fresh)
+    return f"{version}.{token}.{passed}", (None if upcoming is None else upcoming - now)
 
 
 def content_version():
-    """The current content version: a key part for anything derived from the content that
+    """The current content state: a key part for anything derived from the content that
     should be recomputed after a change (None when the cache is unavailable)."""
     try:
-        return _version()
+        return state_key()[0]
     except Exception:
         logger.warning("Page cache unavailable: no content version", exc_info=True)
         return None
@@ -82,18 +129,19 @@ def connect_signals():
 
 
 def _schedule(now, entry):
-    """(schedule token, number of scheduled times passed, next upcoming time or None), from
-    the stored schedule `entry` or, when there is none or it has run out, the provider."""
+    """(schedule token, number of scheduled times passed, next upcoming time or None, the
+    entry used), from the stored schedule `entry` or, when there is none or it has run
+    out, the provider."""
     if entry is not None:
         token, times = entry
         passed = bisect.bisect_right(times, now)
         if not (passed == len(times) == SCHEDULE_LIMIT):
-            return token, passed, times[passed] if passed < len(times) else None
+            return token, passed, times[passed] if passed < len(times) else None, entry
     upcoming = list(_schedule_provider()[:SCHEDULE_LIMIT]) if _schedule_provider else []
     times = [moment.timestamp() for moment in upcoming]
-    token = uuid.uuid4().hex[:8]
-    cache.set(SCHEDULE_KEY, (token, times), None)
-    return token, 0, times[0] if times else None
+    entry = (uuid.uuid4().hex[:8], times)
+    cache.set(SCHEDULE_KEY, entry, None)
+    return entry[0], 0, times[0] if times else None, entry
 
 
 def _version(version=None):
@@ -131,7 +179,7 @@ def _storable(request, response):
 
 
 class PageCacheMiddleware:
-    """Place after WhiteNoise and before SessionMiddleware."""
+    """First in MIDDLEWARE: a hit skips every other middleware (see the module docstring)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -140,22 +188,22 @@ class PageCacheMiddleware:
         if _bypass(request):
             return self.get_response(request)
         try:
-            now = time.time()
-            state = cache.get_many([VERSION_KEY, SCHEDULE_KEY])  # one round trip
-            token, passed, upcoming = _schedule(now, state.get(SCHEDULE_KEY))
+            state, upcoming = state_key()
             address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
             digest = hashlib.sha256(address.encode()).hexdigest()
-            key = f"pagecache:page:{_version(state.get(VERSION_KEY))}.{token}.{passed}:{digest}"
+            key = f"pagecache:page:{state}:{digest}"
             timeout = settings.PAGE_CACHE_SECONDS
             if upcoming is not None:
-                timeout = max(1, min(timeout, int(upcoming - now) + 1))
+                timeout = max(1, min(timeout, int(upcoming) + 1))
             stored = cache.get(key)
         except Exception:
             logger.warning("Page cache unavailable: serving uncached", exc_info=True)
             return self.get_response(request)
         if stored is not None:
             status, headers, content = stored
-            response = HttpResponse(content, status=status, headers=headers)
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response.headers[name] = value
             response[STATE_HEADER] = "hit"
             return get_conditional_response(request, etag=response["ETag"], response=response)
         response = self.get_response(request)
@@ -163,7 +211,7 @@ class PageCacheMiddleware:
             return response
         if not response.has_header("ETag"):
             set_response_etag(response)
-        headers = {name: value for name, value in response.items() if name != STATE_HEADER}
+        headers = tuple((name, value) for name, value in response.items() if name != STATE_HEADER)
         try:
             cache.set(key, (response.status_code, headers, response.content), timeout)
         except Exception:

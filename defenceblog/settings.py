@@ -79,12 +79,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a cached page is served before any other middleware runs (core/pagecache.py).
+    "core.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "core.middleware.ReportingEndpointsMiddleware",
     "core.middleware.RejectControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.sessions.SlidingSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -165,6 +166,12 @@ else:
 # turns it off. A save or delete of any of PAGE_CACHE_MODELS makes every cached page stale.
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 300))
+# Each process keeps the content version this many seconds: a change made in another
+# process reaches its readers within that (one cache round trip per cached page served).
+PAGE_CACHE_STATE_SECONDS = float(os.environ.get("PAGE_CACHE_STATE_SECONDS", 1))
+# Template fragments ({% fragment %}, core/templatetags/fragments.py) keyed on the same
+# content version; FRAGMENT_CACHE=0 turns them off.
+FRAGMENT_CACHE = env_bool("FRAGMENT_CACHE", True)
 PAGE_CACHE_MODELS = [
     "articles.Article",
     "articles.ArticleAuthor",

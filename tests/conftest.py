@@ -4,6 +4,8 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
+from core import pagecache
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _remove_test_media():
@@ -16,6 +18,7 @@ def _empty_cache():
     """Each test starts with an empty cache (rate limits, the page cache's content version,
     the sitemap index)."""
     cache.clear()
+    pagecache.forget_state()
 
 
 @pytest.fixture

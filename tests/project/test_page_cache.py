@@ -200,3 +200,37 @@ def test_a_scheduled_article_appears_when_its_time_comes_with_no_worker(client, 
         traveller.shift(timedelta(minutes=10, seconds=1))
         state, html = page(client, "/")
         assert state == "miss" and "Submarine contract announced" in html
+
+
+def test_a_hit_carries_the_same_headers_as_the_miss_that_stored_it(client, article):
+    """The cache runs before every other middleware, so a hit must replay the security,
+    CSP, permissions-policy and reporting headers those middleware added to the miss."""
+    url = article.get_absolute_url()
+    miss, hit = client.get(url), client.get(url)
+    assert (miss["X-Page-Cache"], hit["X-Page-Cache"]) == ("miss", "hit")
+    for name in (
+        "Content-Security-Policy",
+        "Permissions-Policy",
+        "Reporting-Endpoints",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+        "X-Frame-Options",
+    ):
+        assert miss.has_header(name), name
+    headers = {k: v for k, v in miss.items() if k != "X-Page-Cache"}
+    assert {k: v for k, v in hit.items() if k != "X-Page-Cache"} == headers
+
+
+def test_a_hit_is_one_cache_read(client, article, monkeypatch):
+    url = article.get_absolute_url()
+    client.get(url)
+    client.get(url)  # the content version is now in process memory
+    reads = []
+    for name in ("get", "get_many"):
+        original = getattr(cache, name)
+        monkeypatch.setattr(
+            cache, name, lambda *a, _o=original, _n=name, **k: reads.append(_n) or _o(*a, **k)
+        )
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert reads == ["get"]
