@@ -169,9 +169,6 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 300))
 # Each process keeps the content version this many seconds: a change made in another
 # process reaches its readers within that (one cache round trip per cached page served).
 PAGE_CACHE_STATE_SECONDS = float(os.environ.get("PAGE_CACHE_STATE_SECONDS", 1))
-# Template fragments ({% fragment %}, core/templatetags/fragments.py) keyed on the same
-# content version; FRAGMENT_CACHE=0 turns them off.
-FRAGMENT_CACHE = env_bool("FRAGMENT_CACHE", True)
 PAGE_CACHE_MODELS = [
     "articles.Article",
     "articles.ArticleAuthor",
