@@ -144,9 +144,18 @@ def suggested_text(report):
     suggested = report.suggested_correction.strip()
     if quoted and suggested:
         return (
-            f"An earlier version of this article said “{quoted}”. It should have said "
-            f"“{suggested}”."
+            f"An earlier version of this article said {_quote(quoted)} It should have said "
+            f"{_quote(suggested)}"
         )
     if quoted:
-        return f"An earlier version of this article said “{quoted}”."
+        return f"An earlier version of this article said {_quote(quoted)}"
     return suggested
+
+
+def _quote(text):
+    """The text in curly quotes, ending the sentence: a full stop inside the closing quote
+    unless the text already ends with . ! ? or … (so never `time.”.`)."""
+    text = text.strip().strip('“”"').strip()
+    if not text.endswith((".", "!", "?", "…")):
+        text += "."
+    return f"“{text}”"

@@ -313,8 +313,8 @@ def test_editor_publishes_a_correction_from_a_report(
     form = client.get(url)
     assert form.status_code == 200
     assert form.context["form"].initial["text"] == (
-        "An earlier version of this article said “The frigate displaces 4,000 tonnes”. It "
-        "should have said “It displaces 6,000 tonnes”."
+        "An earlier version of this article said “The frigate displaces 4,000 tonnes.” It "
+        "should have said “It displaces 6,000 tonnes.”"
     )
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(

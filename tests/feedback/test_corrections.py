@@ -245,3 +245,31 @@ def test_editor_adds_a_correction_in_the_article_admin(client):
     assert correction.created_by == editor
     html = client.get(article.get_absolute_url()).content.decode()
     assert "Update, <time" in html and "second delivery" in html
+
+
+@pytest.mark.parametrize(
+    ("quoted", "suggested", "expected"),
+    [
+        (
+            "It carried forty drones at a time.",
+            "fourteen drones",
+            "An earlier version of this article said “It carried forty drones at a time.” "
+            "It should have said “fourteen drones.”",
+        ),
+        (
+            "Who ordered it?",
+            "The navy did!",
+            "An earlier version of this article said “Who ordered it?” "
+            "It should have said “The navy did!”",
+        ),
+        ("“forty drones”", "", "An earlier version of this article said “forty drones.”"),
+    ],
+)
+def test_suggested_correction_text_never_doubles_the_punctuation(quoted, suggested, expected):
+    from types import SimpleNamespace
+
+    from feedback.forms import suggested_text
+
+    report = SimpleNamespace(quoted_text=quoted, suggested_correction=suggested)
+    assert suggested_text(report) == expected
+    assert "”." not in suggested_text(report)

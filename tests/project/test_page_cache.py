@@ -234,3 +234,22 @@ def test_a_hit_is_one_cache_read(client, article, monkeypatch):
         )
     assert client.get(url)["X-Page-Cache"] == "hit"
     assert reads == ["get"]
+
+
+def test_a_change_made_by_another_process_reaches_readers_within_the_state_time(
+    client, article, settings
+):
+    """Each process keeps the content version PAGE_CACHE_STATE_SECONDS; a version written
+    by another process (here: straight into the cache) is seen once that has passed."""
+    import time
+
+    from core import pagecache
+
+    settings.PAGE_CACHE_STATE_SECONDS = 0.2
+    url = article.get_absolute_url()
+    assert page(client, url)[0] == "miss"
+    assert page(client, url)[0] == "hit"
+    cache.set(pagecache.VERSION_KEY, "written-by-another-process", None)
+    assert page(client, url)[0] == "hit"  # this process still has the old version
+    time.sleep(0.3)
+    assert page(client, url)[0] == "miss"
