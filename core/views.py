@@ -72,7 +72,8 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
-    """Plain renders with no context processors: the database may be what failed. A
+    """Plain renders with no context processors: the database may be what failed (the
+    500 page's latest headlines are left off when it did). A
     database that cannot be reached (down, restarting, refusing connections) is a 503
     with Retry-After, not a 500: nothing is wrong with the page, come back shortly."""
     if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
@@ -81,7 +82,8 @@ def server_error(request):
         )
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
-    return HttpResponse(loader.get_template("500.html").render(), status=500)
+    site = {"SITE_NAME": settings.SITE_NAME, "SITE_DESCRIPTION": settings.SITE_DESCRIPTION}
+    return HttpResponse(loader.get_template("500.html").render(site), status=500)
 
 
 CSP_REPORT_MAX_BYTES = 64 * 1024
