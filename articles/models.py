@@ -1,3 +1,4 @@
+import re
 from html import unescape
 
 from django.conf import settings
@@ -25,6 +26,11 @@ from core.sanitize import clean_html
 
 from .fulltext import SearchQuerySet
 from .renditions import WIDTHS
+
+
+READING_WORDS_PER_MINUTE = 230  # a common figure for adults reading news on screen
+TAG = re.compile(r"<[^>]*>")
+WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 
 class Section(models.Model):
@@ -382,6 +388,13 @@ class Article(ImportKey, CreatedBy):
             and self.published_at
             and self.content_updated_at > self.published_at
         )
+
+    @cached_property
+    def reading_minutes(self):
+        """Minutes to read the standfirst and body at READING_WORDS_PER_MINUTE, at least 1.
+        The body is sanitised HTML, so dropping its tags leaves only text to count."""
+        text = f"{self.standfirst} {TAG.sub(' ', self.body)}"
+        return max(1, round(len(WORD.findall(text)) / READING_WORDS_PER_MINUTE))
 
     @cached_property
     def byline_authors(self):

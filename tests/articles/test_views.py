@@ -53,7 +53,9 @@ def test_article_page_shows_every_part(client, article):
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert article.published_at.strftime("%A, %B %-d, %Y") in html  # dateline
+    dateline = article.published_at.strftime("%-d %B %Y, %H:%M UTC")  # time of day and zone
+    assert f'<time datetime="{article.published_at.isoformat()}">{dateline}</time>' in html
+    assert "1 min read" in html
     assert '<h1 id="headline">Coastal radar network completed</h1>' in html
     assert "The last of twelve stations went live this week." in html
     assert 'href="/author/' in html and "Hana Okafor" in html and "Tomas Reyes" in html
@@ -84,6 +86,38 @@ def test_article_page_shows_related_teasers_but_never_itself_or_drafts(client, a
     assert "Secret draft" not in html
     related_block = html.split('id="related-heading"')[1]
     assert f'href="{article.get_absolute_url()}"' not in related_block
+
+
+@pytest.mark.parametrize(("words", "minutes"), [(5, 1), (460, 2), (1150, 5)])
+def test_article_page_shows_reading_time_from_standfirst_and_body(client, words, minutes):
+    body = "".join(f"<p><strong>{'word ' * 9}</strong>word</p>" for _ in range(words // 10))
+    article = ArticleFactory(standfirst="", body=body + "<p>" + "word " * (words % 10) + "</p>")
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert f'<span class="reading-time">{minutes} min read</span>' in html
+
+
+def test_related_teasers_show_their_excerpt(client, article):
+    ArticleFactory(
+        section=article.section, title="Second radar site", standfirst="A sister site opens."
+    )
+
+    related_block = client.get(article.get_absolute_url()).content.decode()
+    related_block = related_block.split('id="related-heading"')[1]
+
+    assert "Second radar site" in related_block
+    assert '<p class="teaser-standfirst">A sister site opens.</p>' in related_block
+
+
+def test_section_page_does_not_repeat_its_own_label_but_tag_pages_show_sections(client):
+    section = SectionFactory(name="Naval")
+    for n in range(3):
+        ArticleFactory(section=section, title=f"Naval story {n}", tags=["Frigates"])
+    label = f'<p class="kicker"><a href="{section.get_absolute_url()}">Naval</a></p>'
+
+    assert label not in client.get(section.get_absolute_url()).content.decode()
+    assert client.get("/tag/frigates/").content.decode().count(label) == 3
 
 
 @pytest.mark.parametrize(
