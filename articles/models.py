@@ -27,7 +27,6 @@ from core.sanitize import clean_html
 from .fulltext import SearchQuerySet
 from .renditions import WIDTHS
 
-
 READING_WORDS_PER_MINUTE = 230  # a common figure for adults reading news on screen
 TAG = re.compile(r"<[^>]*>")
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
