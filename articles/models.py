@@ -32,6 +32,15 @@ TAG = re.compile(r"<[^>]*>")
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 
+class SectionQuerySet(models.QuerySet):
+    def in_navigation(self):
+        """Sections with at least one published article: an empty section keeps its page
+        but stays out of the navigation and the front page. One EXISTS per section on the
+        section/date index, so the cost does not grow with the archive."""
+        published = Article.objects.published().filter(section=OuterRef("pk"))
+        return self.filter(models.Exists(published))
+
+
 class Section(models.Model):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
@@ -41,6 +50,8 @@ class Section(models.Model):
     order = models.PositiveSmallIntegerField(
         default=0, help_text="Lower numbers come first in navigation and on the front page."
     )
+
+    objects = SectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]

@@ -50,7 +50,7 @@ class FrontPage(ReaderPageMixin, TemplateView):
         published = Article.objects.published().for_listing()
         latest = list(published[: FRONT_LATEST + 1])
         lead = next((a for a in latest if a.featured), latest[0] if latest else None)
-        sections = list(Section.objects.all())
+        sections = list(Section.objects.in_navigation())
         blocks = {s.pk: [] for s in sections}
         shown = [a.pk for a in latest]  # section blocks show what the top did not
         in_sections = published.exclude(pk__in=shown).latest_per_section(

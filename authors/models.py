@@ -12,6 +12,15 @@ class AuthorQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
+    def with_published_work(self):
+        """Authors with at least one published article (the authors index leaves out the
+        rest). The byline and article models are reached through the relation, so this app
+        does not import articles, and "published" keeps its one definition there."""
+        byline = self.model.bylines.rel.related_model
+        article = byline._meta.get_field("article").related_model
+        published = article.objects.published().filter(bylines__author=models.OuterRef("pk"))
+        return self.filter(models.Exists(published))
+
     def for_profile(self):
         """Everything an author page shows about the author, in one extra query."""
         return self.prefetch_related("links")

@@ -15,7 +15,7 @@ class AuthorList(ListView):
     paginate_by = 60
 
     def get_queryset(self):
-        return Author.objects.active()
+        return Author.objects.active().with_published_work()
 
 
 @method_decorator(public_page, name="dispatch")

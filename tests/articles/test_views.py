@@ -209,6 +209,22 @@ def test_section_page_lists_only_its_published_articles_paginated(client):
     assert client.get(section.get_absolute_url() + "?page=9").status_code == 404
 
 
+def test_sections_with_nothing_published_stay_out_of_the_navigation(client):
+    land, empty, waiting = (
+        SectionFactory(name=n.title(), slug=n) for n in ("land", "logistics", "space")
+    )
+    ArticleFactory(section=land)
+    ArticleFactory(section=empty, status=Article.Status.DRAFT, published_at=None)
+    ArticleFactory(section=waiting, published_at=timezone.now() + timedelta(hours=2))
+
+    for page in ("/", land.get_absolute_url(), "/no-such-page/"):
+        nav = client.get(page).content.decode().split('aria-label="Sections"')[1]
+        nav = nav.split("</nav>")[0]
+        assert 'href="/section/land/"' in nav, page
+        assert 'href="/section/logistics/"' not in nav and 'href="/section/space/"' not in nav
+    assert client.get(empty.get_absolute_url()).status_code == 200  # the page itself stays
+
+
 def test_tag_page_lists_tagged_articles(client):
     ArticleFactory(title="Drone swarm trial", tags=["Drones"])
     ArticleFactory(title="Tank order", tags=["Armour"])

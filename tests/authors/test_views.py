@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from authors.models import Author, AuthorLink
 from tests.factories import ArticleFactory, AuthorFactory, image_bytes
@@ -34,11 +37,21 @@ def test_unknown_author_is_404(client):
     assert client.get("/author/nobody/").status_code == 404
 
 
-def test_authors_index_lists_active_authors_only(client):
-    AuthorFactory(name="Active Writer")
-    AuthorFactory(name="Former Writer", is_active=False)
+def test_authors_index_lists_active_authors_with_published_work_only(client):
+    active, former = AuthorFactory(name="Active Writer"), AuthorFactory(name="Former Writer")
+    former.is_active = False
+    former.save()
+    ArticleFactory(authors=[active, former])
+    unpublished = AuthorFactory(name="New Hire")
+    ArticleFactory(authors=[unpublished], status="draft", published_at=None)
+    ArticleFactory(authors=[unpublished], published_at=timezone.now() + timedelta(days=1))
+
     html = client.get(reverse("authors:list")).content.decode()
-    assert "Active Writer" in html and "Former Writer" not in html
+
+    assert "Active Writer" in html
+    assert "Former Writer" not in html
+    assert "New Hire" not in html  # only a draft and a scheduled story so far
+    assert client.get(unpublished.get_absolute_url()).status_code == 200  # the page stays
 
 
 def test_inactive_author_keeps_a_profile_page(client):
