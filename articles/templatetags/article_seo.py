@@ -2,6 +2,8 @@
 sharing cards and the NewsArticle / WebSite JSON-LD. The generic tags (canonical_link,
 pagination_links, json_ld, listing_json_ld) are core's `seo` library."""
 
+from urllib.parse import quote, urlencode
+
 from django import template
 from django.conf import settings
 from django.urls import reverse
@@ -94,3 +96,29 @@ def article_json_ld(context, article):
 def front_page_json_ld(context):
     """WebSite with a SearchAction, and the publisher."""
     return json_ld(context, sd.graph(structured_data.website(), sd.publisher(context)))
+
+
+SHARE_TARGETS = (
+    # label, address, query parameter names for (the article's address, its headline)
+    ("E-mail", "mailto:", ("body", "subject")),
+    ("X", "https://x.com/intent/post", ("url", "text")),
+    ("Facebook", "https://www.facebook.com/sharer/sharer.php", ("u", None)),
+    ("LinkedIn", "https://www.linkedin.com/sharing/share-offsite/", ("url", None)),
+    ("WhatsApp", "https://wa.me/", ("text", None)),
+    ("Telegram", "https://t.me/share/url", ("url", "text")),
+)
+
+
+@register.inclusion_tag("includes/share_links.html")
+def share_links(article):
+    """Plain share links (no third-party script or request until a reader clicks one),
+    and the address for the copy-link button that static/js/share.js shows."""
+    url = absolute_url(article.get_absolute_url())
+    links = []
+    for label, base, (url_param, title_param) in SHARE_TARGETS:
+        if url_param == "text" and title_param is None:  # one text field: headline and link
+            query = {"text": f"{article.title} {url}"}
+        else:
+            query = {url_param: url, **({title_param: article.title} if title_param else {})}
+        links.append((label, f"{base}?{urlencode(query, quote_via=quote)}"))
+    return {"share_links": links, "share_url": url, "share_title": article.title}

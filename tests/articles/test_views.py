@@ -1,5 +1,6 @@
 import re
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -96,6 +97,32 @@ def test_article_page_shows_reading_time_from_standfirst_and_body(client, words,
     html = client.get(article.get_absolute_url()).content.decode()
 
     assert f'<span class="reading-time">{minutes} min read</span>' in html
+
+
+def test_article_page_has_plain_share_links_and_no_third_party_script(client, settings):
+    settings.SITE_URL = "https://news.example.org"
+    article = ArticleFactory(title="Radar & sonar deal", slug="radar-sonar-deal")
+    url = quote(f"https://news.example.org{article.get_absolute_url()}", safe="")
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    share = html.split('aria-label="Share this article"')[1].split("</nav>")[0]
+    assert f'href="mailto:?body={url}&amp;subject=Radar%20%26%20sonar%20deal"' in share
+    assert (
+        f'href="https://x.com/intent/post?url={url}&amp;text=Radar%20%26%20sonar%20deal"' in share
+    )
+    assert f'href="https://www.facebook.com/sharer/sharer.php?u={url}"' in share
+    assert f'href="https://www.linkedin.com/sharing/share-offsite/?url={url}"' in share
+    assert f'href="https://wa.me/?text=Radar%20%26%20sonar%20deal%20{url}"' in share
+    assert f'href="https://t.me/share/url?url={url}&amp;text=Radar%20%26%20sonar%20deal"' in share
+    assert 'class="share-copy"' in share and " hidden>" in share  # shown by the script
+    assert re.findall(r'<script[^>]* src="([^"]+)"', html) == ["/static/js/share.js"]
+
+
+def test_unpublished_article_seen_by_staff_has_no_share_links(staff_client):
+    article = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+    html = staff_client.get(article.get_absolute_url()).content.decode()
+    assert "Share this article" not in html
 
 
 def test_related_teasers_show_their_excerpt(client, article):
