@@ -99,13 +99,13 @@ def front_page_json_ld(context):
 
 
 SHARE_TARGETS = (
-    # label, address, query parameter names for (the article's address, its headline)
-    ("E-mail", "mailto:", ("body", "subject")),
-    ("X", "https://x.com/intent/post", ("url", "text")),
-    ("Facebook", "https://www.facebook.com/sharer/sharer.php", ("u", None)),
-    ("LinkedIn", "https://www.linkedin.com/sharing/share-offsite/", ("url", None)),
-    ("WhatsApp", "https://wa.me/", ("text", None)),
-    ("Telegram", "https://t.me/share/url", ("url", "text")),
+    # label, address, its query with {url} and {title} filled in
+    ("E-mail", "mailto:", {"body": "{url}", "subject": "{title}"}),
+    ("X", "https://x.com/intent/post", {"url": "{url}", "text": "{title}"}),
+    ("Facebook", "https://www.facebook.com/sharer/sharer.php", {"u": "{url}"}),
+    ("LinkedIn", "https://www.linkedin.com/sharing/share-offsite/", {"url": "{url}"}),
+    ("WhatsApp", "https://wa.me/", {"text": "{title} {url}"}),
+    ("Telegram", "https://t.me/share/url", {"url": "{url}", "text": "{title}"}),
 )
 
 
@@ -114,11 +114,16 @@ def share_links(article):
     """Plain share links (no third-party script or request until a reader clicks one),
     and the address for the copy-link button that static/js/share.js shows."""
     url = absolute_url(article.get_absolute_url())
-    links = []
-    for label, base, (url_param, title_param) in SHARE_TARGETS:
-        if url_param == "text" and title_param is None:  # one text field: headline and link
-            query = {"text": f"{article.title} {url}"}
-        else:
-            query = {url_param: url, **({title_param: article.title} if title_param else {})}
-        links.append((label, f"{base}?{urlencode(query, quote_via=quote)}"))
-    return {"share_links": links, "share_url": url, "share_title": article.title}
+    links = [
+        (
+            label,
+            base
+            + "?"
+            + urlencode(
+                {name: value.format(url=url, title=article.title) for name, value in query.items()},
+                quote_via=quote,
+            ),
+        )
+        for label, base, query in SHARE_TARGETS
+    ]
+    return {"share_links": links, "share_url": url}

@@ -16,14 +16,11 @@ logger = logging.getLogger(__name__)
 
 @register.inclusion_tag("includes/latest_headlines.html")
 def latest_headlines(count=6):
-    """The `count` newest published headlines: one query on the published-date index,
+    """The `count` newest published headlines (Article's default order): one query on the
+    published-date index,
     reading `count` rows whatever the size of the archive."""
     try:
-        articles = list(
-            Article.objects.published()
-            .order_by("-published_at", "-id")
-            .only("title", "slug", "published_at")[:count]
-        )
+        articles = list(Article.objects.published().only("title", "slug", "published_at")[:count])
     except DatabaseError:
         logger.warning("latest headlines left off an error page: the database failed")
         articles = []
