@@ -18,8 +18,13 @@ Keys carry a site-wide content version, so a change is visible on the next reque
 Each entry is stored with an ETag; conditional GETs get 304. If the cache fails, pages are
 served uncached (fail open).
 
-The hit path is one cache GET. The middleware is the first in MIDDLEWARE, so a hit skips
-every other middleware; the stored response is the one those middleware finished (the
+Pages are kept in two tiers: the shared cache (every process and server sees a page one of
+them rendered), and a small store in each process's memory in front of it (settings.
+PAGE_CACHE_LOCAL_ENTRIES pages, PAGE_CACHE_LOCAL_BYTES in all, each for at most
+PAGE_CACHE_LOCAL_SECONDS), so the pages a traffic spike asks for are served with no round
+trip at all. Both tiers use the same key, so a change reaches the local tier exactly as it
+reaches the shared one. The middleware is the first in MIDDLEWARE, so a hit skips every
+other middleware; the stored response is the one those middleware finished (the
 security, CSP, permissions-policy and reporting headers are stored with it), so a hit
 carries the same headers as a miss. The content version and the schedule are kept in
 process memory for STATE_SECONDS (settings.PAGE_CACHE_STATE_SECONDS, 1 s): a change made
@@ -30,8 +35,10 @@ that made the change sees it at once).
 import bisect
 import hashlib
 import logging
+import threading
 import time
 import uuid
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -52,6 +59,52 @@ _schedule_provider = None
 # (monotonic expiry, version, schedule entry): the shared state, read at most once per
 # STATE_SECONDS per process.
 _local_state = None
+
+
+class LocalPages:
+    """The per-process tier: a least-recently-used store of (status, headers, content),
+    bounded in entries and bytes, each entry for at most `seconds`."""
+
+    def __init__(self):
+        self._entries = OrderedDict()  # key -> (monotonic expiry, size, stored)
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None:
+                return None
+            if found[0] <= time.monotonic():
+                self._drop(key)
+                return None
+            self._entries.move_to_end(key)
+            return found[2]
+
+    def set(self, key, stored, timeout):
+        size = len(stored[2])
+        entries, limit = settings.PAGE_CACHE_LOCAL_ENTRIES, settings.PAGE_CACHE_LOCAL_BYTES
+        if not entries or size > limit:
+            return
+        expiry = time.monotonic() + min(timeout, settings.PAGE_CACHE_LOCAL_SECONDS)
+        with self._lock:
+            if key in self._entries:
+                self._drop(key)
+            self._entries[key] = (expiry, size, stored)
+            self._bytes += size
+            while len(self._entries) > entries or self._bytes > limit:
+                self._drop(next(iter(self._entries)))
+
+    def clear(self):
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+    def _drop(self, key):
+        self._bytes -= self._entries.pop(key)[1]
+
+
+local_pages = LocalPages()
 
 
 def register_schedule(provider):
@@ -195,7 +248,11 @@ class PageCacheMiddleware:
             timeout = settings.PAGE_CACHE_SECONDS
             if upcoming is not None:
                 timeout = max(1, min(timeout, int(upcoming) + 1))
-            stored = cache.get(key)
+            stored = local_pages.get(key)
+            if stored is None:
+                stored = cache.get(key)
+                if stored is not None:
+                    local_pages.set(key, stored, timeout)
         except Exception:
             logger.warning("Page cache unavailable: serving uncached", exc_info=True)
             return self.get_response(request)
@@ -212,8 +269,10 @@ class PageCacheMiddleware:
         if not response.has_header("ETag"):
             set_response_etag(response)
         headers = tuple((name, value) for name, value in response.items() if name != STATE_HEADER)
+        stored = (response.status_code, headers, response.content)
+        local_pages.set(key, stored, timeout)
         try:
-            cache.set(key, (response.status_code, headers, response.content), timeout)
+            cache.set(key, stored, timeout)
         except Exception:
             logger.warning("Page cache unavailable: page not stored", exc_info=True)
         response[STATE_HEADER] = "miss"

@@ -169,6 +169,12 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 300))
 # Each process keeps the content version this many seconds: a change made in another
 # process reaches its readers within that (one cache round trip per cached page served).
 PAGE_CACHE_STATE_SECONDS = float(os.environ.get("PAGE_CACHE_STATE_SECONDS", 1))
+# Each process also keeps the pages it served most recently in its own memory, in front of
+# the shared cache (no round trip for the pages a spike asks for): this many pages, this
+# many bytes in all, each for at most this many seconds. 0 entries turns that tier off.
+PAGE_CACHE_LOCAL_ENTRIES = int(os.environ.get("PAGE_CACHE_LOCAL_ENTRIES", 200))
+PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024))
+PAGE_CACHE_LOCAL_SECONDS = float(os.environ.get("PAGE_CACHE_LOCAL_SECONDS", 30))
 PAGE_CACHE_MODELS = [
     "articles.Article",
     "articles.ArticleAuthor",

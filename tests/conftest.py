@@ -19,6 +19,7 @@ def _empty_cache():
     the sitemap index)."""
     cache.clear()
     pagecache.forget_state()
+    pagecache.local_pages.clear()
 
 
 @pytest.fixture

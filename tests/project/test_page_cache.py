@@ -222,18 +222,71 @@ def test_a_hit_carries_the_same_headers_as_the_miss_that_stored_it(client, artic
     assert {k: v for k, v in hit.items() if k != "X-Page-Cache"} == headers
 
 
-def test_a_hit_is_one_cache_read(client, article, monkeypatch):
-    url = article.get_absolute_url()
-    client.get(url)
-    client.get(url)  # the content version is now in process memory
+def count_cache_reads(monkeypatch):
     reads = []
     for name in ("get", "get_many"):
         original = getattr(cache, name)
         monkeypatch.setattr(
             cache, name, lambda *a, _o=original, _n=name, **k: reads.append(_n) or _o(*a, **k)
         )
+    return reads
+
+
+def test_a_hit_is_served_from_process_memory_without_a_cache_read(client, article, monkeypatch):
+    url = article.get_absolute_url()
+    client.get(url)
+    client.get(url)  # the content version is now in process memory
+    reads = count_cache_reads(monkeypatch)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert reads == []
+
+
+def test_a_page_stored_by_another_process_is_one_cache_read(client, article, monkeypatch):
+    from core import pagecache
+
+    url = article.get_absolute_url()
+    client.get(url)
+    client.get(url)
+    pagecache.local_pages.clear()  # as in a process that has not served this page yet
+    reads = count_cache_reads(monkeypatch)
     assert client.get(url)["X-Page-Cache"] == "hit"
     assert reads == ["get"]
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert reads == ["get"]  # and then it is in this process's memory too
+
+
+def test_the_process_memory_tier_is_bounded(client, settings, monkeypatch):
+    settings.PAGE_CACHE_LOCAL_ENTRIES = 2
+    urls = [ArticleFactory(title=f"Bounded story {n}").get_absolute_url() for n in range(3)]
+    for url in urls:
+        client.get(url)
+    reads = count_cache_reads(monkeypatch)
+    assert page(client, urls[2])[0] == "hit" and reads == []
+    assert page(client, urls[0])[0] == "hit" and reads == ["get"]  # the oldest was dropped
+
+
+def test_a_page_larger_than_the_memory_tier_stays_in_the_shared_cache(
+    client, article, settings, monkeypatch
+):
+    settings.PAGE_CACHE_LOCAL_BYTES = 10
+    url = article.get_absolute_url()
+    client.get(url)
+    reads = count_cache_reads(monkeypatch)
+    assert page(client, url)[0] == "hit" and page(client, url)[0] == "hit"
+    assert reads == ["get", "get"]
+
+
+def test_process_memory_entries_expire(client, article, settings, monkeypatch):
+    import time
+
+    settings.PAGE_CACHE_LOCAL_SECONDS = 60
+    url = article.get_absolute_url()
+    client.get(url)
+    real = time.monotonic
+    monkeypatch.setattr(time, "monotonic", lambda: real() + 61)
+    reads = count_cache_reads(monkeypatch)
+    assert page(client, url)[0] == "hit"
+    assert "get" in reads  # from the shared cache again
 
 
 def test_a_change_made_by_another_process_reaches_readers_within_the_state_time(
