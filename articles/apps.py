@@ -9,13 +9,15 @@ class ArticlesConfig(AppConfig):
         from core import pagecache
 
         from . import signals  # noqa: F401  (connects the search-names handlers)
-        from .models import Article
+        from .models import Article, Correction
 
-        # Cached pages turn stale when a scheduled article's time comes (core/pagecache.py).
+        # Cached pages and fragments turn stale when a scheduled article's or correction's
+        # time comes (core/pagecache.py): one query, soonest first.
         pagecache.register_schedule(
             lambda: (
                 Article.objects.scheduled()
-                .order_by("published_at")
                 .values_list("published_at", flat=True)
+                .union(Correction.objects.upcoming().values_list("published_at", flat=True))
+                .order_by("published_at")
             )
         )

@@ -215,15 +215,17 @@ class ArticleQuerySet(SearchQuerySet):
             models.Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
         )
 
+    def for_page(self):
+        """The article page's own row with its section and lead image, in one query: enough
+        for the parts of the page that are not cached (core.fragments); the rest comes
+        from `Article.prefetch_detail()` when a fragment has to be rendered."""
+        return self.select_related("section", "lead_image")
+
     def for_detail(self):
         """What the article page shows, in a fixed number of queries: the listing's, tags,
         and the corrections readers can see (oldest first), which
         `Article.visible_corrections()` then reads without a query of its own."""
-        visible = Correction.objects.visible().order_by("published_at", "id")
-        return self.for_listing().prefetch_related(
-            "tags",
-            models.Prefetch("corrections", queryset=visible, to_attr="prefetched_corrections"),
-        )
+        return self.for_page().prefetch_related(*_detail_prefetches())
 
     def latest_per_section(self, sections, per_section):
         """The newest `per_section` articles of each of `sections`, in one query: a UNION of
@@ -238,6 +240,16 @@ class ArticleQuerySet(SearchQuerySet):
         if not parts:
             return self.none()
         return self.filter(pk__in=parts[0].union(*parts[1:], all=True))
+
+
+def _detail_prefetches():
+    """for_detail()'s relations: bylines with their authors, tags, visible corrections."""
+    visible = Correction.objects.visible().order_by("published_at", "id")
+    return (
+        models.Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author")),
+        "tags",
+        models.Prefetch("corrections", queryset=visible, to_attr="prefetched_corrections"),
+    )
 
 
 class Article(ImportKey, CreatedBy):
@@ -453,6 +465,10 @@ class Article(ImportKey, CreatedBy):
         """Corrections shown after the body."""
         return self.visible_corrections(Correction.Position.END)
 
+    def prefetch_detail(self):
+        """Read what for_detail() would have prefetched, into this article (three queries)."""
+        models.prefetch_related_objects([self], *_detail_prefetches())
+
     # related(): how many published articles, up to this one's publication, are scored.
     RELATED_WINDOW = 200
 
@@ -553,6 +569,10 @@ class CorrectionQuerySet(models.QuerySet):
         future `published_at` hides one until then). Lists of corrections across articles
         combine it with `Article.objects.published()`."""
         return self.filter(published_at__lte=timezone.now())
+
+    def upcoming(self):
+        """Dated in the future: readers see each from its `published_at`."""
+        return self.filter(published_at__gt=timezone.now())
 
 
 class Correction(CreatedBy):

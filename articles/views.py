@@ -9,10 +9,12 @@ from django.views.generic import DateDetailView, DetailView, ListView, TemplateV
 from taggit.models import Tag
 
 from core.caching import never_cached, public_page
+from core.fragments import Fragments
 from core.pagination import KeysetListMixin
 from core.validators import validate_image_file
 
 from . import previews, workflow
+from .context_processors import navigation_sections
 from .models import Article, Image, Section
 from .search import (
     EstimatedPaginator,
@@ -50,7 +52,7 @@ class FrontPage(ReaderPageMixin, TemplateView):
         published = Article.objects.published().for_listing()
         latest = list(published[: FRONT_LATEST + 1])
         lead = next((a for a in latest if a.featured), latest[0] if latest else None)
-        sections = list(Section.objects.in_navigation())
+        sections = navigation_sections()
         blocks = {s.pk: [] for s in sections}
         shown = [a.pk for a in latest]  # section blocks show what the top did not
         in_sections = published.exclude(pk__in=shown).latest_per_section(
@@ -62,7 +64,6 @@ class FrontPage(ReaderPageMixin, TemplateView):
             lead=lead,
             latest=[a for a in latest if a is not lead][:FRONT_LATEST],
             section_blocks=[(s, blocks[s.pk]) for s in sections if blocks[s.pk]],
-            nav_sections=sections,  # reused by the navigation: one query, not two
         )
         return context
 
@@ -77,12 +78,22 @@ class ArticleDetail(ReaderPageMixin, DateDetailView):
     def get_allow_future(self):
         return self.staff_preview()
 
+    # The parts of the page kept across requests for anonymous readers (core.fragments).
+    fragment_names = ("description", "social", "structured_data", "content")
+
     def get_queryset(self):
-        return workflow.readable_articles(self.request.user, Article.objects.all()).for_detail()
+        return workflow.readable_articles(self.request.user, Article.objects.all()).for_page()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["related"] = self.object.related(RELATED_COUNT)
+        article = self.object
+        complete = False
+        if article.is_published and not self.request.user.is_authenticated:
+            context["fragments"] = Fragments(self.request, "article", article.pk)
+            complete = context["fragments"].fetch(self.fragment_names)
+        if not complete:  # something is rendered: read what the page shows
+            article.prefetch_detail()
+            context["related"] = article.related(RELATED_COUNT)
         return context
 
     def render_to_response(self, context, **kwargs):

@@ -61,12 +61,14 @@ _schedule_provider = None
 _local_state = None
 
 
-class LocalPages:
-    """The per-process tier: a least-recently-used store of (status, headers, content),
-    bounded in entries and bytes, each entry for at most `seconds`."""
+class LocalStore:
+    """A process's own tier in front of the shared cache: a least-recently-used store,
+    bounded in entries and bytes (settings.PAGE_CACHE_LOCAL_*), each entry kept for at
+    most PAGE_CACHE_LOCAL_SECONDS. Used for whole pages here and for fragments
+    (core.fragments)."""
 
     def __init__(self):
-        self._entries = OrderedDict()  # key -> (monotonic expiry, size, stored)
+        self._entries = OrderedDict()  # key -> (monotonic expiry, size, value)
         self._bytes = 0
         self._lock = threading.Lock()
 
@@ -81,8 +83,7 @@ class LocalPages:
             self._entries.move_to_end(key)
             return found[2]
 
-    def set(self, key, stored, timeout):
-        size = len(stored[2])
+    def set(self, key, value, size, timeout):
         entries, limit = settings.PAGE_CACHE_LOCAL_ENTRIES, settings.PAGE_CACHE_LOCAL_BYTES
         if not entries or size > limit:
             return
@@ -90,7 +91,7 @@ class LocalPages:
         with self._lock:
             if key in self._entries:
                 self._drop(key)
-            self._entries[key] = (expiry, size, stored)
+            self._entries[key] = (expiry, size, value)
             self._bytes += size
             while len(self._entries) > entries or self._bytes > limit:
                 self._drop(next(iter(self._entries)))
@@ -104,7 +105,7 @@ class LocalPages:
         self._bytes -= self._entries.pop(key)[1]
 
 
-local_pages = LocalPages()
+local_pages = LocalStore()
 
 
 def register_schedule(provider):
@@ -252,7 +253,7 @@ class PageCacheMiddleware:
             if stored is None:
                 stored = cache.get(key)
                 if stored is not None:
-                    local_pages.set(key, stored, timeout)
+                    local_pages.set(key, stored, len(stored[2]), timeout)
         except Exception:
             logger.warning("Page cache unavailable: serving uncached", exc_info=True)
             return self.get_response(request)
@@ -270,7 +271,7 @@ class PageCacheMiddleware:
             set_response_etag(response)
         headers = tuple((name, value) for name, value in response.items() if name != STATE_HEADER)
         stored = (response.status_code, headers, response.content)
-        local_pages.set(key, stored, timeout)
+        local_pages.set(key, stored, len(stored[2]), timeout)
         try:
             cache.set(key, stored, timeout)
         except Exception:

@@ -2,32 +2,40 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models.functions import JSONObject
 from django.utils.functional import cached_property
 
+from core.fragments import remember
+
 from .models import Page, SupportPage
 from .structured_data import publisher_links
+
+
+def _read_site_links():
+    """(the support sentence, the published pages as title/slug dicts): one query."""
+    pages = (
+        Page.objects.published()
+        .order_by("footer_order", "title")
+        .values(item=JSONObject(title="title", slug="slug"))
+    )
+    row = (
+        SupportPage.objects.filter(pk=SupportPage.SINGLETON_PK)
+        .values("cta_sentence")
+        .annotate(pages=ArraySubquery(pages))
+        .first()
+    )
+    if row is None:  # nobody has saved the support page yet: its default sentence
+        items = list(pages)
+        return SupportPage().cta_sentence, [item["item"] for item in items]
+    return row["cta_sentence"], row["pages"]
 
 
 class SiteLinks:
     """The footer's pages and the support sentence under articles. Lazy: nothing is read
     until a template asks, and then both come from one query (the published pages ride
-    along with the support page's row as a JSON array)."""
+    along with the support page's row as a JSON array), kept in process memory until the
+    content changes (core.fragments.remember)."""
 
     @cached_property
     def _data(self):
-        pages = (
-            Page.objects.published()
-            .order_by("footer_order", "title")
-            .values(item=JSONObject(title="title", slug="slug"))
-        )
-        row = (
-            SupportPage.objects.filter(pk=SupportPage.SINGLETON_PK)
-            .values("cta_sentence")
-            .annotate(pages=ArraySubquery(pages))
-            .first()
-        )
-        if row is None:  # nobody has saved the support page yet: its default sentence
-            items = list(pages)
-            return SupportPage().cta_sentence, [item["item"] for item in items]
-        return row["cta_sentence"], row["pages"]
+        return remember("site_links", _read_site_links)
 
     @property
     def sentence(self):

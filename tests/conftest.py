@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-from core import pagecache
+from core import fragments, pagecache
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -20,6 +20,7 @@ def _empty_cache():
     cache.clear()
     pagecache.forget_state()
     pagecache.local_pages.clear()
+    fragments.forget()
 
 
 @pytest.fixture
@@ -30,3 +31,17 @@ def staff_client(client, django_user_model):
     client.force_login(user)
     client.user = user
     return client
+
+
+@pytest.fixture
+def warm_site(client):
+    """Call it just before counting a reader page's queries. A running site already holds
+    the content state with its publication schedule (shared), and each process the
+    navigation's sections and the footer's pages until the content changes
+    (core.fragments.remember); this reads them, so a count is the page's own. The first
+    page after a change pays those three queries once (tests/project/test_fragments.py)."""
+
+    def warm():
+        assert client.get("/").status_code == 200
+
+    return warm

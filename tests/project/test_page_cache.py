@@ -202,6 +202,20 @@ def test_a_scheduled_article_appears_when_its_time_comes_with_no_worker(client, 
         assert state == "miss" and "Submarine contract announced" in html
 
 
+def test_a_dated_correction_appears_when_its_time_comes_with_no_worker(client, article):
+    url = article.get_absolute_url()
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        Correction.objects.create(
+            article=article,
+            text="The radar's range was misstated.",
+            published_at=timezone.now() + timedelta(minutes=10),
+        )
+        warm(client, url, "Radar network completed")
+        traveller.shift(timedelta(minutes=10, seconds=1))
+        state, html = page(client, url)
+        assert state == "miss" and "The radar's range was misstated." in html
+
+
 def test_a_hit_carries_the_same_headers_as_the_miss_that_stored_it(client, article):
     """The cache runs before every other middleware, so a hit must replay the security,
     CSP, permissions-policy and reporting headers those middleware added to the miss."""

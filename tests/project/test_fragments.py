@@ -1,0 +1,149 @@
+"""Fragments kept across requests (core.fragments): with the page cache off, the article
+page renders its body, bylines, corrections, author boxes, related teasers, sharing tags and
+JSON-LD once, serves them to every anonymous reader, and renders them afresh after any
+change; the navigation and footer are read once per content state."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.utils import timezone
+
+from articles.models import Correction
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def article():
+    return ArticleFactory(
+        title="Harbour sonar array switched on",
+        body="<p>The array listens for <strong>forty</strong> kilometres.</p>",
+        section=SectionFactory(name="Sea"),
+        authors=[AuthorFactory(name="Iris Haldane", short_bio="Covers the navy.")],
+        tags=["Sonar"],
+    )
+
+
+def html_of(response):
+    return response.content.decode()
+
+
+def without_nonce(html):
+    return re.sub(r'nonce="[^"]+"', 'nonce=""', html)
+
+
+def test_a_second_reader_gets_the_same_page_from_one_query(
+    client, article, django_assert_num_queries
+):
+    url = article.get_absolute_url()
+    first = html_of(client.get(url))
+    with django_assert_num_queries(1):  # the article itself: 404s and redirects still work
+        second = html_of(client.get(url))
+    assert without_nonce(second) == without_nonce(first)
+    assert "Harbour sonar array switched on" in second and "Covers the navy." in second
+
+
+def test_cached_structured_data_carries_the_nonce_of_the_response_it_is_served_in(client, article):
+    url = article.get_absolute_url()
+    client.get(url)
+    for _ in range(2):
+        response = client.get(url)
+        nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+        assert f'<script type="application/ld+json" nonce="{nonce}">' in html_of(response)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "edit the body",
+        "publish a correction",
+        "rename the author",
+        "rename the tag",
+        "rename the section",
+    ],
+)
+def test_any_change_is_on_the_next_page_view(client, article, change):
+    url = article.get_absolute_url()
+    client.get(url)
+    client.get(url)
+    if change == "edit the body":
+        article.body = "<p>The array listens for <strong>fourteen</strong> kilometres.</p>"
+        article.save()
+        expected = "fourteen"
+    elif change == "publish a correction":
+        Correction.objects.create(article=article, text="The range is fourteen kilometres.")
+        expected = "The range is fourteen kilometres."
+    elif change == "rename the author":
+        author = article.bylines.get().author
+        author.name = "Iris Haldane-Moss"
+        author.save()
+        expected = "Iris Haldane-Moss"
+    elif change == "rename the tag":
+        tag = article.tags.get()
+        tag.name = "Sonar arrays"
+        tag.save()
+        expected = "Sonar arrays"
+    else:
+        article.section.name = "Naval"
+        article.section.save()
+        expected = "Naval"
+    assert expected in html_of(client.get(url))
+
+
+def test_unpublishing_ends_the_fragments_with_the_page(client, article):
+    url = article.get_absolute_url()
+    client.get(url)
+    article.status = article.Status.DRAFT
+    article.save()
+    assert client.get(url).status_code == 404
+
+
+def test_staff_pages_are_neither_served_from_nor_stored_as_fragments(staff_client, article):
+    from django.test import Client
+
+    def stored():
+        return [key for key in cache._cache if ":fragment:" in key]  # locmem in tests
+
+    url = article.get_absolute_url()
+    staff_client.get(url)
+    assert stored() == []
+    Client().get(url)  # a reader
+    assert stored()
+    article.body = "<p>Edited by staff.</p>"
+    article.save()
+    assert "Edited by staff." in html_of(staff_client.get(url))
+
+
+def test_a_failing_cache_renders_everything_afresh(client, article, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    url = article.get_absolute_url()
+    client.get(url)
+    from core import fragments
+
+    fragments.forget()  # as in another process
+    monkeypatch.setattr(cache, "get_many", broken)
+    monkeypatch.setattr(cache, "set", broken)
+    response = client.get(url)
+    assert response.status_code == 200 and "Covers the navy." in html_of(response)
+
+
+def test_a_new_section_reaches_the_navigation_on_the_next_page(client, article):
+    client.get("/")
+    ArticleFactory(section=SectionFactory(name="Cyber"))
+    nav = html_of(client.get("/corrections/")).split('class="site-nav"')[1].split("</nav>")[0]
+    assert "Cyber" in nav
+
+
+def test_a_scheduled_article_reaches_the_navigation_when_its_time_comes(client, article):
+    ArticleFactory(
+        section=SectionFactory(name="Space"), published_at=timezone.now() + timedelta(hours=1)
+    )
+    assert "Space" not in html_of(client.get("/corrections/")).split("</header>")[0]
+    with time_machine.travel(timezone.now() + timedelta(hours=1, seconds=5)):
+        assert "Space" in html_of(client.get("/corrections/")).split("</header>")[0]
