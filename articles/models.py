@@ -21,6 +21,7 @@ from taggit.models import TaggedItemBase
 
 from authors.models import Author
 from core.images import CleanImageField, ToSRGB
+from core.links import instance_url
 from core.models import CreatedBy, ImportKey
 from core.sanitize import clean_html
 
@@ -60,7 +61,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return instance_url(self, "articles:section", slug=self.slug)
 
 
 def _rendition(width):
@@ -219,7 +220,7 @@ class ArticleQuerySet(SearchQuerySet):
         """The article page's own row with its section and lead image, in one query: enough
         for the parts of the page that are not cached (core.fragments); the rest comes
         from `Article.prefetch_detail()` when a fragment has to be rendered."""
-        return self.select_related("section", "lead_image")
+        return self.select_related("section", "lead_image").defer("search_vector", "search_names")
 
     def for_detail(self):
         """What the article page shows, in a fixed number of queries: the listing's, tags,

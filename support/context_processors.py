@@ -9,7 +9,7 @@ from .structured_data import publisher_links
 
 
 def _read_site_links():
-    """(the support sentence, the published pages as title/slug dicts): one query."""
+    """(the support sentence, the published pages as unsaved Page objects): one query."""
     pages = (
         Page.objects.published()
         .order_by("footer_order", "title")
@@ -22,9 +22,10 @@ def _read_site_links():
         .first()
     )
     if row is None:  # nobody has saved the support page yet: its default sentence
-        items = list(pages)
-        return SupportPage().cta_sentence, [item["item"] for item in items]
-    return row["cta_sentence"], row["pages"]
+        sentence, items = SupportPage().cta_sentence, [item["item"] for item in pages]
+    else:
+        sentence, items = row["cta_sentence"], row["pages"]
+    return sentence, [Page(title=item["title"], slug=item["slug"]) for item in items]
 
 
 class SiteLinks:
@@ -44,7 +45,7 @@ class SiteLinks:
     @property
     def pages(self):
         """Published pages in footer order, as unsaved Page objects (title and URL only)."""
-        return [Page(title=item["title"], slug=item["slug"]) for item in self._data[1]]
+        return self._data[1]
 
     def publisher_links(self):
         """The publisher's policy and funding pages for structured data, linking only

@@ -9,6 +9,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core.links import instance_url
 from core.models import ImportKey
 from core.sanitize import clean_html
 
@@ -274,7 +275,7 @@ class Page(ImportKey):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("support:page", kwargs={"slug": self.slug})
+        return instance_url(self, "support:page", slug=self.slug)
 
     def clean(self):
         super().clean()
