@@ -28,6 +28,7 @@ class EmbedAdmin(admin.ModelAdmin):
         failed = sum(bool(resolve(embed.url, refresh=True).error) for embed in chosen)
         self.message_user(
             request,
-            f"Looked up {len(chosen)} embeds; {failed} failed (see each one's error).",
+            f"Looked up {len(chosen)} embed{'' if len(chosen) == 1 else 's'}; {failed} failed"
+            " (see each one's error).",
             messages.WARNING if failed else messages.SUCCESS,
         )

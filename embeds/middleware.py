@@ -1,17 +1,33 @@
+from django.conf import settings
+from django_permissions_policy import PermissionsPolicyMiddleware
+
+# What a video player needs from the page that frames it; every other feature stays off.
+PLAYER_FEATURES = ("autoplay", "encrypted-media", "fullscreen", "picture-in-picture")
+
+
 class EmbedCSPMiddleware:
-    """Open the Content-Security-Policy's frame-src for exactly the players a page's
-    facades may load (noted on the request by embeds.body.render_body). Pages without
-    embeds keep frame-src at the default-src 'none'. Sits after django-csp's middleware,
-    so its update is applied when the header is written."""
+    """Open the page's policies for exactly the players its facades may load (noted on the
+    request by embeds.body.render_body): CSP frame-src lists their origins, and the
+    Permissions-Policy delegates autoplay, full screen, picture-in-picture and protected
+    media to them (without it a player cannot go full screen). Pages without embeds keep
+    frame-src at the default-src 'none' and the site's policy. Sits after django-csp's
+    middleware, so its update is applied when the CSP header is written."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        origins = getattr(request, "embed_frame_origins", None)
+        origins = sorted(getattr(request, "embed_frame_origins", None) or ())
         if origins:
             update = dict(getattr(response, "_csp_update", None) or {})
-            update["frame-src"] = sorted(origins)
+            update["frame-src"] = origins
             response._csp_update = update
+            policy = dict(getattr(settings, "PERMISSIONS_POLICY", {}))
+            for feature in PLAYER_FEATURES:
+                if feature in policy:
+                    policy[feature] = ["self", *origins]
+            response._permissions_policy_override = (
+                PermissionsPolicyMiddleware.compute_header_value(policy, "PERMISSIONS_POLICY")
+            )
         return response

@@ -64,12 +64,16 @@ def test_reader_page_shows_a_facade_and_asks_the_provider_nothing(
     csp = response["Content-Security-Policy"]
     assert "frame-src https://www.youtube-nocookie.com" in csp
     assert "youtube.com " not in csp and "vimeo" not in csp
+    permissions = response["Permissions-Policy"]
+    assert 'fullscreen=(self "https://www.youtube-nocookie.com")' in permissions
+    assert "camera=()" in permissions
 
 
 def test_pages_without_embeds_keep_frames_shut(client):
     article = ArticleFactory(body="<p>See https://www.youtube.com/watch?v=M7lc1UVf-VE here.</p>")
     response = client.get(article.get_absolute_url())
     assert "frame-src" not in response["Content-Security-Policy"]
+    assert "fullscreen=()" in response["Permissions-Policy"]
     assert "Load from" not in response.content.decode()  # a link inside a sentence stays
 
 
@@ -167,3 +171,34 @@ def test_wordpress_embed_shortcodes_and_bare_links_become_embeds():
         VIDEO,
         "https://www.youtube.com/watch?v=aqz-KE-bpKQ",
     ]
+
+
+def test_links_to_our_own_network_are_never_requested(monkeypatch):
+    from embeds import http
+
+    def no_connection(*args, **kwargs):
+        raise AssertionError("no connection may be opened")
+
+    monkeypatch.setattr(http.urllib.request, "urlopen", no_connection)
+    for url in ("https://localhost/api/oembed?url=x", "https://127.0.0.1/x", "http://example.org/"):
+        with pytest.raises(http.FetchError):
+            http.get(url)
+
+
+def test_staff_list_embeds_and_look_a_failed_one_up_again(staff_client, providers):
+    providers.failing = True
+    embed = resolve(VIDEO)
+    assert embed.error
+
+    listing = staff_client.get("/admin/embeds/embed/")
+    assert listing.status_code == 200 and VIDEO in listing.content.decode()
+
+    providers.failing = False
+    response = staff_client.post(
+        "/admin/embeds/embed/",
+        {"action": "look_up_again", "_selected_action": [embed.pk]},
+        follow=True,
+    )
+    assert "Looked up 1 embed; 0 failed" in response.content.decode()
+    embed.refresh_from_db()
+    assert embed.error == "" and embed.title.startswith("YouTube Developers Live")
