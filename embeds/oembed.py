@@ -16,15 +16,15 @@ logger = logging.getLogger(__name__)
 
 
 def resolve(url, refresh=False):
-    """The Embed for `url`, looked up at its provider unless it already was (or `refresh`).
-    Failures are stored in `error`, never raised: the facade then shows what the address
-    alone tells (provider, player), without a title or poster. None for a link no provider
-    claims."""
+    """The Embed for `url`, looked up at its provider unless it already was successfully (or
+    `refresh`): a failed look-up is tried again. Failures are stored in `error`, never
+    raised: the facade then shows what the address alone tells (provider, player), without
+    a title or poster. None for a link no provider claims."""
     provider = provider_for(url)
     if provider is None:
         return None
     embed, _ = Embed.objects.get_or_create(url=url, defaults={"provider": provider.key})
-    if embed.fetched_at and not refresh:
+    if embed.fetched_at and not embed.error and not refresh:
         return embed
     embed.provider, embed.error = provider.key, ""
     data = {}

@@ -13,15 +13,15 @@ from .tasks import resolve_embeds
 
 
 def resolve_later(html):
-    """Enqueue the look-up of the embeddable links in `html` not yet resolved."""
+    """Enqueue the look-up of the embeddable links in `html` not yet resolved (or whose last
+    look-up failed: saving again retries them)."""
     if not getattr(settings, "EMBEDS_RESOLVE", True):
         return
     urls = embed_links(html)
     if not urls:
         return
-    known = set(
-        Embed.objects.filter(url__in=urls, fetched_at__isnull=False).values_list("url", flat=True)
-    )
+    resolved = Embed.objects.filter(url__in=urls, fetched_at__isnull=False, error="")
+    known = set(resolved.values_list("url", flat=True))
     missing = [url for url in urls if url not in known]
     if missing:
         transaction.on_commit(lambda: resolve_embeds.enqueue(missing))

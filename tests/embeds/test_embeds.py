@@ -41,6 +41,18 @@ def test_saving_an_article_looks_up_a_lone_link_once(providers, django_capture_o
     assert Embed.objects.count() == 1
 
 
+def test_saving_again_retries_a_failed_look_up(providers, django_capture_on_commit_callbacks):
+    providers.failing = True
+    article = article_with(f"<p>{VIDEO}</p>", django_capture_on_commit_callbacks)
+    assert "HTTP Error 503" in Embed.objects.get().error
+
+    providers.failing = False
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()
+    embed = Embed.objects.get()
+    assert embed.error == "" and embed.poster
+
+
 def test_reader_page_shows_a_facade_and_asks_the_provider_nothing(
     client, providers, django_capture_on_commit_callbacks
 ):
