@@ -2,7 +2,7 @@ import re
 from html import unescape
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.indexes import GinIndex, GistIndex, OpClass
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -562,6 +562,28 @@ class TaggedArticle(TaggedItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_article_unique"),
         ]
+
+
+class SearchTerm(models.Model):
+    """A word published articles use, and in how many of them: the vocabulary that search
+    spelling corrections are drawn from (articles/spelling.py). Words are unstemmed and
+    lower-cased (PostgreSQL's `simple` text search configuration), so a correction is a real
+    word. Rebuilt by `manage.py refresh_search_terms`; saving a published article adds its
+    new words at once."""
+
+    word = models.CharField(max_length=40, primary_key=True)
+    documents = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["word"]
+        indexes = [
+            # Nearest words first (`word <-> 'helicoptr'`): a K-nearest-neighbour scan that
+            # reads only the rows it returns, however large the vocabulary.
+            GistIndex(OpClass("word", name="gist_trgm_ops"), name="searchterm_word_trgm_gist"),
+        ]
+
+    def __str__(self):
+        return self.word
 
 
 class CorrectionQuerySet(models.QuerySet):

@@ -44,7 +44,6 @@ SUGGESTION_THRESHOLD = 0.4
 SUGGESTION_COUNT = 5
 
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")  # ASCII only: a no-break space stays
-_TAG = Value(r"<[^>]*>")
 
 
 def rank_limit():
@@ -93,31 +92,54 @@ class EstimatedPaginator(Paginator):
         return self._get_page(items[: self.per_page], number, self)
 
 
-def _strip_tags(expression):
+def _regexp_replace(expression, pattern, replacement=" "):
     return Func(
         expression,
-        _TAG,
-        Value(" "),
-        Value("g"),
+        Value(pattern),
+        Value(replacement),
+        Value("gi"),
         function="regexp_replace",
         output_field=TextField(),
     )
+
+
+# What a snippet is cut from: the body's own text. Figures (the picture, its caption and
+# credit), credit lines and the markup go; PostgreSQL's regular expressions take their
+# greediness from the first quantifier, so ".*?" makes each one stop at the first closing
+# tag. Paragraphs that are only a credit ("Photo: Royal Navy") go too.
+_FIGURE = r"<figure[ >].*?</figure>"
+_CREDIT = r'<(p|span|figcaption) class="credit">.*?</\1>'
+_CREDIT_LINE = (
+    r"<p>\s*\(?\s*(photo(graph)?s?|images?|pictures?|credits?|source|supplied)"
+    r"(\s+(by|credit))?\s*[:©][^<]{0,150}</p>"
+)
+
+
+def body_text(expression):
+    """The body as a reader reads it, for snippets: no figures, captions or credits, no
+    markup."""
+    for pattern in (_FIGURE, _CREDIT, _CREDIT_LINE, r"<[^>]*>"):
+        expression = _regexp_replace(expression, pattern)
+    return expression
 
 
 class ResultPages:
     """Search results for a paginator: each slice is one query that picks the slice's rows
     (ordering, OFFSET and LIMIT over the bare matches) in a subquery and only then joins
     the teaser's relations and computes the highlighted headlines — for the rows shown,
-    not for the rows an OFFSET skips. `decorate` adds those to a queryset."""
+    not for the rows an OFFSET skips. `decorate` adds those to a queryset. A `count`
+    already known (Search.count) spares the paginator its COUNT."""
 
     ordered = True
 
-    def __init__(self, matches, decorate):
-        self.matches, self.decorate = matches, decorate
+    def __init__(self, matches, decorate, count=None):
+        self.matches, self.decorate, self.known_count = matches, decorate, count
         self.model = matches.model
 
     def count(self):
-        return self.matches.count()
+        if self.known_count is None:
+            self.known_count = self.matches.count()
+        return self.known_count
 
     def __len__(self):
         return self.count()
@@ -129,30 +151,64 @@ class ResultPages:
         return self.decorate(self.matches.filter(pk__in=chosen))
 
 
+class Search:
+    """One search over `articles` (a filtered queryset of published articles): the matches
+    in their order, how many there are, and whether they are too many to rank (`broad`).
+    Two queries: the planner's estimate, then an exact COUNT, unless the estimate is
+    already beyond the rank limit (then it stands for the count)."""
+
+    def __init__(self, articles, text):
+        self.text = text
+        estimate = estimate_count(articles.search(text, ranked=False))
+        self.broad = estimate > rank_limit()
+        if self.broad:
+            self.matches = articles.search(text, ranked=False)
+            self.count = round(estimate, 2 - len(str(estimate)))  # "About 15,000"
+        else:
+            self.matches = articles.search(text)
+            self.count = self.matches.count()
+
+    def pages(self):
+        """The matches for a paginator, decorated for the results page."""
+        return ResultPages(
+            self.matches,
+            lambda rows: with_headlines(rows, self.text).for_listing(),
+            count=self.count,
+        )
+
+
 def with_headlines(queryset, text):
-    """Annotate `title_headline` and `snippet_headline`: the title and the best passages of
-    the standfirst and body with the matched words marked. PostgreSQL computes them after
-    sorting and LIMIT; with an OFFSET they are computed for skipped rows too, so page
-    through ResultPages. Render with `highlight()`."""
+    """Annotate `title_headline`, `standfirst_headline` (the whole standfirst) and
+    `body_headline` (the body's best passage, from its own text: body_text()) with the
+    matched words marked. PostgreSQL computes them after sorting and LIMIT; with an OFFSET
+    they are computed for skipped rows too, so page through ResultPages. `snippet()` picks
+    what to show; render with `highlight()`."""
     query = search_query(text)
     if query is None:
         return queryset
     options = {"start_sel": MARK_START, "stop_sel": MARK_STOP, "config": SEARCH_CONFIG}
-    document = Concat(
-        F("standfirst"), Value(" \n "), _strip_tags(F("body")), output_field=TextField()
-    )
     return queryset.annotate(
         title_headline=SearchHeadline("title", query, highlight_all=True, **options),
-        snippet_headline=SearchHeadline(
-            document,
+        standfirst_headline=SearchHeadline("standfirst", query, highlight_all=True, **options),
+        body_headline=SearchHeadline(
+            body_text(F("body")),
             query,
             max_words=35,
-            min_words=15,
-            max_fragments=2,
-            fragment_delimiter=" … ",
+            min_words=20,
             **options,
         ),
     )
+
+
+def snippet(article):
+    """The one passage a result shows, as safe HTML: the body's passages where they hold a
+    matched word, else the standfirst where it does, else the standfirst, else the opening
+    of the body. Never both, so the standfirst is never shown twice."""
+    body = getattr(article, "body_headline", "") or ""
+    standfirst = getattr(article, "standfirst_headline", "") or ""
+    if MARK_START not in body and (MARK_START in standfirst or standfirst.strip()):
+        return highlight(standfirst)
+    return highlight(body, passage=True)
 
 
 def highlight(headline, passage=False):
@@ -284,6 +340,8 @@ class SearchForm(forms.Form):
     end = forms.DateField(
         label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    # Set by the "Search instead for …" link: search for the words as typed, uncorrected.
+    as_typed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

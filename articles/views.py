@@ -16,17 +16,14 @@ from core.validators import validate_image_file
 from . import previews, workflow
 from .context_processors import navigation_sections
 from .models import Article, Image, Section
-from .search import (
-    EstimatedPaginator,
-    ResultPages,
-    SearchForm,
-    estimate_count,
-    rank_limit,
-    suggest_titles,
-    with_headlines,
-)
+from .search import EstimatedPaginator, Search, SearchForm, suggest_titles
+from .spelling import correct
 
 LISTING_PAGE_SIZE = 20
+# A search with at most this many results is checked for typos: a corrected search with
+# CORRECTION_GAIN times as many results (any, when there were none) is shown instead.
+FEW_RESULTS = 3
+CORRECTION_GAIN = 5
 FRONT_LATEST = 12
 FRONT_PER_SECTION = 4
 RELATED_COUNT = 4
@@ -180,7 +177,8 @@ class TagArticles(ArticleListing):
 
 class SearchResults(ReaderPageMixin, ListView):
     """/search/?q=: published articles ranked by full-text match, with highlighted
-    snippets, filters for section, author and dates, and title suggestions when nothing
+    snippets and thumbnails, filters for section, author and dates, spelling corrections
+    when few or none match ("Showing results for …") and title suggestions when nothing
     matches. Never indexed by search engines."""
 
     template_name = "articles/search.html"
@@ -191,22 +189,29 @@ class SearchResults(ReaderPageMixin, ListView):
         self.form = SearchForm(self.request.GET)
         self.form.is_valid()  # invalid filters are shown on the form and left out
         self.query = self.form.cleaned_data.get("q", "")
-        self.broad_estimate = None
+        self.search = self.correction = None
         if not self.query:
             return Article.objects.none()
         articles = self.form.filter(Article.objects.published())
-        # Too many matches to rank in time: newest first, counted by the planner's estimate.
-        estimate = estimate_count(articles.search(self.query, ranked=False))
-        if estimate > rank_limit():
-            self.broad_estimate = round(estimate, 2 - len(str(estimate)))  # "About 15,000"
-            articles = articles.search(self.query, ranked=False)
-        else:
-            articles = articles.search(self.query)
-        return ResultPages(articles, lambda page: with_headlines(page, self.query).for_listing())
+        self.search = Search(articles, self.query)
+        few = not self.search.broad and self.search.count <= FEW_RESULTS
+        if few and not self.form.cleaned_data.get("as_typed"):
+            self.try_correction(articles)
+        return self.search.pages()
+
+    def try_correction(self, articles):
+        """Few or no results: search for the words the reader probably meant instead,
+        when that finds clearly more ("Showing results for …")."""
+        correction = correct(self.query)
+        if correction is None:
+            return
+        corrected = Search(articles, correction.text)
+        if corrected.count and corrected.count >= self.search.count * CORRECTION_GAIN:
+            self.search, self.correction = corrected, correction
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        if self.broad_estimate is not None:  # no COUNT over thousands of rows
-            return EstimatedPaginator(queryset, per_page, self.broad_estimate, **kwargs)
+        if self.search and self.search.broad:  # no COUNT over thousands of rows
+            return EstimatedPaginator(queryset, per_page, self.search.count, **kwargs)
         return super().get_paginator(queryset, per_page, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -215,8 +220,16 @@ class SearchResults(ReaderPageMixin, ListView):
         params.pop("page", None)
         context["page_query"] = params.urlencode()
         paginator = context["paginator"]
-        context["broad"] = self.broad_estimate is not None
+        context["broad"] = bool(self.search and self.search.broad)
         context["estimated"] = context["broad"] and not paginator.exact
+        context["searched_for"] = self.search.text if self.search else ""
+        if self.correction:
+            params.pop("as_typed", None)
+            params["q"] = self.correction.text
+            context["correction"] = self.correction
+            context["corrected_query"] = params.urlencode()
+            params["q"], params["as_typed"] = self.query, "1"
+            context["as_typed_query"] = params.urlencode()
         if self.query and not paginator.count:
             context["suggestions"] = suggest_titles(Article.objects.published(), self.query)
         return context

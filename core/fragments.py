@@ -11,6 +11,8 @@ PAGE_CACHE_SECONDS (a deploy with changed templates is seen within that).
 
 A fragment rendered with the request's CSP nonce is stored with the nonce replaced by a
 marker, and served with the marker replaced by the nonce of the request it is served to.
+What a fragment asks of its response while it renders (`need()`: the embed players whose
+frames the page's CSP must allow) is stored with it and asked again when it is served.
 
 Use: the view puts `Fragments(request, "article", article.pk)` in the context as
 `fragments` and calls `fetch()` with the names its template caches (one round trip), and
@@ -31,6 +33,24 @@ logger = logging.getLogger(__name__)
 NONCE_MARKER = "\x00csp-nonce\x00"
 
 local_fragments = pagecache.LocalStore()
+
+
+def need(request, name, values):
+    """Note on `request` that its response needs `values` under `name` (a set), for a
+    middleware to read with `needs()`. Fragments replay what was noted while they
+    rendered, so a part of the page served from the cache asks for the same."""
+    if request is not None and values:
+        noted = request.__dict__.setdefault("fragment_needs", {})
+        noted[name] = noted.get(name, frozenset()) | frozenset(values)
+
+
+def needs(request, name):
+    """What has been noted under `name` for this request's response (a frozenset)."""
+    return request.__dict__.get("fragment_needs", {}).get(name, frozenset())
+
+
+def _noted(request):
+    return dict(request.__dict__.get("fragment_needs", {})) if request is not None else {}
 
 
 def _nonce(request):
@@ -69,29 +89,45 @@ class Fragments:
             except Exception:
                 logger.warning("Cache unavailable: fragments rendered afresh", exc_info=True)
                 shared = {}
-            for key, html in shared.items():
-                self.found[key.rsplit(":", 1)[1]] = html
-                local_fragments.set(key, html, len(html), settings.PAGE_CACHE_SECONDS)
+            for key, stored in shared.items():
+                self.found[key.rsplit(":", 1)[1]] = stored
+                local_fragments.set(key, stored, len(stored[0]), settings.PAGE_CACHE_SECONDS)
         return len(self.found) == len(names)
 
     def get(self, name):
-        """The stored HTML of `name` ready to serve, or None."""
-        html = self.found.get(name)
-        if html is not None and NONCE_MARKER in html:
+        """The stored HTML of `name` ready to serve (with what it needs noted on the
+        request again), or None."""
+        found = self.found.get(name)
+        if found is None:
+            return None
+        html, noted = found
+        for need_name, values in noted:
+            need(self.request, need_name, values)
+        if NONCE_MARKER in html:
             html = html.replace(NONCE_MARKER, _nonce(self.request) or "")
         return html
 
-    def store(self, name, html):
+    def render(self, name, render):
+        """`render()`'s HTML, stored as `name` with what it noted with need()."""
+        before = _noted(self.request)
+        html = render()
         if self.prefix is None:
-            return
+            return html
+        after = _noted(self.request)
+        noted = tuple(
+            (key, values - before.get(key, frozenset()))
+            for key, values in after.items()
+            if values - before.get(key, frozenset())
+        )
         nonce = _nonce(self.request)
         kept = html.replace(nonce, NONCE_MARKER) if nonce and nonce in html else str(html)
-        self.found[name] = kept
-        local_fragments.set(self.key(name), kept, len(kept), settings.PAGE_CACHE_SECONDS)
+        self.found[name] = stored = (kept, noted)
+        local_fragments.set(self.key(name), stored, len(kept), settings.PAGE_CACHE_SECONDS)
         try:
-            cache.set(self.key(name), kept, settings.PAGE_CACHE_SECONDS)
+            cache.set(self.key(name), stored, settings.PAGE_CACHE_SECONDS)
         except Exception:
             logger.warning("Cache unavailable: fragment not stored", exc_info=True)
+        return html
 
 
 _remembered = {}

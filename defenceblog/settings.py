@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "authors",
     "articles",
+    "embeds",
     "feedback",
     "support",
     "accounts",
@@ -97,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.AdminCSPMiddleware",
+    "embeds.middleware.EmbedCSPMiddleware",
     "articles.middleware.ArticleRedirectFallbackMiddleware",
     # Last: turns a locked-out sign-in into the lock-out page (accounts.lockout).
     "axes.middleware.AxesMiddleware",
@@ -367,6 +369,9 @@ CONTENT_SECURITY_POLICY = {
         "report-to": "csp-endpoint",  # named in the Reporting-Endpoints header
     }
 }
+# Pasted YouTube, Vimeo, X, Bluesky, Mastodon and Instagram links are looked up (oEmbed)
+# in a background task when an article is saved (embeds/). 0 turns the look-ups off.
+EMBEDS_RESOLVE = env_bool("EMBEDS_RESOLVE", True)
 # Violation reports logged a minute, site-wide (core.views.csp_report); more are dropped.
 CSP_REPORT_RATE_LIMIT = int(os.environ.get("CSP_REPORT_RATE_LIMIT", 60))
 

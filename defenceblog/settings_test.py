@@ -27,3 +27,6 @@ WHITENOISE_AUTOREFRESH = True
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Tests sign in with force_login; tests of two-factor sign-in turn this on themselves.
 STAFF_2FA_REQUIRED = False
+# No network in tests: embed look-ups are off unless a test turns them on (with the HTTP
+# layer mocked, tests/embeds).
+EMBEDS_RESOLVE = False

@@ -20,8 +20,7 @@ class FragmentNode(template.Node):
         name = self.name.resolve(context)
         html = fragments.get(name)
         if html is None:
-            html = self.nodelist.render(context)
-            fragments.store(name, html)
+            html = fragments.render(name, lambda: self.nodelist.render(context))
         return mark_safe(html)  # noqa: S308 (rendered by this template, escaped as usual)
 
 

@@ -5,6 +5,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 from django.utils.html import escape
@@ -13,9 +15,16 @@ from hypothesis import strategies as st
 from taggit.models import Tag
 
 from articles.fulltext import MAX_QUERY_LENGTH, clean_query
-from articles.models import Article, ArticleAuthor
+from articles.models import Article, ArticleAuthor, SearchTerm
 from articles.search import refresh_search_names
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+from articles.spelling import NEAREST_WORDS_SQL, correct, edit_distance
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    ImageFactory,
+    SectionFactory,
+    image_bytes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -276,13 +285,239 @@ def test_typo_with_no_match_suggests_the_closest_titles(client):
     ArticleFactory(title="Navy budget approved")
     ArticleFactory(title="Howitzer draft", status=Article.Status.DRAFT, published_at=None)
 
-    html = client.get("/search/", {"q": "hovitzers"}).content.decode()
+    # As typed (the "Search instead for" link), so no spelling correction steps in.
+    html = client.get("/search/", {"q": "hovitzers", "as_typed": "1"}).content.decode()
 
     assert "No articles match “hovitzers”" in html
     assert "Did you mean" in html
     suggestions = html.split("Did you mean")[1]
     assert "Army orders 120 new tracked howitzers" in suggestions
     assert "Navy budget" not in suggestions and "Howitzer draft" not in suggestions
+
+
+# --- Spelling corrections ------------------------------------------------------------
+
+
+def result_titles(html):
+    return [a.title for a in Article.objects.all() if a.get_absolute_url() in html]
+
+
+def test_typo_runs_the_corrected_search_and_says_so(client):
+    ArticleFactory(title="Helicopter crash inquiry opens", body="<p>The helicopter fell.</p>")
+    ArticleFactory(title="Navy orders more helicopters")
+    ArticleFactory(title="Tank order")
+
+    html = client.get("/search/", {"q": "helicoptr"}).content.decode()
+
+    assert 'Showing results for <a href="?q=helicopter"><em>helicopter</em></a>' in html
+    assert 'Search instead for <a href="?q=helicoptr&amp;as_typed=1">helicoptr</a>' in html
+    assert "2 articles match “helicopter”" in html
+    assert "<mark>Helicopter</mark> crash inquiry opens" in html
+    assert sorted(result_titles(html)) == [
+        "Helicopter crash inquiry opens",
+        "Navy orders more helicopters",
+    ]
+    assert "No articles match" not in html and "Did you mean" not in html
+
+
+def test_search_instead_link_searches_for_the_words_as_typed(client):
+    ArticleFactory(title="Helicopter crash inquiry opens")
+    html = client.get("/search/", {"q": "helicoptr", "as_typed": "1"}).content.decode()
+    assert "No articles match “helicoptr”" in html
+    assert "Showing results for" not in html
+    assert 'name="as_typed"' not in html  # a new search from the form may be corrected
+
+
+def test_correction_keeps_search_syntax_capitals_and_filters(client):
+    air = SectionFactory(name="Air", slug="air")
+    ArticleFactory(title="Helicopter crash near the coast", section=air)
+    ArticleFactory(title="Helicopter crash at sea, navy says", section=air)
+    ArticleFactory(title="Helicopter crash abroad", section=SectionFactory(slug="land"))
+
+    html = client.get("/search/", {"q": '"Helicoptr crash" -navy', "section": "air"})
+    html = html.content.decode()
+
+    assert "Showing results for" in html
+    assert "&quot;<em>Helicopter</em> crash&quot; -navy" in html
+    assert "?q=%22Helicopter+crash%22+-navy&amp;section=air" in html
+    assert "?q=%22Helicoptr+crash%22+-navy&amp;section=air&amp;as_typed=1" in html
+    assert result_titles(html) == ["Helicopter crash near the coast"]
+
+
+def test_a_rare_typo_that_finds_very_little_is_corrected_too(client):
+    ArticleFactory(title="Budget", body="<p>A helicoptr typo in one story.</p>")
+    for n in range(10):  # a word ten times as common as the typo
+        ArticleFactory(title=f"Helicopter story {n}")
+
+    html = client.get("/search/", {"q": "helicoptr"}).content.decode()
+
+    assert "Showing results for" in html and "10 articles match “helicopter”" in html
+    as_typed = client.get("/search/", {"q": "helicoptr", "as_typed": 1}).content.decode()
+    assert result_titles(as_typed) == ["Budget"]
+
+
+def test_words_the_articles_use_are_never_corrected(client):
+    for n in range(3):
+        ArticleFactory(title=f"Torpedo trial {n}")
+    for n in range(15):
+        ArticleFactory(title=f"Tornado upgrade {n}")  # two letters from "torpedo"
+
+    html = client.get("/search/", {"q": "torpedo"}).content.decode()
+
+    assert "Showing results for" not in html
+    assert "3 articles match “torpedo”" in html
+
+
+def test_no_correction_when_nothing_close_is_known(client):
+    ArticleFactory(title="Tank order")
+    html = client.get("/search/", {"q": "xylophone"}).content.decode()
+    assert "Showing results for" not in html and "No articles match “xylophone”" in html
+
+
+def test_words_of_unpublished_work_are_never_offered(client):
+    ArticleFactory(title="Zeppelin revival", status=Article.Status.DRAFT, published_at=None)
+    ArticleFactory(title="Zeppelin tomorrow", published_at=timezone.now() + timedelta(days=1))
+
+    assert not SearchTerm.objects.filter(word="zeppelin").exists()
+    call_command("refresh_search_terms", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert not SearchTerm.objects.filter(word="zeppelin").exists()
+    html = client.get("/search/", {"q": "zepelin"}).content.decode()
+    assert "Showing results for" not in html and "Zeppelin" not in html
+
+
+def test_refresh_counts_each_word_once_per_published_article(capsys):
+    ArticleFactory(title="Radar radar", standfirst="", body="<p>New <b>radar</b> mast.</p>")
+    ArticleFactory(title="Radar contract", standfirst="", body="", tags=["Sonar"])
+    SearchTerm.objects.all().delete()
+
+    call_command("refresh_search_terms")
+
+    counts = dict(SearchTerm.objects.values_list("word", "documents"))
+    assert counts["radar"] == 2 and counts["mast"] == 1 and counts["sonar"] == 1
+    assert "new" in counts and "b" not in counts  # markup is not a word
+    assert f"{len(counts):,} words" in capsys.readouterr().out
+
+
+def test_saving_a_published_article_adds_its_new_words_at_once():
+    article = ArticleFactory(title="Draft", status=Article.Status.DRAFT, published_at=None)
+    article.body = "<p>The Kalashnikov factory.</p>"
+    article.save()
+    assert not SearchTerm.objects.filter(word="kalashnikov").exists()
+
+    article.status, article.published_at = Article.Status.PUBLISHED, timezone.now()
+    article.save()
+    assert SearchTerm.objects.get(word="kalashnikov").documents == 1
+    article.save()  # an edit: counted again only by the nightly rebuild
+    ArticleFactory(title="Kalashnikov exports")
+    assert SearchTerm.objects.get(word="kalashnikov").documents == 2
+
+
+def test_corrections_allow_one_slip_in_short_words_and_two_in_longer_ones():
+    assert edit_distance("helicoptr", "helicopter") == 1
+    assert edit_distance("hte", "the") == 1  # a transposition is one slip
+    assert edit_distance("hovitzers", "howitzers") == 1
+    ArticleFactory(title="Tank howitzer radar")
+    assert correct("tnak").text == "tank"
+    assert correct("hovitzr").text == "howitzer"
+    assert correct("raddar").text == "radar"
+    assert correct("rdr") is None  # too short to tell
+    assert correct("rodor") is None  # two slips in a five-letter word make another word
+
+
+def test_correction_reads_a_bounded_number_of_rows_through_the_trigram_index():
+    ArticleFactory.create_batch(3)
+    table = SearchTerm._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {table}")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute(f"EXPLAIN {NEAREST_WORDS_SQL}", [["helicoptr", "frigat"], 12])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Scan using searchterm_word_trgm_gist" in plan
+    assert "Order By: ((word)::text <-> q.word)" in plan
+    assert "Limit" in plan
+
+
+def test_corrected_search_runs_a_fixed_number_of_queries(
+    client, django_assert_num_queries, warm_site
+):
+    for n in range(5):
+        ArticleFactory(title=f"Helicopter story {n}")
+    warm_site()
+    # estimate and count for the words typed, the spelling look-up, estimate and count for
+    # the corrected words, the page, bylines, the filter choices (navigation and footer
+    # from process memory)
+    with django_assert_num_queries(9):
+        html = client.get("/search/", {"q": "helicoptr"}).content.decode()
+    assert "Showing results for" in html
+
+
+# --- Thumbnails and snippets ---------------------------------------------------------
+
+
+def test_results_show_the_lead_images_small_rendition_lazily(client):
+    image = ImageFactory(
+        file=ContentFile(image_bytes(800, 600), name="ship.jpg"), alt_text="A frigate at sea"
+    )
+    ArticleFactory(title="Frigate trials", lead_image=image)
+    ArticleFactory(title="Frigate budget")
+
+    html = client.get("/search/", {"q": "frigate"}).content.decode()
+
+    (width, small), (_, sharp) = image.renditions()[:2]
+    thumbnail = html.split('class="search-thumb"')[1].split("</a>")[0]
+    assert width == 320 and f'src="{small}"' in thumbnail
+    assert f"{sharp} 640w" in thumbnail
+    assert 'alt="A frigate at sea" width="320" height="240" loading="lazy"' in thumbnail
+    assert html.count('class="search-thumb"') == 1  # the other result has no picture
+
+
+def test_snippet_is_body_text_without_figures_captions_or_credits(client):
+    ArticleFactory(
+        title="Mast upgrade",
+        standfirst="",
+        body=(
+            '<figure class="image"><img src="/media/mast.jpg" alt="The radar mast">'
+            '<figcaption>The radar mast <span class="credit">(Photo: Royal Navy)</span>'
+            "</figcaption></figure>"
+            "<p>Engineers fitted the new radar in May, a month early.</p>"
+            '<p class="credit">Radar pictures: Navy Imagery</p>'
+            "<p>Photo: Radar Press Agency</p>"
+        ),
+    )
+    html = client.get("/search/", {"q": "radar"}).content.decode()
+    snippet = html.split('class="search-snippet">')[1].split("</p>")[0]
+    assert "Engineers fitted the new <mark>radar</mark> in May, a month early." in snippet
+    assert "Royal Navy" not in snippet and "mast" not in snippet
+    assert "Navy Imagery" not in snippet and "Press Agency" not in snippet
+
+
+def test_snippet_never_repeats_the_standfirst(client):
+    ArticleFactory(
+        title="Radar enters service",
+        standfirst="The long-range radar enters service this week.",
+        body="<p>The long-range radar enters service this week.</p><p>Crews trained.</p>",
+    )
+    ArticleFactory(
+        title="Sonar contract",
+        standfirst="A new sonar for the frigates.",
+        body="<p>The yard will fit it next year.</p>",
+    )
+    ArticleFactory(
+        title="Sonar budget", standfirst="Money for the fleet.", body="<p>Spending rises.</p>"
+    )
+
+    radar = client.get("/search/", {"q": "radar"}).content.decode()
+    assert radar.count("enters service this week") == 1
+
+    sonar = client.get("/search/", {"q": "sonar"}).content.decode()
+    snippets = [s.split("</p>")[0] for s in sonar.split('class="search-snippet">')[1:]]
+    # the body does not match: the standfirst, highlighted, once; and no body text after it
+    assert "A new <mark>sonar</mark> for the frigates." in snippets
+    assert sonar.count("for the frigates") == 1 and "fit it next year" not in sonar
+    # nothing but the title matches: the standfirst as written
+    assert "Money for the fleet." in snippets
 
 
 def test_header_search_box_sends_readers_to_the_search_page(client):
@@ -294,8 +529,14 @@ def test_header_search_box_sends_readers_to_the_search_page(client):
 def build_articles(size):
     authors = [AuthorFactory() for _ in range(2)]
     section = SectionFactory(slug="sea")
+    image = ImageFactory()  # thumbnails come with the page's query: no query of their own
     for n in range(size):
-        ArticleFactory(section=section, authors=authors[: 1 + n % 2], tags=["Radar", f"t{n}"])
+        ArticleFactory(
+            section=section,
+            authors=authors[: 1 + n % 2],
+            tags=["Radar", f"t{n}"],
+            lead_image=image if n % 2 else None,
+        )
 
 
 @pytest.mark.parametrize("size", [5, 25])
@@ -306,12 +547,13 @@ def test_search_page_runs_a_fixed_number_of_queries(
     warm_site()
     # the planner's estimate, the count, the page, bylines; the filter choices (sections,
     # authors); the navigation and footer come from process memory (warm_site). A filter
-    # adds its look-up; no match adds the suggestions (2) instead of the page and bylines.
+    # adds its look-up; no match adds the spelling look-up and the suggestions (2) instead
+    # of the page and bylines.
     with django_assert_num_queries(6):
         assert client.get("/search/", {"q": "frigate"}).status_code == 200
     with django_assert_num_queries(7):
         assert client.get("/search/", {"q": "frigate", "section": "sea"}).status_code == 200
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert client.get("/search/", {"q": "hovercraft"}).status_code == 200
 
 
