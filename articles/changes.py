@@ -38,6 +38,23 @@ def versions_around(article, revision_id):
     return found[0], found[1] if len(found) > 1 else None
 
 
+def link_to_revision(article, corrections, before):
+    """After an article admin save that added `corrections`: when that save also changed
+    the text, and the revision before it holds the text as it was (`before`, a dict of
+    revisions.TEXT_NAMES), readers can see the change, so point the corrections at the
+    save's revision. An article with no earlier revision (imported, or made by a script)
+    has nothing to compare with, and its corrections get no page."""
+    latest = list(Version.objects.get_for_object(article).select_related("revision")[:2])
+    if len(latest) < 2:
+        return
+    after, previous = (revisions.stored_text(v) for v in latest)
+    if revisions.text_changed(previous, before) or not revisions.text_changed(before, after):
+        return
+    for correction in corrections:
+        correction.revision = latest[0].revision
+        correction.save(update_fields=["revision"])
+
+
 @method_decorator(public_page, name="dispatch")
 class CorrectionChanges(TemplateView):
     """/<date>/<slug>/changes/<revision>/: what the correction(s) published with that

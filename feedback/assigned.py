@@ -1,11 +1,13 @@
 """The count of open reports assigned to a staff member, shown in every admin page's
 header ("Assigned to me 3"). Kept in the cache so an admin page costs no extra query: any
 change to a report (a save, a delete, a bulk update) replaces the version in the keys, and
-a count lives at most COUNT_SECONDS whatever happens to the cache.
+a count lives at most COUNT_SECONDS whatever happens to the cache. It is counted once at
+sign-in, so the first admin page is no dearer than the next.
 """
 
 import uuid
 
+from django.contrib.auth.signals import user_logged_in
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -42,3 +44,9 @@ def count_label(count):
 @receiver(post_delete, sender="feedback.ErrorReport", dispatch_uid="feedback-assigned-delete")
 def _report_changed(**kwargs):
     reports_changed()
+
+
+@receiver(user_logged_in, dispatch_uid="feedback-assigned-sign-in")
+def _count_at_sign_in(user, **kwargs):
+    if user.is_staff and user.has_perm("feedback.view_errorreport"):
+        assigned_count(user)

@@ -161,3 +161,57 @@ def test_labelled_word_diff_escapes_and_labels_each_change():
         '<span class="visually-hidden"> [end]</span></ins> &lt;drones&gt;'
     )
     assert revisions.word_diff("forty", "fourteen") == "<del>forty</del><ins>fourteen</ins>"
+
+
+# --- Corrections added on the article's own admin page ---------------------------------
+
+
+def admin_article(client):
+    from django.urls import reverse
+
+    from tests.factories import AuthorFactory, ImageFactory, SectionFactory
+    from tests.workflow_helpers import new_article_data
+
+    data = new_article_data(
+        SectionFactory(), ImageFactory(), AuthorFactory(), body=BEFORE, status="published"
+    )
+    assert client.post(reverse("admin:articles_article_add"), data).status_code == 302
+    return Article.objects.get()
+
+
+def with_new_correction(data, text):
+    return {
+        **data,
+        "corrections-TOTAL_FORMS": "1",
+        "corrections-0-kind": "correction",
+        "corrections-0-position": "end",
+        "corrections-0-published_at_0": timezone.localdate().strftime("%Y-%m-%d"),
+        "corrections-0-published_at_1": "00:00:00",
+        "corrections-0-text": text,
+    }
+
+
+def test_correction_added_with_a_text_fix_in_one_admin_save_links_to_it(editor_client):
+    from tests.workflow_helpers import change_url, form_data
+
+    article = admin_article(editor_client)
+    data = form_data(editor_client.get(change_url(article)), body=AFTER)
+
+    response = editor_client.post(change_url(article), with_new_correction(data, "Fourteen."))
+
+    assert response.status_code == 302
+    correction = Correction.objects.get()
+    assert correction.revision is not None
+    html = editor_client.get(correction.get_changes_url()).content.decode()
+    assert "fourteen" in html and "<del>" in html
+
+
+def test_correction_added_without_a_text_fix_gets_no_changes_page(editor_client):
+    from tests.workflow_helpers import change_url, form_data
+
+    article = admin_article(editor_client)
+    data = form_data(editor_client.get(change_url(article)))
+
+    editor_client.post(change_url(article), with_new_correction(data, "A note."))
+
+    assert Correction.objects.get().revision is None

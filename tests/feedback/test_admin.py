@@ -371,6 +371,7 @@ def test_editor_publishes_a_correction_from_a_report(
     assert message.to == ["reader@example.org"]
     assert "it is 6,000" in message.body
     assert f"#correction-{correction.pk}" in message.body
+    assert f"{settings.SITE_URL}{correction.get_changes_url()}" in message.body
 
     page = client.get(article.get_absolute_url()).content.decode()
     assert f'id="correction-{correction.pk}"' in page
