@@ -1,5 +1,6 @@
 """Readable differences between a saved revision of an article and the article as it is now,
-for the history page in the admin.
+for the history page in the admin, and between two revisions, for the readers' page of what
+a correction changed (articles/changes.py, with text labels for screen readers).
 
 Revisions themselves are kept by django-reversion (registered in articles/admin/articles.py):
 every save through the admin, and every bulk action, stores the article with its bylines and

@@ -215,3 +215,15 @@ def test_correction_added_without_a_text_fix_gets_no_changes_page(editor_client)
     editor_client.post(change_url(article), with_new_correction(data, "A note."))
 
     assert Correction.objects.get().revision is None
+
+
+def test_corrections_feed_links_to_what_changed(client, article):
+    from core.links import absolute_url
+
+    correction = correct(article, AFTER)
+    Correction.objects.create(article=article, text="A plain note.")
+
+    xml = client.get("/corrections/feed/").content.decode()
+
+    assert absolute_url(correction.get_changes_url()) in xml
+    assert xml.count("See what we changed") == 1
