@@ -285,6 +285,7 @@ def test_correction_fixes_the_story_and_readers_see_what_changed(
     assert desk.locator(".assigned-link .assigned-count").inner_text().startswith("1")
     mine = desk.locator(".dashboard-panel", has_text="Assigned to me")
     assert mine.locator(".panel-count").inner_text() == "1"
+    screenshot(desk, "corrections-admin-assigned-to-me")
     mine.get_by_role("link", name=f"#{report.pk} Factual error").click()
     desk.wait_for_url(f"**/admin/feedback/errorreport/{report.pk}/change/")
     desk.get_by_role("link", name="Publish correction from this report").click()
@@ -321,6 +322,7 @@ def test_correction_fixes_the_story_and_readers_see_what_changed(
     assert "The brigade flew fourteen drones at a time" in body and "forty" not in body
     notice = page.locator(f"#correction-{correction.pk}")
     assert "It flew fourteen." in notice.inner_text()
+    screenshot(page, "corrections-reader-article-with-notice")
     notice.get_by_role("link", name="See what we changed").click()
     page.wait_for_url(f"**{article.get_absolute_url()}changes/{correction.revision_id}/")
     assert page.locator("h1").inner_text() == "What we changed"
