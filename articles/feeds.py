@@ -17,7 +17,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from taggit.models import Tag
 
 from authors.models import Author
@@ -316,7 +316,12 @@ class Corrections(Feed):
         return f"{correction.get_kind_display()}: {correction.article.title}"
 
     def item_description(self, correction):
-        return escape(correction.text)
+        changes = correction.get_changes_url()
+        if not changes:
+            return escape(correction.text)
+        return format_html(
+            '{} <a href="{}">See what we changed</a>', correction.text, absolute_url(changes)
+        )
 
     def item_link(self, correction):
         return absolute_url(correction.get_absolute_url())

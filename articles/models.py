@@ -365,16 +365,18 @@ class Article(ImportKey, CreatedBy):
     def get_absolute_url(self):
         if self.published_at is None:
             return reverse("articles:draft", kwargs={"pk": self.pk})
+        return reverse("articles:detail", kwargs=self.address_kwargs())
+
+    def address_kwargs(self):
+        """The date and slug in the article's address (articles:detail and the pages under
+        it); only for an article with a publication date."""
         day = timezone.localtime(self.published_at)
-        return reverse(
-            "articles:detail",
-            kwargs={
-                "year": day.year,
-                "month": f"{day.month:02d}",
-                "day": f"{day.day:02d}",
-                "slug": self.slug,
-            },
-        )
+        return {
+            "year": day.year,
+            "month": f"{day.month:02d}",
+            "day": f"{day.day:02d}",
+            "slug": self.slug,
+        }
 
     def clean(self):
         if self.status == self.Status.PUBLISHED and not self.published_at:
@@ -620,6 +622,17 @@ class Correction(CreatedBy):
         help_text="Shown with the correction; a future time hides it until then.",
     )
     position = models.CharField(max_length=10, choices=Position.choices, default=Position.END)
+    # Set when the correction was published together with a change to the article's text
+    # (feedback's "publish correction" screen): readers can see what that revision changed.
+    revision = models.ForeignKey(
+        "reversion.Revision",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="corrections",
+        help_text="The revision that changed the article's text with this correction.",
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     objects = CorrectionQuerySet.as_manager()
@@ -638,6 +651,16 @@ class Correction(CreatedBy):
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#correction-{self.pk}"
+
+    def get_changes_url(self):
+        """The public page showing what the correction changed in the article's text, or ""
+        when it changed none (a note, or a correction made without editing the text)."""
+        if self.revision_id is None or self.article.published_at is None:
+            return ""
+        return reverse(
+            "articles:correction_changes",
+            kwargs={**self.article.address_kwargs(), "revision": self.revision_id},
+        )
 
 
 class ArticleRedirect(models.Model):

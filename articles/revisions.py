@@ -1,5 +1,6 @@
 """Readable differences between a saved revision of an article and the article as it is now,
-for the history page in the admin.
+for the history page in the admin, and between two revisions, for the readers' page of what
+a correction changed (articles/changes.py, with text labels for screen readers).
 
 Revisions themselves are kept by django-reversion (registered in articles/admin/articles.py):
 every save through the admin, and every bulk action, stores the article with its bylines and
@@ -10,6 +11,7 @@ only markup produced is <del>, <ins> and the paragraph structure of the template
 """
 
 import difflib
+import json
 import re
 from dataclasses import dataclass, field
 from html import unescape
@@ -40,8 +42,24 @@ def paragraphs(html):
     return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
 
 
-def word_diff(old, new):
-    """old → new as safe HTML: removed words in <del>, added words in <ins>."""
+# For readers (the public page of a correction's changes): a text label inside each change,
+# read by screen readers, so the difference is not told by colour and strike-through alone.
+LABELS = {
+    "del": '<span class="visually-hidden">[removed:] </span>',
+    "ins": '<span class="visually-hidden">[added:] </span>',
+}
+LABELS_END = '<span class="visually-hidden"> [end]</span>'
+
+
+def _mark(tag, text, labelled):
+    if not labelled:
+        return f"<{tag}>{escape(text)}</{tag}>"
+    return f"<{tag}>{LABELS[tag]}{escape(text)}{LABELS_END}</{tag}>"
+
+
+def word_diff(old, new, labelled=False):
+    """old → new as safe HTML: removed words in <del>, added words in <ins> (with hidden
+    text labels when `labelled`)."""
     a, b = _TOKENS.findall(old or ""), _TOKENS.findall(new or "")
     opcodes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
     # Runs of [same text] and [removed, added]; a lone space between two changes joins them,
@@ -67,9 +85,9 @@ def word_diff(old, new):
             out.append(escape(removed))
             continue
         if removed:
-            out.append(f"<del>{escape(removed)}</del>")
+            out.append(_mark("del", removed, labelled))
         if added:
-            out.append(f"<ins>{escape(added)}</ins>")
+            out.append(_mark("ins", added, labelled))
     return mark_safe("".join(out))  # noqa: S308 (every piece above is escaped)
 
 
@@ -88,7 +106,7 @@ class FieldChange:
     rows: list = field(default_factory=list)
 
 
-def paragraph_diff(old_paragraphs, new_paragraphs):
+def paragraph_diff(old_paragraphs, new_paragraphs, labelled=False):
     """Rows for the body: changed paragraphs word by word, with CONTEXT unchanged
     paragraphs around each change and the rest summarised as "skipped"."""
     rows = []
@@ -109,7 +127,7 @@ def paragraph_diff(old_paragraphs, new_paragraphs):
             old, new = old_paragraphs[i1:i2], new_paragraphs[j1:j2]
             for k in range(max(len(old), len(new))):
                 if k < len(old) and k < len(new):
-                    rows.append(Row("changed", word_diff(old[k], new[k])))
+                    rows.append(Row("changed", word_diff(old[k], new[k], labelled)))
                 elif k < len(old):
                     rows.append(Row("removed", escape(old[k])))
                 else:
@@ -121,15 +139,45 @@ def paragraph_diff(old_paragraphs, new_paragraphs):
     return rows
 
 
+TEXT_FIELDS = (("title", "Headline"), ("standfirst", "Standfirst"))
+
+
 def compare(old_fields, article):
     """What changed in headline, standfirst and body between a revision's fields (a dict, as
     reversion's Version.field_dict) and `article` now."""
+    return compare_fields(old_fields, {name: getattr(article, name) for name in TEXT_NAMES})
+
+
+TEXT_NAMES = ("title", "standfirst", "body")
+
+
+def compare_fields(old_fields, new_fields, labelled=False):
+    """What changed in headline, standfirst and body between two dicts of fields (a
+    revision's, or an article's now). `labelled` adds the readers' hidden text labels."""
     changes = []
-    for name, label in (("title", "Headline"), ("standfirst", "Standfirst")):
-        old, new = old_fields.get(name) or "", getattr(article, name) or ""
-        changes.append(FieldChange(label, old != new, word_diff(old, new)))
-    old_body, new_body = paragraphs(old_fields.get("body")), paragraphs(article.body)
+    for name, label in TEXT_FIELDS:
+        old, new = old_fields.get(name) or "", new_fields.get(name) or ""
+        changes.append(FieldChange(label, old != new, word_diff(old, new, labelled)))
+    old_body, new_body = paragraphs(old_fields.get("body")), paragraphs(new_fields.get("body"))
     changed = old_body != new_body
-    rows = paragraph_diff(old_body, new_body) if changed else []
+    rows = paragraph_diff(old_body, new_body, labelled) if changed else []
     changes.append(FieldChange("Body", changed, rows=rows))
     return changes
+
+
+def text_changed(old_fields, new_fields):
+    """Did headline, standfirst or body change as a reader reads them (plain text)?"""
+    return any(
+        (old_fields.get(name) or "").strip() != (new_fields.get(name) or "").strip()
+        for name, _ in TEXT_FIELDS
+    ) or paragraphs(old_fields.get("body")) != paragraphs(new_fields.get("body"))
+
+
+def stored_text(version):
+    """Headline, standfirst and body of an article's stored version, read from its JSON
+    without building the model (no query: reversion's field_dict looks up content types)."""
+    if version.format == "json":
+        fields = json.loads(version.serialized_data)[0]["fields"]
+    else:
+        fields = version.field_dict
+    return {name: fields.get(name) or "" for name in TEXT_NAMES}

@@ -2,7 +2,7 @@ from django.urls import path
 
 from core.caching import public_page
 
-from . import feeds, views
+from . import changes, feeds, views
 
 app_name = "articles"
 
@@ -12,6 +12,11 @@ urlpatterns = [
         "<int:year>/<str:month>/<str:day>/<slug:slug>/",
         views.ArticleDetail.as_view(),
         name="detail",
+    ),
+    path(
+        "<int:year>/<str:month>/<str:day>/<slug:slug>/changes/<int:revision>/",
+        changes.CorrectionChanges.as_view(),
+        name="correction_changes",
     ),
     path("draft/<int:pk>/", views.DraftDetail.as_view(), name="draft"),
     path("preview/<str:token>/", views.SharedPreview.as_view(), name="preview"),

@@ -5,9 +5,9 @@ import csv
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import BooleanField, Case, When
 from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import redirect
@@ -18,13 +18,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
-from articles import workflow
+from articles import revisions, workflow
 from articles.models import Article
 from core.admin_site import register_panel
 
-from . import tasks
-from .forms import CorrectionFromReportForm
+from . import corrections, rules
+from .forms import CorrectedTextForm, CorrectionFromReportForm
 from .models import ErrorReport
+from .templatetags.feedback_admin import assigned_url
 
 PANEL_SIZE = 5
 CSV_COLUMNS = [
@@ -69,11 +70,29 @@ class _Echo:
         return value
 
 
+class OpenFilter(admin.SimpleListFilter):
+    """Open (new, triaged, needs more information) or resolved: what is still to do."""
+
+    title = "open or resolved"
+    parameter_name = "open"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Open"), ("no", "Resolved")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(status__in=ErrorReport.OPEN_STATUSES)
+        if self.value() == "no":
+            return queryset.exclude(status__in=ErrorReport.OPEN_STATUSES)
+        return queryset
+
+
 @admin.register(ErrorReport)
 class ErrorReportAdmin(admin.ModelAdmin):
     list_display = ["report", "status", "kind", "about", "age", "assignee"]
     list_display_links = ["report"]
     list_filter = [
+        OpenFilter,
         "status",
         "kind",
         ("article__section", admin.RelatedOnlyFieldListFilter),
@@ -289,8 +308,14 @@ class ErrorReportAdmin(admin.ModelAdmin):
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        can_publish = rules.can_publish_corrections(request.user)
+        report = None if can_publish else self.get_object(request, unquote(object_id))
         extra_context = {
-            "can_create_correction": self.can_create_correction(request),
+            "can_create_correction": can_publish and self.can_create_correction(request),
+            # Feedback staff see why they cannot, and whom to hand the report to.
+            "correction_refusal": rules.correction_refusal(request.user, report)
+            if report is not None and report.article_id and not report.correction_id
+            else None,
             **(extra_context or {}),
         }
         return super().change_view(request, object_id, form_url, extra_context)
@@ -415,12 +440,14 @@ class ErrorReportAdmin(admin.ModelAdmin):
         return response
 
     def correction_view(self, request, object_id):
-        """Publish a correction on the report's article, link the report to it, resolve the
-        report, and tell the reader if they asked to hear back."""
+        """Publish a correction on the report's article with the article's text beside it,
+        saved together as one revision; link the report to it, resolve the report, and tell
+        the reader if they asked to hear back. Staff who may not get a page saying why and
+        who can (still a 403)."""
         report = self.get_object(request, object_id)
         if report is None:
             raise Http404("No such report")
-        if not self.can_create_correction(request, report):
+        if not self.has_change_permission(request, report):
             raise PermissionDenied
         change_url = reverse("admin:feedback_errorreport_change", args=[report.pk])
         if report.article_id is None:
@@ -431,6 +458,9 @@ class ErrorReportAdmin(admin.ModelAdmin):
                 messages.WARNING,
             )
             return redirect(change_url)
+        refusal = rules.correction_refusal(request.user, report)
+        if refusal is not None:
+            return self.refused(request, report, refusal)
         if report.correction_id:
             self.message_user(
                 request,
@@ -439,44 +469,91 @@ class ErrorReportAdmin(admin.ModelAdmin):
                 messages.WARNING,
             )
             return redirect(change_url)
-        form = CorrectionFromReportForm(request.POST or None, report=report)
-        if request.method == "POST" and form.is_valid():
-            self.publish_correction(request, report, form)
-            self.message_user(
-                request,
-                f"The {form.instance.get_kind_display().lower()} is on the article and the "
-                "report is resolved."
-                + (" The reader will be told by e-mail." if report.can_reply else ""),
-                messages.SUCCESS,
-            )
-            return redirect(change_url)
+        article = Article.objects.get(pk=report.article_id)
+        original = corrections.text_of(article)  # validating the form changes `article`
+        data = request.POST if request.method == "POST" else None
+        form = CorrectionFromReportForm(data, report=report)
+        text_form = CorrectedTextForm(data, instance=article)
+        if data is not None and form.is_valid() and text_form.is_valid():
+            published = self.publish_from_forms(request, report, form, text_form, original)
+            if published is not None:
+                return redirect(change_url)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": "Publish a correction",
             "report": report,
+            "article": article,
             "form": form,
+            "text_form": text_form,
+            "media": self.media + text_form.media,
+            "quoted_in_body": bool(report.quoted_text.strip())
+            and report.quoted_text.strip().strip('“”"').lower()
+            in " ".join(revisions.paragraphs(original["body"])).lower(),
             "original": report,
         }
         return TemplateResponse(request, "admin/feedback/errorreport/correction_form.html", context)
 
-    def publish_correction(self, request, report, form):
-        with transaction.atomic():
-            correction = form.save(commit=False)
-            correction.article = report.article
-            correction.created_by = request.user
-            correction.save()
-            report.correction = correction
-            report.status = ErrorReport.Status.FIXED
-            report.assignee = report.assignee or request.user
-            report.save()
-            self.log_addition(request, correction, [{"added": {}}])
-            self.log_change(
-                request, report, f"Published a correction (#{correction.pk}) and resolved."
+    def publish_from_forms(self, request, report, form, text_form, original):
+        """Publish when the forms agree; None (with the reason on the form) when not."""
+        changes_text = corrections.would_change_text(
+            original, {name: text_form.cleaned_data[name] for name in corrections.TEXT_FIELDS}
+        )
+        if not changes_text and not form.cleaned_data["text_unchanged"]:
+            form.add_error(
+                None,
+                "The article's text is unchanged. Fix the words beside the correction, or "
+                "tick “The article's text needs no change” for a clarification or note.",
             )
-            if report.can_reply:
-                tasks.enqueue_on_commit(tasks.tell_reader_about_correction, report.pk)
-        return correction
+            return None
+        try:
+            published = corrections.publish(report, form, text_form, request.user)
+        except corrections.EditConflict as conflict:
+            text_form.data = text_form.data.copy()
+            # Keep every word typed; saving again is a deliberate overwrite.
+            text_form.data[text_form.add_prefix("loaded_version")] = str(conflict.version)
+            form.add_error(None, conflict.message)
+            return None
+        except corrections.ArticleGone:
+            form.add_error(None, "The article was deleted while you were writing; nothing saved.")
+            return None
+        correction = published.correction
+        self.log_addition(request, correction, [{"added": {}}])
+        self.log_change(request, report, f"Published a correction (#{correction.pk}) and resolved.")
+        kind = correction.get_kind_display().lower()
+        self.message_user(
+            request,
+            f"The {kind} is on the article"
+            + (" with the corrected text" if published.text_changed else "")
+            + " and the report is resolved."
+            + (" The reader will be told by e-mail." if report.can_reply else ""),
+            messages.SUCCESS,
+        )
+        quoted = report.quoted_text.strip().strip('“”"')
+        if published.text_changed and quoted:
+            text = " ".join(revisions.paragraphs(correction.article.body)).lower()
+            if quoted.lower() in text:
+                self.message_user(
+                    request,
+                    f"The article still contains the words the reader quoted (“{quoted}”). "
+                    "Check that this is right.",
+                    messages.WARNING,
+                )
+        return published
+
+    def refused(self, request, report, refusal):
+        """The explanation instead of a bare 403: what was tried, why not, who can."""
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "You can't do that here",
+            "report": report,
+            "refusal": refusal,
+            "original": report,
+        }
+        return TemplateResponse(
+            request, "admin/feedback/errorreport/refused.html", context, status=403
+        )
 
 
 @register_panel
@@ -506,4 +583,37 @@ def new_reports_panel(request):
         ],
         "empty": "No new reports from readers.",
         "link": ("All new reports", f"{changelist}?status__exact=new"),
+    }
+
+
+@register_panel
+def assigned_to_me_panel(request):
+    """The admin front page: open reports assigned to this staff member, longest waiting
+    first, so a report handed over by feedback staff stays in sight. Two queries."""
+    user = request.user
+    if not user.has_perm("feedback.view_errorreport"):
+        return None
+    reports = ErrorReport.objects.assigned_to(user)
+    count = reports.count()
+    waiting = (
+        reports.select_related("article").order_by("created", "id")[:PANEL_SIZE] if count else []
+    )
+    return {
+        "title": "Assigned to me",
+        "count": count,
+        "items": [
+            (
+                f"#{r.pk} {r.get_kind_display()}: "
+                + Truncator(
+                    (r.article.title if workflow.can_read(user, r.article) else UNPUBLISHED)
+                    if r.article_id
+                    else r.page_url
+                ).chars(50),
+                r.get_admin_url(),
+                f"{r.get_status_display()}, reported {timesince(r.created, depth=1)} ago",
+            )
+            for r in waiting
+        ],
+        "empty": "No open reports are assigned to you.",
+        "link": ("All my open reports", assigned_url(user)),
     }

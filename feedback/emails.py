@@ -104,6 +104,9 @@ def tell_reader_about_correction(report_id):
             "report": report,
             "correction": report.correction,
             "correction_url": f"{settings.SITE_URL}{report.correction.get_absolute_url()}",
+            "changes_url": f"{settings.SITE_URL}{changes}"
+            if (changes := report.correction.get_changes_url())
+            else "",
         },
         to=[report.email],
     )

@@ -3,8 +3,10 @@ from urllib.parse import urlsplit
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django_ckeditor_5.widgets import CKEditor5Widget
 
-from articles.models import Correction
+from articles import workflow
+from articles.models import Article, Correction
 
 from .models import ErrorReport
 from .spam import HONEYPOT_FIELD, TOKEN_FIELD, form_token
@@ -126,6 +128,13 @@ class CorrectionFromReportForm(forms.ModelForm):
         }
         labels = {"published_at": "Date shown"}
 
+    text_unchanged = forms.BooleanField(
+        required=False,
+        label="The article's text needs no change",
+        help_text="Only for a clarification or note that changes nothing in the article. A "
+        "correction normally fixes the text beside it, in the same save.",
+    )
+
     def __init__(self, *args, report=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["published_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
@@ -136,6 +145,38 @@ class CorrectionFromReportForm(forms.ModelForm):
                 published_at=timezone.localtime().replace(second=0, microsecond=0),
                 position=Correction.Position.END,
             )
+
+
+class CorrectedTextForm(forms.ModelForm):
+    """The article's headline, standfirst and body, edited beside the correction and saved
+    with it. Carries the version the editor loaded, so a save made by someone else in the
+    meantime is not overwritten unknowingly (the same rule as the article form)."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Article
+        fields = ["title", "standfirst", "body"]
+        labels = {"title": "Headline"}
+        widgets = {
+            "body": CKEditor5Widget(config_name="default"),
+            "standfirst": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    prefix = "article"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["loaded_version"].initial = self.instance.version
+        self.fields["title"].widget.attrs["class"] = "vTextField"
+
+    def clean_body(self):
+        body = self.cleaned_data.get("body", "")
+        if self.instance.status == Article.Status.PUBLISHED and not workflow.has_text(body):
+            raise forms.ValidationError(
+                "A published article needs body text: correct the words, don't remove them all."
+            )
+        return body
 
 
 def suggested_text(report):

@@ -17,6 +17,19 @@ class ErrorReportQuerySet(models.QuerySet):
         """Reports somebody still has to act on."""
         return self.filter(status__in=ErrorReport.OPEN_STATUSES)
 
+    def assigned_to(self, user):
+        """Open reports waiting for `user`: the hand-off from feedback staff to an editor."""
+        return self.open().filter(assignee=user.pk)
+
+    def update(self, **kwargs):
+        """Bulk changes (the list's actions, the purge) bypass post_save: tell the
+        assigned-report counts themselves."""
+        from .assigned import reports_changed
+
+        changed = super().update(**kwargs)
+        reports_changed()
+        return changed
+
     def set_status(self, status):
         """Bulk status change that keeps `resolved_at` right (the database insists)."""
         resolved_at = timezone.now() if status in ErrorReport.RESOLVED_STATUSES else None

@@ -19,7 +19,7 @@ from reversion.models import Version
 
 from core.admin_widgets import thumbnail
 
-from .. import previews, revisions, workflow
+from .. import changes, previews, revisions, workflow
 from ..models import Article, ArticleAuthor, ArticleRedirect, Correction, Section, TaggedArticle
 from .forms import ArticleAdminForm, BylineFormSet
 
@@ -396,6 +396,22 @@ class ArticleAdmin(VersionAdmin):
         super().save_related(request, form, formsets, change)
         if form.cleaned_data.get("new_tags"):
             form.instance.tags.add(*form.cleaned_data["new_tags"])
+        # Corrections added in this save, and the text as it was: change_view links them to
+        # the save's revision once reversion has stored it.
+        request.corrections_added = [
+            new
+            for formset in formsets
+            if formset.model is Correction
+            for new in formset.new_objects
+        ]
+        request.text_before = {name: form.initial.get(name) for name in revisions.TEXT_NAMES}
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        added = getattr(request, "corrections_added", None)
+        if added:
+            changes.link_to_revision(added[0].article, added, request.text_before)
+        return response
 
     @admin.display(description="Image")
     def thumb(self, obj):

@@ -12,6 +12,7 @@ from articles.models import Correction
 from feedback.models import ErrorReport
 from tests.e2e.conftest import assert_accessible, login_admin, screenshot
 from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory
+from tests.workflow_helpers import ensure_groups
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,6 +41,7 @@ def article():
 
 @pytest.fixture
 def staff_users(django_user_model):
+    ensure_groups()  # the newsroom's roles (Editor publishes), gone after another test's flush
     groups_migration.create_groups(apps)
     triager = django_user_model.objects.create_user(
         "triager", "triager@example.org", "pw-triage-1", is_staff=True
@@ -119,7 +121,11 @@ def test_reader_report_becomes_a_published_correction(
     screenshot(triage, "feedback-admin-list")
     rows.first.locator("th a").click()
     triage.wait_for_selector("#errorreport_form")
-    assert triage.get_by_role("link", name="Create correction from this report").count() == 0
+    assert triage.get_by_role("link", name="Publish correction from this report").count() == 0
+    assert (
+        "Only editors can publish corrections"
+        in triage.locator(".correction-handover").inner_text()
+    )
     triage.select_option("#id_status", "triaged")
     triage.select_option("#id_assignee", label="triager")
     triage.fill("#id_staff_notes", "Checked the data sheet: 50 km is right.")
@@ -136,7 +142,7 @@ def test_reader_report_becomes_a_published_correction(
     desk = editor_context.new_page()
     login_admin(desk, "editor", "pw-editor-1")
     desk.goto(f"/admin/feedback/errorreport/{report.pk}/change/")
-    desk.get_by_role("link", name="Create correction from this report").click()
+    desk.get_by_role("link", name="Publish correction from this report").click()
     desk.wait_for_url(f"**/admin/feedback/errorreport/{report.pk}/correction/")
     assert "a range of 40 kilometres" in desk.locator("#id_text").input_value()
     desk.fill(
@@ -144,6 +150,8 @@ def test_reader_report_becomes_a_published_correction(
         "An earlier version of this article gave the howitzer's range as 40 kilometres. "
         "With assisted shells it is 50 kilometres.",
     )
+    # This one only adds to the record; the next test fixes the text with the correction.
+    desk.get_by_label("The article's text needs no change").check()
     screenshot(desk, "feedback-admin-correction-form")
     desk.get_by_role("button", name="Publish correction and resolve the report").click()
     desk.wait_for_selector(".messagelist .success")
@@ -205,3 +213,126 @@ def test_report_form_on_a_phone(page, article):
     screenshot(page, "feedback-form-phone")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
+
+
+def select_words(page, editable, words):
+    """Select `words` inside a CKEditor editable as a person would with the mouse."""
+    page.evaluate(
+        """([selector, words]) => {
+            const root = document.querySelector(selector);
+            const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+            while (walker.nextNode()) {
+                const at = walker.currentNode.data.indexOf(words);
+                if (at < 0) continue;
+                const range = document.createRange();
+                range.setStart(walker.currentNode, at);
+                range.setEnd(walker.currentNode, at + words.length);
+                const selection = window.getSelection();
+                selection.removeAllRanges();
+                selection.addRange(range);
+                return;
+            }
+            throw new Error("not in the editor: " + words);
+        }""",
+        [editable, words],
+    )
+
+
+def test_correction_fixes_the_story_and_readers_see_what_changed(
+    page, browser, live_server, staff_users
+):
+    """Issue 13: the correction said "fourteen" but the body still said "forty". Now the
+    editor fixes the body beside the correction, one save publishes both, and readers can
+    open exactly what changed."""
+    article = ArticleFactory(
+        title="Brigade tests its drone swarm",
+        body="<p>The brigade flew forty drones at a time over the range.</p>"
+        "<p>The exercise lasted a week.</p>",
+        section=SectionFactory(name="Air", slug="air"),
+        lead_image=ImageFactory(),
+        authors=[AuthorFactory(name="Ines Okafor")],
+    )
+    triager, editor = staff_users
+    editor.first_name, editor.last_name = "Dana", "Desk"
+    editor.save()
+    # Feedback staff triaged the reader's report and handed it to the editor.
+    report = ErrorReport.objects.create(
+        article=article,
+        quoted_text="It flew forty drones at a time.",
+        suggested_correction="fourteen drones",
+        status=ErrorReport.Status.TRIAGED,
+        assignee=editor,
+    )
+
+    # Feedback staff who try the editor's action are told why not and who can.
+    triage_context = browser.new_context(base_url=live_server.url)
+    triage = triage_context.new_page()
+    login_admin(triage, "triager", "pw-triage-1")
+    refused = triage.goto(f"/admin/feedback/errorreport/{report.pk}/correction/")
+    assert refused.status == 403
+    text = triage.locator("#content-main").inner_text()
+    assert "Only editors can publish corrections" in text
+    assert "This report is assigned to Dana Desk, an editor, who can publish it." in text
+    screenshot(triage, "corrections-refused-feedback-staff")
+    triage_context.close()
+
+    # The editor finds it under "Assigned to me" (front page and header).
+    desk_context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1400, "height": 1000}
+    )
+    desk = desk_context.new_page()
+    login_admin(desk, "editor", "pw-editor-1")
+    assert desk.locator(".assigned-link .assigned-count").inner_text().startswith("1")
+    mine = desk.locator(".dashboard-panel", has_text="Assigned to me")
+    assert mine.locator(".panel-count").inner_text() == "1"
+    screenshot(desk, "corrections-admin-assigned-to-me")
+    mine.get_by_role("link", name=f"#{report.pk} Factual error").click()
+    desk.wait_for_url(f"**/admin/feedback/errorreport/{report.pk}/change/")
+    desk.get_by_role("link", name="Publish correction from this report").click()
+    desk.wait_for_url(f"**/admin/feedback/errorreport/{report.pk}/correction/")
+
+    # The body is open beside the correction; fix the word and save once.
+    desk.wait_for_selector(".correction-article .ck-editor__editable")
+    editable = ".correction-article .ck-editor__editable"
+    assert "forty drones" in desk.locator(editable).inner_text()
+    desk.locator(editable).click()
+    select_words(desk, editable, "forty")
+    desk.keyboard.type("fourteen")
+    assert "fourteen drones" in desk.locator(editable).inner_text()
+    desk.fill(
+        "#id_text",
+        "An earlier version of this article said the brigade flew forty drones at a time. "
+        "It flew fourteen.",
+    )
+    assert_accessible(desk)
+    screenshot(desk, "corrections-admin-correction-screen")
+    desk.get_by_role("button", name="Publish correction and resolve the report").click()
+    desk.wait_for_selector(".messagelist .success")
+    assert "with the corrected text" in desk.locator(".messagelist").inner_text()
+    desk_context.close()
+
+    correction = Correction.objects.get()
+    article.refresh_from_db()
+    assert "fourteen drones" in article.body and "forty" not in article.body
+    assert correction.revision is not None
+
+    # Readers see the corrected body, the notice, and what changed.
+    page.goto(article.get_absolute_url())
+    body = page.locator(".article-body").inner_text()
+    assert "The brigade flew fourteen drones at a time" in body and "forty" not in body
+    notice = page.locator(f"#correction-{correction.pk}")
+    assert "It flew fourteen." in notice.inner_text()
+    screenshot(page, "corrections-reader-article-with-notice")
+    notice.get_by_role("link", name="See what we changed").click()
+    page.wait_for_url(f"**{article.get_absolute_url()}changes/{correction.revision_id}/")
+    assert page.locator("h1").inner_text() == "What we changed"
+    assert page.locator(".changes-field del").text_content() == "[removed:] forty [end]"
+    assert page.locator(".changes-field ins").text_content() == "[added:] fourteen [end]"
+    assert (
+        page.locator(".changes-field del").evaluate("el => getComputedStyle(el).textDecorationLine")
+        == "line-through"
+    )
+    assert "It flew fourteen." in page.locator(".corrections").inner_text()
+    assert_accessible(page)
+    screenshot(page, "corrections-reader-diff-page")
+    assert not page.console_errors

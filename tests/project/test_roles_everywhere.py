@@ -163,6 +163,14 @@ def fill(name, named, positional, site):
                     )
                 )
         return out
+    if name == "articles:correction_changes":  # any revision: none is a correction's here
+        revisions = [v.revision_id for v in Version.objects.order_by("pk")[:1]] or [1]
+        return [
+            ((), {**a.address_kwargs(), "revision": r})
+            for a in articles
+            if a.published_at
+            for r in revisions
+        ]
     if name == "articles:draft":
         return [((), {"pk": a.pk}) for a in articles]
     if name == "articles:preview":
