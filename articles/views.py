@@ -66,6 +66,7 @@ class FrontPage(ReaderPageMixin, TemplateView):
 
 
 class ArticleDetail(ReaderPageMixin, DateDetailView):
+    model = Article  # else the date mixin builds a whole queryset to find the model
     date_field = "published_at"
     month_format = "%m"
     day_format = "%d"
@@ -76,7 +77,15 @@ class ArticleDetail(ReaderPageMixin, DateDetailView):
         return self.staff_preview()
 
     # The parts of the page kept across requests for anonymous readers (core.fragments).
-    fragment_names = ("description", "social", "structured_data", "content")
+    fragment_names = (
+        "description",
+        "social",
+        "feeds",
+        "structured_data",
+        "header",
+        "content",
+        "footer",
+    )
 
     def get_queryset(self):
         return workflow.readable_articles(self.request.user, Article.objects.all()).for_page()
