@@ -2,6 +2,7 @@ import logging
 
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth import get_user_model
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -115,3 +116,36 @@ def enrol(request):
         qr_code=two_factor.qr_data_uri(device),
         secret=two_factor.secret_for_display(device),
     )
+
+
+# The roles (groups) whose members a refused colleague can ask, in this order.
+ASK_ROLES = ("Editor",)
+
+
+def permission_denied(request, exception):
+    """A 403 that explains itself. Staff refused something in the admin see what they
+    tried, the roles they have and who can do it (the site's editors by name, and its
+    administrators); everyone else gets a short page. The refusal itself was decided on
+    the server before this ran; this only says why."""
+    user = request.user
+    if not (user.is_authenticated and user.is_staff):
+        return render(request, "403.html", status=403)
+    roles = sorted(user.groups.values_list("name", flat=True))
+    askable = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=ASK_ROLES)
+        .exclude(pk=user.pk)
+        .order_by("first_name", "last_name", "username")
+        .distinct()[:10]
+    )
+    context = {
+        "tried": f"{'open' if request.method in ('GET', 'HEAD') else 'send'} {request.path}",
+        "roles": roles,
+        "askable": [u.get_full_name() or u.get_username() for u in askable],
+        "reason": str(exception) if exception and str(exception) else "",
+    }
+    response = _render(
+        request, "accounts/permission_denied.html", "You can’t do that here", **context
+    )
+    response.status_code = 403
+    return response

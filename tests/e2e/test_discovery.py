@@ -60,6 +60,12 @@ def test_reader_filters_results_and_gets_suggestions_for_a_typo(page, archive):
     page.get_by_role("searchbox", name="Search articles").fill("howitzrs")
     page.get_by_role("searchbox", name="Search articles").press("Enter")
     page.wait_for_url("**/search/?q=howitzrs")
+    # The typo is corrected from the archive's own words, and says so.
+    assert "Showing results for howitzers" in page.locator("main").inner_text()
+    assert page.locator(".search-result").count() == 1
+    screenshot(page, "search-typo-corrected")
+    # As typed, nothing matches: the page suggests headlines instead.
+    page.get_by_role("link", name="howitzrs", exact=True).click()
     assert "No articles match" in page.locator(".search-count").inner_text()
     page.get_by_role("link", name="Army orders tracked howitzers").click()
     page.locator("h1", has_text="Army orders tracked howitzers").wait_for()
