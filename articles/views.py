@@ -76,7 +76,8 @@ class ArticleDetail(ReaderPageMixin, DateDetailView):
     def get_allow_future(self):
         return self.staff_preview()
 
-    # The parts of the page kept across requests for anonymous readers (core.fragments).
+    # The parts of the page kept across requests for anonymous readers (core.fragments),
+    # under the article's address and the content state.
     fragment_names = (
         "description",
         "social",
@@ -86,18 +87,38 @@ class ArticleDetail(ReaderPageMixin, DateDetailView):
         "content",
         "footer",
     )
+    # What the page reads outside those parts (title, robots, canonical link): all the
+    # article row it needs when every part is cached.
+    outside_fragments = (
+        "title",
+        "seo_title",
+        "slug",
+        "status",
+        "published_at",
+        "canonical_url",
+        "exclude_from_news",
+    )
+
+    def get(self, request, *args, **kwargs):
+        self.fragments, self.cached_parts = None, False
+        if self.fragment_names and not request.user.is_authenticated:
+            address = (kwargs[name] for name in ("year", "month", "day", "slug"))
+            self.fragments = Fragments(request, "article", *address)
+            self.cached_parts = self.fragments.fetch(self.fragment_names)
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return workflow.readable_articles(self.request.user, Article.objects.all()).for_page()
+        articles = workflow.readable_articles(self.request.user, Article.objects.all())
+        if self.cached_parts:  # one narrow row: does it exist, and its head
+            return articles.only(*self.outside_fragments)
+        return articles.for_page()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
-        complete = False
-        if article.is_published and not self.request.user.is_authenticated:
-            context["fragments"] = Fragments(self.request, "article", article.pk)
-            complete = context["fragments"].fetch(self.fragment_names)
-        if not complete:  # something is rendered: read what the page shows
+        if self.fragments is not None and article.is_published:
+            context["fragments"] = self.fragments
+        if not self.cached_parts:  # something is rendered: read what the page shows
             article.prefetch_detail()
             context["related"] = article.related(RELATED_COUNT)
         return context
@@ -112,6 +133,8 @@ class ArticleDetail(ReaderPageMixin, DateDetailView):
 class DraftDetail(ArticleDetail, DetailView):
     """Staff-only view of work with no publication date yet, for those the admin shows it
     to (editors: every article; contributors: their own). Everyone else gets a 404."""
+
+    fragment_names = ()  # never kept
 
     def get_object(self, queryset=None):
         if not self.staff_preview():
