@@ -250,6 +250,9 @@ STORAGES = {
 MAX_IMAGE_UPLOAD_BYTES = int(os.environ.get("MAX_IMAGE_UPLOAD_BYTES", 10 * 1024 * 1024))
 MAX_IMAGE_PIXELS = int(os.environ.get("MAX_IMAGE_PIXELS", 40_000_000))
 INLINE_IMAGE_MAX_WIDTH = 1280  # the src of pictures inside article bodies
+# Pictures uploaded from the lead-image chooser must be at least this big (pixels).
+LEAD_IMAGE_MIN_WIDTH = 640
+LEAD_IMAGE_MIN_HEIGHT = 360
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o644
 

@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.html import escape
 
+from articles.figures import figure_html
 from articles.models import Article, ArticleAuthor, Image, Section
 from authors.models import Author, AuthorLink
 
@@ -126,12 +127,8 @@ def body_html(spec, figure=None):
     paragraphs = [f"<p>{escape(text)}</p>" for text in spec["paragraphs"]]
     parts = paragraphs[:2]
     if figure is not None:
-        parts.append(
-            f'<figure class="image"><img src="{figure.src()}" srcset="{figure.srcset()}" '
-            f'sizes="100vw" alt="{escape(figure.alt_text)}" width="{figure.width}" '
-            f'height="{figure.height}"><figcaption>{escape(figure.caption)} '
-            f"({escape(figure.credit)})</figcaption></figure>"
-        )
+        # The caption, then the image's credit field as <span class="credit">.
+        parts.append(figure_html(figure))
     if spec.get("quote"):
         text, who = spec["quote"]
         parts.append(f"<blockquote><p>“{escape(text)}” — {escape(who)}</p></blockquote>")

@@ -20,7 +20,16 @@ from reversion.models import Version
 from core.admin_widgets import thumbnail
 
 from .. import previews, revisions, workflow
-from ..models import Article, ArticleAuthor, ArticleRedirect, Correction, Section, TaggedArticle
+from ..models import (
+    Article,
+    ArticleAuthor,
+    ArticleRedirect,
+    Correction,
+    Image,
+    Section,
+    TaggedArticle,
+)
+from .chooser import ImageChooserWidget
 from .forms import ArticleAdminForm, BylineFormSet
 
 
@@ -117,7 +126,7 @@ class ArticleAdmin(VersionAdmin):
     list_per_page = 50
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["lead_image", "section"]
+    autocomplete_fields = ["section"]  # the lead image has its chooser (admin/chooser.py)
     readonly_fields = [
         "lead_image_preview",
         "content_updated_at",
@@ -130,7 +139,7 @@ class ArticleAdmin(VersionAdmin):
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "section"]}),
-        ("Lead image", {"fields": ["lead_image", "lead_image_preview"]}),
+        ("Lead image", {"fields": ["lead_image"]}),
         ("Body", {"fields": ["body"]}),
         ("Tags", {"fields": ["tags", "new_tags"]}),
         (
@@ -202,8 +211,21 @@ class ArticleAdmin(VersionAdmin):
             ]
             if editable and not fieldsets:
                 fields.append("loaded_version")
+            if not editable and "lead_image" in fields:  # the chooser shows it when editable
+                fields.insert(fields.index("lead_image") + 1, "lead_image_preview")
             fieldsets.append((name, {**options, "fields": fields}))
         return fieldsets
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "lead_image":
+            return forms.ModelChoiceField(
+                queryset=Image.objects.all(),
+                required=False,
+                widget=ImageChooserWidget,
+                label="Lead image",
+                help_text="Shown at the top of the article, in listings and when it is shared.",
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -418,7 +440,7 @@ class ArticleAdmin(VersionAdmin):
     @admin.display(description="Preview")
     def lead_image_preview(self, obj):
         if not obj.lead_image_id:
-            return "Choose or upload a lead image above; it shows here after saving."
+            return "No lead image."
         image = obj.lead_image
         parts = format_html_join(
             "", "<div>{}</div>", [(image.caption,), (f"Credit: {image.credit}",)]
