@@ -399,6 +399,8 @@ if MEDIA_URL.startswith("http"):
 CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME = "articles:editor_image_upload"
 CKEDITOR_5_MAX_FILE_SIZE = MAX_IMAGE_UPLOAD_BYTES // (1024 * 1024)
 CKEDITOR_5_UPLOAD_FILE_TYPES = ["jpeg", "png", "gif", "webp"]
+# The article pages' content styles, so the editor shows what readers will see.
+CKEDITOR_5_CUSTOM_CSS = "css/article-content.css"
 CKEDITOR_5_CONFIGS = {
     "default": {
         "toolbar": {
@@ -442,6 +444,8 @@ CKEDITOR_5_CONFIGS = {
         },
         "table": {"contentToolbar": ["tableColumn", "tableRow", "mergeTableCells"]},
         "link": {"defaultProtocol": "https://"},
+        # Keep the credit that articles.figures writes into a figure's caption.
+        "htmlSupport": {"allow": [{"name": "span", "classes": ["credit"]}]},
     },
 }
 

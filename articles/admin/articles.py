@@ -14,10 +14,12 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from core.admin_widgets import thumbnail
+from core.sanitize import clean_html
 
 from .. import previews, revisions, workflow
 from ..models import (
@@ -129,6 +131,7 @@ class ArticleAdmin(VersionAdmin):
     autocomplete_fields = ["section"]  # the lead image has its chooser (admin/chooser.py)
     readonly_fields = [
         "lead_image_preview",
+        "body_rendered",
         "content_updated_at",
         "created_by",
         "version",
@@ -136,6 +139,10 @@ class ArticleAdmin(VersionAdmin):
         "modified",
     ]
     inlines = [BylineInline, CorrectionInline]
+
+    class Media:
+        css = {"all": ["css/article-content.css"]}  # the body as readers see it
+
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "section"]}),
@@ -213,6 +220,8 @@ class ArticleAdmin(VersionAdmin):
                 fields.append("loaded_version")
             if not editable and "lead_image" in fields:  # the chooser shows it when editable
                 fields.insert(fields.index("lead_image") + 1, "lead_image_preview")
+            if not editable and "body" in fields:  # the article as readers will see it
+                fields[fields.index("body")] = "body_rendered"
             fieldsets.append((name, {**options, "fields": fields}))
         return fieldsets
 
@@ -436,6 +445,18 @@ class ArticleAdmin(VersionAdmin):
     @admin.display(description="Authors")
     def byline(self, obj):
         return ", ".join(a.name for a in obj.byline_authors) or "—"
+
+    @admin.display(description="Body")
+    def body_rendered(self, obj):
+        """The body rendered as on the article page (with the shared content stylesheet),
+        for read-only views such as a contributor's submitted article."""
+        if not obj.body:
+            return "—"
+        # Stored sanitised (Article.save); cleaned again here as it is marked safe.
+        return format_html(
+            '<div class="article-body admin-article-body">{}</div>',
+            mark_safe(clean_html(obj.body)),  # noqa: S308
+        )
 
     @admin.display(description="Preview")
     def lead_image_preview(self, obj):
