@@ -68,13 +68,14 @@ class Newsroom:
                 AuthorLink.objects.create(author=author, label=label, url=url, position=position)
         return author
 
-    def image(self, key, section, alt, caption, credit):
+    def image(self, key, section, alt, caption, credit, tags=()):
         image = Image.objects.filter(import_source=DEMO, import_id=key).first()
         if image is None:
             image = Image(
                 alt_text=alt, caption=caption, credit=credit, import_source=DEMO, import_id=key
             )
             image.file.save(f"{key}.jpg", ContentFile(scene(key, section)))
+            image.tags.add(*tags)
             self.created["images"] += 1
         return image
 
@@ -101,18 +102,25 @@ class Newsroom:
             article.featured = spec.get("featured", False)
             if spec.get("updated"):
                 article.content_updated_at = article.published_at + timedelta(hours=5)
+            # Each caption names its story, so the image chooser tells the pictures apart.
             article.lead_image = self.image(
                 f"{spec['slug']}-lead",
                 section,
                 alt=f"Illustration: {spec['title']}",
-                caption=f"{LEAD_CAPTIONS[section]} (illustration)",
+                caption=f"{LEAD_CAPTIONS[section]}, drawn for “{spec['title']}”",
                 credit="Defence Blog graphics",
+                tags=[sections[section].name, "Illustration", *spec["tags"]],
             )
         figure = None
         if spec.get("figure"):
             caption, credit = spec["figure"]
             figure = self.image(
-                f"{spec['slug']}-figure", section, alt=caption, caption=caption, credit=credit
+                f"{spec['slug']}-figure",
+                section,
+                alt=caption,
+                caption=caption,
+                credit=credit,
+                tags=[sections[section].name, *spec["tags"]],
             )
         article.body = body_html(spec, figure)
         article.save()

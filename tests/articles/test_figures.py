@@ -63,6 +63,18 @@ def test_every_picture_on_demo_and_imported_articles_has_its_size(client, tmp_pa
     assert len(body_pictures) >= 10 and imported in body_pictures
     assert pictures > 2 * len(articles)  # lead images, inline figures, teasers, portraits
 
+    # Demo lead images are told apart by caption and tags in the chooser.
+    leads = Image.objects.filter(import_source="demo", import_id__endswith="-lead")
+    assert len({image.caption for image in leads}) == leads.count() == 40
+    lead = leads.get(import_id="army-orders-tracked-howitzers-lead")
+    assert sorted(lead.tags.names()) == [
+        "Ammunition",
+        "Artillery",
+        "Illustration",
+        "Land",
+        "Procurement",
+    ]
+
     # The demo's inline figures carry the image's credit field, not a credit typed in.
     article = Article.objects.get(import_source="demo", slug="army-orders-tracked-howitzers")
     figure = Image.objects.get(import_source="demo", import_id=f"{article.slug}-figure")
