@@ -240,6 +240,10 @@ class ImageChooserWidget(forms.Widget):
     class Media:
         js = ["admin-extra/image-chooser.js"]
 
+    def id_for_label(self, id_):
+        """The field's label names the button that opens the chooser."""
+        return f"{id_}_open" if id_ else id_
+
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         image = None

@@ -194,6 +194,7 @@ def test_article_form_shows_the_chosen_image_with_its_caption_and_credit(staff_c
     assert f'src="{image.src(640)}" alt="A patrol vessel at sea"' in html
     assert '<span data-field="credit">Supplied: Navy</span>' in html
     assert "Choose another image" in html
+    assert '<label for="id_lead_image_open">' in html and 'id="id_lead_image_open"' in html
     assert f'data-chooser-url="{CHOOSER_URL}"' in html
 
 
