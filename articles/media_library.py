@@ -26,6 +26,7 @@ from django.utils.html import escape
 
 from core.images import rendition_folder_stem
 
+from .figures import recredit_body
 from .models import Article
 
 
@@ -135,7 +136,8 @@ def rewrite_pictures(body, old_name, image):
 
 def replace_in_bodies(image, old_name):
     """After `image` got a new file (same row, so lead-image uses carry on by themselves):
-    point the pictures in article bodies at the new file too. Each changed article's version
+    point the pictures in article bodies at the new file too (and their credit at the
+    image's). Each changed article's version
     is bumped, so an editor with it open is told rather than overwriting the new picture.
     Returns the number of articles changed. The old files stay in storage: older revisions
     and cached pages still point at them."""
@@ -147,7 +149,7 @@ def replace_in_bodies(image, old_name):
             .only("pk", "body")
         )
         for article in articles:
-            body = rewrite_pictures(article.body, old_name, image)
+            body = recredit_body(rewrite_pictures(article.body, old_name, image), image)
             if body != article.body:
                 Article.objects.filter(pk=article.pk).update(
                     body=body, version=F("version") + 1, modified=timezone.now()

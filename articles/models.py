@@ -25,6 +25,7 @@ from core.links import instance_url
 from core.models import CreatedBy, ImportKey
 from core.sanitize import clean_html
 
+from .figures import sync_pictures
 from .fulltext import SearchQuerySet
 from .renditions import WIDTHS
 
@@ -103,7 +104,17 @@ class Image(ImportKey):
         "as a lead image.",
     )
     caption = models.CharField(max_length=500, blank=True)
-    credit = models.CharField(max_length=200, blank=True, help_text='e.g. "Supplied: BSTU".')
+    credit = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text='Who took or supplied the picture, e.g. "Supplied: BSTU". Shown after the '
+        "caption wherever the image appears, lead image or inside an article.",
+    )
+    tags = TaggableManager(
+        through="TaggedImage",
+        blank=True,
+        help_text="Words to find the picture by in the image chooser, separated by commas.",
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -359,7 +370,8 @@ class Article(ImportKey, CreatedBy):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body = clean_html(self.body)
+        # Sanitised, then each library picture given its size and its image's credit.
+        self.body = sync_pictures(clean_html(self.body))
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -553,6 +565,15 @@ class ArticleAuthor(models.Model):
 
     def __str__(self):
         return f"{self.author} on {self.article}"
+
+
+class TaggedImage(TaggedItemBase):
+    content_object = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_image_unique"),
+        ]
 
 
 class TaggedArticle(TaggedItemBase):

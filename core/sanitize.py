@@ -5,6 +5,8 @@ lists, links, quotes, tables, figures with captions — and drops everything els
 event handlers, javascript:/data: links, iframes, objects, forms, styles and comments.
 """
 
+import re
+
 import nh3
 
 ALLOWED_TAGS = {
@@ -85,6 +87,9 @@ SAFE_SRCSET_PREFIXES = ("/", "http://", "https://")
 BODY_IMAGE_SIZES = "(min-width: 48em) 46em, 100vw"
 
 
+_PIXELS = re.compile(r"[1-9][0-9]{0,4}")
+
+
 def _filter_attribute(tag, attribute, value):
     """nh3 leaves srcset alone: allow only relative and http(s) candidates there."""
     if attribute == "srcset":
@@ -95,6 +100,8 @@ def _filter_attribute(tag, attribute, value):
             return None
     if tag == "img" and attribute == "src" and value.strip().startswith("//"):
         return None
+    if attribute in ("width", "height") and not _PIXELS.fullmatch(value.strip()):
+        return None  # never width="None" or "100%": articles.figures fills in the real size
     if tag == "img" and attribute == "sizes":
         return BODY_IMAGE_SIZES
     return value

@@ -258,6 +258,9 @@ STORAGES = {
 MAX_IMAGE_UPLOAD_BYTES = int(os.environ.get("MAX_IMAGE_UPLOAD_BYTES", 10 * 1024 * 1024))
 MAX_IMAGE_PIXELS = int(os.environ.get("MAX_IMAGE_PIXELS", 40_000_000))
 INLINE_IMAGE_MAX_WIDTH = 1280  # the src of pictures inside article bodies
+# Pictures uploaded from the lead-image chooser must be at least this big (pixels).
+LEAD_IMAGE_MIN_WIDTH = 640
+LEAD_IMAGE_MIN_HEIGHT = 360
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o644
 
@@ -407,6 +410,8 @@ if MEDIA_URL.startswith("http"):
 CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME = "articles:editor_image_upload"
 CKEDITOR_5_MAX_FILE_SIZE = MAX_IMAGE_UPLOAD_BYTES // (1024 * 1024)
 CKEDITOR_5_UPLOAD_FILE_TYPES = ["jpeg", "png", "gif", "webp"]
+# The article pages' content styles, so the editor shows what readers will see.
+CKEDITOR_5_CUSTOM_CSS = "css/article-content.css"
 CKEDITOR_5_CONFIGS = {
     "default": {
         "toolbar": {
@@ -450,6 +455,8 @@ CKEDITOR_5_CONFIGS = {
         },
         "table": {"contentToolbar": ["tableColumn", "tableRow", "mergeTableCells"]},
         "link": {"defaultProtocol": "https://"},
+        # Keep the credit that articles.figures writes into a figure's caption.
+        "htmlSupport": {"allow": [{"name": "span", "classes": ["credit"]}]},
     },
 }
 

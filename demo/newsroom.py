@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.html import escape
 
+from articles.figures import figure_html
 from articles.models import Article, ArticleAuthor, Image, Section
 from authors.models import Author, AuthorLink
 
@@ -67,13 +68,14 @@ class Newsroom:
                 AuthorLink.objects.create(author=author, label=label, url=url, position=position)
         return author
 
-    def image(self, key, section, alt, caption, credit):
+    def image(self, key, section, alt, caption, credit, tags=()):
         image = Image.objects.filter(import_source=DEMO, import_id=key).first()
         if image is None:
             image = Image(
                 alt_text=alt, caption=caption, credit=credit, import_source=DEMO, import_id=key
             )
             image.file.save(f"{key}.jpg", ContentFile(scene(key, section)))
+            image.tags.add(*tags)
             self.created["images"] += 1
         return image
 
@@ -100,18 +102,25 @@ class Newsroom:
             article.featured = spec.get("featured", False)
             if spec.get("updated"):
                 article.content_updated_at = article.published_at + timedelta(hours=5)
+            # Each caption names its story, so the image chooser tells the pictures apart.
             article.lead_image = self.image(
                 f"{spec['slug']}-lead",
                 section,
                 alt=f"Illustration: {spec['title']}",
-                caption=f"{LEAD_CAPTIONS[section]} (illustration)",
+                caption=f"{LEAD_CAPTIONS[section]}, drawn for “{spec['title']}”",
                 credit="Defence Blog graphics",
+                tags=[sections[section].name, "Illustration", *spec["tags"]],
             )
         figure = None
         if spec.get("figure"):
             caption, credit = spec["figure"]
             figure = self.image(
-                f"{spec['slug']}-figure", section, alt=caption, caption=caption, credit=credit
+                f"{spec['slug']}-figure",
+                section,
+                alt=caption,
+                caption=caption,
+                credit=credit,
+                tags=[sections[section].name, *spec["tags"]],
             )
         article.body = body_html(spec, figure)
         article.save()
@@ -126,12 +135,8 @@ def body_html(spec, figure=None):
     paragraphs = [f"<p>{escape(text)}</p>" for text in spec["paragraphs"]]
     parts = paragraphs[:2]
     if figure is not None:
-        parts.append(
-            f'<figure class="image"><img src="{figure.src()}" srcset="{figure.srcset()}" '
-            f'sizes="100vw" alt="{escape(figure.alt_text)}" width="{figure.width}" '
-            f'height="{figure.height}"><figcaption>{escape(figure.caption)} '
-            f"({escape(figure.credit)})</figcaption></figure>"
-        )
+        # The caption, then the image's credit field as <span class="credit">.
+        parts.append(figure_html(figure))
     if spec.get("quote"):
         text, who = spec["quote"]
         parts.append(f"<blockquote><p>“{escape(text)}” — {escape(who)}</p></blockquote>")

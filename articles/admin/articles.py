@@ -14,13 +14,24 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from core.admin_widgets import thumbnail
+from core.sanitize import clean_html
 
 from .. import changes, previews, revisions, workflow
-from ..models import Article, ArticleAuthor, ArticleRedirect, Correction, Section, TaggedArticle
+from ..models import (
+    Article,
+    ArticleAuthor,
+    ArticleRedirect,
+    Correction,
+    Image,
+    Section,
+    TaggedArticle,
+)
+from .chooser import ImageChooserWidget
 from .forms import ArticleAdminForm, BylineFormSet
 
 
@@ -117,9 +128,10 @@ class ArticleAdmin(VersionAdmin):
     list_per_page = 50
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["lead_image", "section"]
+    autocomplete_fields = ["section"]  # the lead image has its chooser (admin/chooser.py)
     readonly_fields = [
         "lead_image_preview",
+        "body_rendered",
         "content_updated_at",
         "created_by",
         "version",
@@ -127,10 +139,14 @@ class ArticleAdmin(VersionAdmin):
         "modified",
     ]
     inlines = [BylineInline, CorrectionInline]
+
+    class Media:
+        css = {"all": ["css/article-content.css"]}  # the body as readers see it
+
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "section"]}),
-        ("Lead image", {"fields": ["lead_image", "lead_image_preview"]}),
+        ("Lead image", {"fields": ["lead_image"]}),
         ("Body", {"fields": ["body"]}),
         ("Tags", {"fields": ["tags", "new_tags"]}),
         (
@@ -202,8 +218,23 @@ class ArticleAdmin(VersionAdmin):
             ]
             if editable and not fieldsets:
                 fields.append("loaded_version")
+            if not editable and "lead_image" in fields:  # the chooser shows it when editable
+                fields.insert(fields.index("lead_image") + 1, "lead_image_preview")
+            if not editable and "body" in fields:  # the article as readers will see it
+                fields[fields.index("body")] = "body_rendered"
             fieldsets.append((name, {**options, "fields": fields}))
         return fieldsets
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "lead_image":
+            return forms.ModelChoiceField(
+                queryset=Image.objects.all(),
+                required=False,
+                widget=ImageChooserWidget,
+                label="Lead image",
+                help_text="Shown at the top of the article, in listings and when it is shared.",
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -431,10 +462,22 @@ class ArticleAdmin(VersionAdmin):
     def byline(self, obj):
         return ", ".join(a.name for a in obj.byline_authors) or "—"
 
+    @admin.display(description="Body")
+    def body_rendered(self, obj):
+        """The body rendered as on the article page (with the shared content stylesheet),
+        for read-only views such as a contributor's submitted article."""
+        if not obj.body:
+            return "—"
+        # Stored sanitised (Article.save); cleaned again here as it is marked safe.
+        return format_html(
+            '<div class="article-body admin-article-body">{}</div>',
+            mark_safe(clean_html(obj.body)),  # noqa: S308
+        )
+
     @admin.display(description="Preview")
     def lead_image_preview(self, obj):
         if not obj.lead_image_id:
-            return "Choose or upload a lead image above; it shows here after saving."
+            return "No lead image."
         image = obj.lead_image
         parts = format_html_join(
             "", "<div>{}</div>", [(image.caption,), (f"Credit: {image.credit}",)]

@@ -1,13 +1,14 @@
 """The media library: the Image admin."""
 
 from django.contrib import admin, messages
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from core.admin_widgets import ValidatedImageField, thumbnail
 
-from .. import media_library
+from .. import figures, media_library
 from ..models import Image
+from . import chooser
 
 USED_IN_SHOWN = 5  # articles named per image in the media library's list
 USE_PHRASES = {
@@ -25,7 +26,7 @@ class ImageAdmin(admin.ModelAdmin):
     list_display = ["thumb", "label", "credit", "dimensions", "used_in", "uploaded_by", "created"]
     list_display_links = ["thumb", "label"]
     list_select_related = ["uploaded_by"]
-    search_fields = ["caption", "alt_text", "credit", "file"]
+    search_fields = ["caption", "alt_text", "credit", "file", "tags__name"]
     date_hierarchy = "created"
     readonly_fields = ["preview", "dimensions", "used_in", "uploaded_by", "created"]
     fields = [
@@ -34,11 +35,26 @@ class ImageAdmin(admin.ModelAdmin):
         "alt_text",
         "caption",
         "credit",
+        "tags",
         "dimensions",
         "used_in",
         "uploaded_by",
         "created",
     ]
+
+    def get_urls(self):
+        def view(function):
+            return self.admin_site.admin_view(lambda request: function(self, request))
+
+        return [
+            path("chooser/", view(chooser.chooser_view), name="articles_image_chooser"),
+            path(
+                "chooser/upload/",
+                view(chooser.chooser_upload_view),
+                name="articles_image_chooser_upload",
+            ),
+            *super().get_urls(),
+        ]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "file":
@@ -70,6 +86,14 @@ class ImageAdmin(admin.ModelAdmin):
                 messages.info(
                     request,
                     f"The new picture replaces the old one in the body of {count} "
+                    f"article{'s' if count != 1 else ''}.",
+                )
+        elif change and "credit" in form.changed_data:  # (a new file brings the credit too)
+            count = figures.recredit(obj)
+            if count:
+                messages.info(
+                    request,
+                    f"The new credit shows under this picture in the body of {count} "
                     f"article{'s' if count != 1 else ''}.",
                 )
 

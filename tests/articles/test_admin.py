@@ -84,7 +84,8 @@ def test_article_change_form_renders_ckeditor_and_autocompletes(staff_client):
     assert response.status_code == 200
     assert "django_ckeditor_5/dist/bundle.js" in html
     assert 'data-upload-url="/admin-upload/image/"' in html
-    assert html.count("admin-autocomplete") >= 3  # section, lead image, tags (+ byline rows)
+    assert html.count("admin-autocomplete") >= 2  # section, tags (+ byline rows)
+    assert 'class="image-chooser"' in html  # the lead image has its chooser
     assert "View on site" in html
 
 

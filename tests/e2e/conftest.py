@@ -99,3 +99,14 @@ def choose_autocomplete(page, select_id, text):
     option = page.locator(".select2-results__option", has_text=text).first
     option.wait_for()
     option.click()
+
+
+def choose_image(page, search, caption):
+    """Pick a lead image in the article form's chooser: search, then click its thumbnail."""
+    page.click(".image-chooser-open")
+    page.wait_for_selector(".image-chooser-dialog[open] .image-chooser-search")
+    page.fill("#chooser-q", search)
+    page.click(".image-chooser-search button[type=submit]")
+    page.wait_for_selector(".image-chooser-status:has-text('matching your search')")
+    page.locator(".image-chooser-choice", has_text=caption).first.click()
+    page.wait_for_selector(".image-chooser-dialog", state="hidden")

@@ -1,7 +1,7 @@
 import pytest
 
 from articles.models import Article, Image
-from tests.e2e.conftest import choose_autocomplete, login_admin, screenshot
+from tests.e2e.conftest import choose_autocomplete, choose_image, login_admin, screenshot
 from tests.factories import AuthorFactory, SectionFactory, image_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -40,7 +40,7 @@ def test_editor_writes_and_publishes_an_article_with_images(page, editor, tmp_pa
     assert page.input_value("#id_slug") == "first-frigate-of-new-class-starts-sea-trials"
     page.fill("#id_standfirst", "The ship left harbour on Monday for six weeks of trials.")
     choose_autocomplete(page, "id_section", "Naval")
-    choose_autocomplete(page, "id_lead_image", "The first frigate")
+    choose_image(page, "frigate", "The first frigate")
 
     editable = page.locator(".ck-editor__editable")
     editable.click()

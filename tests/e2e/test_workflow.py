@@ -15,7 +15,13 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from tests.e2e.conftest import assert_accessible, choose_autocomplete, login_admin, screenshot
+from tests.e2e.conftest import (
+    assert_accessible,
+    choose_autocomplete,
+    choose_image,
+    login_admin,
+    screenshot,
+)
 from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory
 from tests.workflow_helpers import PASSWORD, member
 
@@ -51,7 +57,7 @@ def test_contributor_submits_editor_schedules_and_it_appears_on_time(
     page.locator("#id_title").press_sequentially("Coast guard orders four patrol boats")
     page.fill("#id_standfirst", "The boats replace a fleet built in the 1980s.")
     choose_autocomplete(page, "id_section", "Naval")
-    choose_autocomplete(page, "id_lead_image", "Patrol boat")
+    choose_image(page, "patrol", "Patrol boat")
     type_in_body(page, "The contract was signed in Bergen on Monday.")
     page.click("#bylines-group .add-row a")
     choose_autocomplete(page, "id_bylines-0-author", "Mira Lindqvist")

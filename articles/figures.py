@@ -1,0 +1,214 @@
+"""Pictures inside article bodies, kept true to the media library.
+
+Every inline picture an editor, the importer or the demo puts in a body is a media-library
+image (CKEditor uploads go there too). When an article is saved, `sync_pictures` looks its
+pictures up in the library (one query) and writes into the body what the library knows:
+
+- `width` and `height` on every <img> that lacks whole-number ones (the size of the
+  `src` rendition, so the page keeps its layout while the picture loads);
+- the image's credit, from its `credit` field, as ``<span class="credit">(…)</span>`` at
+  the end of the figure's caption. Editors change a credit in the media library, never by
+  typing it into a caption; `recredit` rewrites the bodies that show the image.
+
+`figure_html` is the one way code writes an inline figure (the demo content, tests).
+"""
+
+import re
+from functools import reduce
+from operator import or_
+from pathlib import PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.html import escape
+
+from core.images import rendition_stem
+
+_FIGURE = re.compile(r"<figure\b[^>]*>.*?</figure>", re.IGNORECASE | re.DOTALL)
+_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_FIGCAPTION = re.compile(r"(<figcaption\b[^>]*>)(.*?)(</figcaption>)", re.IGNORECASE | re.DOTALL)
+_CREDIT = re.compile(r'\s*<span class="credit">.*?</span>', re.IGNORECASE | re.DOTALL)
+_SRC = re.compile(r'\ssrc="([^"]*)"')
+_SIZE = re.compile(r'\s(width|height)="([^"]*)"')
+BODY_SIZES = "100vw"  # what CKEditor writes; the sanitiser turns it into the body's sizes
+
+
+def credit_html(credit):
+    return f'<span class="credit">({escape(credit)})</span>' if credit else ""
+
+
+def inline_size(image):
+    """(width, height) of the rendition an inline picture's src shows."""
+    limit = settings.INLINE_IMAGE_MAX_WIDTH
+    widths = [w for w, _url in image.renditions() if w <= limit] or [image.renditions()[0][0]]
+    width = max(widths)
+    return width, image.height_for(width)
+
+
+def figure_html(image, caption=None):
+    """An inline figure as CKEditor 5 stores it: the picture's renditions and size, and a
+    caption (the image's own unless given) followed by the image's credit."""
+    width, height = inline_size(image)
+    size = f' width="{width}" height="{height}"' if height else ""
+    caption = image.caption if caption is None else caption
+    text = " ".join(part for part in (escape(caption), credit_html(image.credit)) if part)
+    figcaption = f"<figcaption>{text}</figcaption>" if text else ""
+    return (
+        f'<figure class="image"><img src="{image.src(settings.INLINE_IMAGE_MAX_WIDTH)}" '
+        f'srcset="{image.srcset()}" sizes="{BODY_SIZES}" alt="{escape(image.alt_text)}" '
+        f"{size}>{figcaption}</figure>"
+    )
+
+
+# --- Finding a body's pictures in the library ---------------------------------------------
+
+
+def _media_key(url):
+    """A media URL → (folder, stem) of the file it shows: 'images/2026/11', '<stem>' for an
+    original or a rendition (whose stem is core.images.rendition_stem of the original's
+    name). None for anything outside the media folder."""
+    path = unquote(urlsplit(url.strip()).path)
+    media = urlsplit(settings.MEDIA_URL).path
+    if not path.startswith(media):
+        return None
+    relative = PurePosixPath(path[len(media) :])
+    renditions = settings.IMAGEKIT_CACHEFILE_DIR.strip("/")
+    parts = relative.parts
+    if parts and parts[0] == renditions:
+        relative = PurePosixPath(*parts[1:]) if len(parts) > 1 else PurePosixPath()
+    folder = str(relative.parent)
+    if not relative.name or folder in ("", "."):
+        return None
+    return folder, relative.name.split(".", 1)[0]
+
+
+def _keys_of(image):
+    name = PurePosixPath(image.file.name)
+    folder = str(name.parent)
+    # Files stored before renaming had renditions named from the original's stem.
+    return {(folder, name.stem), (folder, rendition_stem(image.file.name))}
+
+
+def library_images(urls):
+    """{url: Image} for the media-library images the given URLs show, in one query (the
+    candidates are the images stored in the URLs' month folders)."""
+    from .models import Image
+
+    keys = {url: key for url in urls if (key := _media_key(url))}
+    if not keys:
+        return {}
+    folders = {folder for folder, _stem in keys.values()}
+    candidates = Image.objects.filter(
+        reduce(or_, (Q(file__startswith=f"{folder}/") for folder in sorted(folders)))
+    ).only("pk", "file", "width", "height", "alt_text", "credit", "rendition_names")
+    by_key = {key: image for image in candidates for key in _keys_of(image)}
+    return {url: by_key[key] for url, key in keys.items() if key in by_key}
+
+
+def _has_size(tag):
+    sizes = dict(_SIZE.findall(tag))
+    return all(
+        sizes.get(name, "").isdigit() and int(sizes[name]) > 0 for name in ("width", "height")
+    )
+
+
+def _with_size(tag, image):
+    if _has_size(tag) or not image.width:
+        return tag
+    width, height = inline_size(image)
+    tag = _SIZE.sub("", tag)
+    return f'{tag[:-1].rstrip().rstrip("/").rstrip()} width="{width}" height="{height}">'
+
+
+def _with_credit(figure, credit):
+    """The figure with its caption ending in `credit` (a caption is added if need be)."""
+    match = _FIGCAPTION.search(figure)
+    if match is None:
+        return figure.replace(
+            "</figure>", f"<figcaption>{credit_html(credit)}</figcaption></figure>"
+        )
+    text = _CREDIT.sub("", match.group(2)).rstrip()
+    text = f"{text} {credit_html(credit)}" if text else credit_html(credit)
+    return figure[: match.start(2)] + text + figure[match.end(2) :]
+
+
+def sync_pictures(body):
+    """`body` with each media-library picture given its size (when it has none) and each
+    figure's credit taken from the image's credit field. One query when the body has
+    pictures, none otherwise. Pictures from elsewhere are left as they are."""
+    if "<img" not in body:
+        return body
+    srcs = {m.group(1) for tag in _IMG.findall(body) if (m := _SRC.search(tag))}
+    images = library_images(srcs)
+    if not images:
+        return body
+
+    def image_of(tag):
+        found = _SRC.search(tag)
+        return images.get(found.group(1)) if found else None
+
+    def sized(match):
+        image = image_of(match.group(0))
+        return _with_size(match.group(0), image) if image is not None else match.group(0)
+
+    def credited(match):
+        figure = match.group(0)
+        tag = _IMG.search(figure)
+        image = image_of(tag.group(0)) if tag else None
+        if image is None or not image.credit:
+            return figure
+        return _with_credit(figure, image.credit)
+
+    return _IMG.sub(sized, _FIGURE.sub(credited, body))
+
+
+def recredit(image):
+    """After `image`'s credit changed: rewrite the captions of the figures that show it in
+    article bodies (bumping each changed article's version, as replacing a file does).
+    Returns the number of articles changed."""
+    from .media_library import body_prefilter
+    from .models import Article
+
+    changed = 0
+    with transaction.atomic():
+        articles = (
+            Article.objects.select_for_update(of=("self",))
+            .filter(body_prefilter([image.file.name]))
+            .only("pk", "body")
+        )
+        for article in articles:
+            body = recredit_body(article.body, image)
+            if body != article.body:
+                Article.objects.filter(pk=article.pk).update(
+                    body=body, version=F("version") + 1, modified=timezone.now()
+                )
+                changed += 1
+    return changed
+
+
+def recredit_body(body, image):
+    keys = _keys_of(image)
+
+    def shows_image(figure):
+        tag = _IMG.search(figure)
+        src = _SRC.search(tag.group(0)) if tag else None
+        return bool(src) and _media_key(src.group(1)) in keys
+
+    def rewrite(match):
+        figure = match.group(0)
+        if not shows_image(figure):
+            return figure
+        if image.credit:
+            return _with_credit(figure, image.credit)
+        caption = _FIGCAPTION.search(figure)
+        if caption is None:
+            return figure
+        text = _CREDIT.sub("", caption.group(2)).rstrip()
+        if not text:
+            return figure[: caption.start()] + figure[caption.end() :]
+        return figure[: caption.start(2)] + text + figure[caption.end(2) :]
+
+    return _FIGURE.sub(rewrite, body)
