@@ -153,7 +153,11 @@ def test_article_page_and_its_css_stay_under_30_kb_gzipped(client, sections):
     assert len(re.findall(r"\w+", article.body)) > 2000
     assert html.count('<article class="teaser') == 4  # the related articles are on the page
     stylesheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
-    assert stylesheets == [f"{settings.STATIC_URL}css/site.css"]
+    # The site's stylesheet and the body's, which CKEditor shares (article-content.css).
+    assert stylesheets == [
+        f"{settings.STATIC_URL}css/site.css",
+        f"{settings.STATIC_URL}css/article-content.css",
+    ]
     css = b"".join(
         Path(finders.find(href.removeprefix(settings.STATIC_URL))).read_bytes()
         for href in stylesheets
