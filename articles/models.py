@@ -364,6 +364,9 @@ class Article(ImportKey, CreatedBy):
             models.Index(fields=["section", "-published_at"], name="article_section_pub_idx"),
             GinIndex(fields=["search_vector"], name="article_search_gin"),
             GinIndex(OpClass(Lower("title"), name="gin_trgm_ops"), name="article_title_trgm_gin"),
+            # The articles sitemap's lastmod: the newest change, read backwards until the
+            # first published article, not a scan of the archive.
+            models.Index(fields=["-modified"], name="article_modified_idx"),
         ]
 
     def __str__(self):

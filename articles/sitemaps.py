@@ -9,14 +9,14 @@ override) are left out: a sitemap lists only canonical pages.
 
 from datetime import timedelta
 
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Exists, Max, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
 from core.sitemaps import SiteSitemap
 
-from .models import Article, Section
+from .models import Article, Section, TaggedArticle
 
 NEWS_WINDOW = timedelta(hours=48)
 
@@ -50,7 +50,10 @@ class ArticleSitemap(SiteSitemap):
         return article.modified
 
     def get_latest_lastmod(self):
-        return _indexable_articles().aggregate(latest=Max("modified"))["latest"]
+        # Newest first through article_modified_idx, stopping at the first indexable one.
+        return (
+            _indexable_articles().order_by("-modified").values_list("modified", flat=True).first()
+        )
 
 
 class SectionSitemap(SiteSitemap):
@@ -84,8 +87,11 @@ class TagSitemap(SiteSitemap):
         return tag.latest
 
     def get_latest_lastmod(self):
-        latest = Article.objects.published().filter(tagged_items__isnull=False)
-        return latest.aggregate(latest=Max("published_at"))["latest"]
+        # The newest published article with a tag: backwards through the publication index,
+        # stopping at the first (not a join of every tagged article).
+        tagged = TaggedArticle.objects.filter(content_object_id=OuterRef("pk"))
+        latest = Article.objects.published().filter(Exists(tagged)).order_by("-published_at")
+        return latest.values_list("published_at", flat=True).first()
 
 
 def front_page():

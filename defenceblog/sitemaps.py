@@ -25,6 +25,12 @@ from core.sitemaps import PageSitemap
 from support import sitemaps as support
 
 INDEX_SECONDS = 3600  # the sitemap index is also recomputed when the content changes
+# How many pages each sitemap has is counted at most this often, not at every change:
+# counting reads the whole archive, and a count only moves by a page every `limit` items
+# (10,000 articles). Sitemaps list newest first, so new work is always on page 1; a page
+# added at the end (the oldest articles) is listed within the hour.
+PAGE_COUNT_SECONDS = 3600
+PAGE_COUNT_KEY = "sitemap-index:page-counts"
 
 SITEMAPS = {
     "articles": articles.ArticleSitemap,
@@ -36,23 +42,31 @@ SITEMAPS = {
 }
 
 
+def page_counts(sitemaps):
+    """{section: number of pages} of `sitemaps`, counted at most every PAGE_COUNT_SECONDS."""
+    counts = cache.get(PAGE_COUNT_KEY)
+    if counts is None or set(counts) != set(sitemaps):
+        counts = {section: sitemap.paginator.num_pages for section, sitemap in sitemaps.items()}
+        cache.set(PAGE_COUNT_KEY, counts, PAGE_COUNT_SECONDS)
+    return counts
+
+
 def index_entries():
-    """One entry per sitemap page, with its latest lastmod. Counting the sitemaps' pages
-    reads the whole archive, so it is done once per content version (core/pagecache.py:
-    any change to articles, tags, authors or pages starts a new one), not per request."""
+    """One entry per sitemap page, with its latest lastmod: the lastmods are read once per
+    content version (core/pagecache.py: any change to articles, tags, authors or pages
+    starts a new one), each through an index; the page counts come from page_counts()."""
     version = content_version()
     key = f"sitemap-index:{version}"
     entries = cache.get(key) if version else None
     if entries is None:
         entries = []
-        for section, make_sitemap in SITEMAPS.items():
-            sitemap = make_sitemap()
+        sitemaps = {section: make() for section, make in SITEMAPS.items()}
+        counts = page_counts(sitemaps)
+        for section, sitemap in sitemaps.items():
             url = absolute_url(reverse("sitemap_section", kwargs={"section": section}))
             lastmod = sitemap.get_latest_lastmod()
             entries.append((url, lastmod))
-            entries += [
-                (f"{url}?p={n}", lastmod) for n in range(2, sitemap.paginator.num_pages + 1)
-            ]
+            entries += [(f"{url}?p={n}", lastmod) for n in range(2, counts[section] + 1)]
         if version:
             cache.set(key, entries, INDEX_SECONDS)
     return [SitemapIndexItem(url, lastmod) for url, lastmod in entries]

@@ -176,3 +176,19 @@ def test_sitemap_index_is_recomputed_when_the_archive_changes(client):
     second = client.get("/sitemap.xml").content.decode()
     assert first != second  # the articles sitemap's lastmod moved on
     assert client.get("/sitemap.xml").content.decode() == second
+
+
+def test_a_change_rereads_the_lastmods_but_not_the_page_counts(
+    client, django_assert_max_num_queries
+):
+    """Counting the sitemaps' pages reads the archive; it is kept for an hour, while the
+    lastmods (one indexed read per sitemap) follow every change."""
+    ArticleFactory(published_at=timezone.now() - timedelta(days=2))
+    first = client.get("/sitemap.xml").content.decode()
+    newer = ArticleFactory(published_at=timezone.now() - timedelta(minutes=5))
+    # the schedule, then the lastmods: one per sitemap, three for the site's single pages
+    # (front page, support page, site pages); no count
+    with django_assert_max_num_queries(8):
+        second = client.get("/sitemap.xml").content.decode()
+    assert second != first and second.count("<sitemap>") == first.count("<sitemap>")
+    assert newer.modified.strftime("%Y-%m-%d") in second
