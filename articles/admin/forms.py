@@ -1,7 +1,11 @@
 """Forms of the article admin: the article form, which checks every workflow rule, and the
 byline formset that refuses to publish without an author."""
 
+import re
+from urllib.parse import urlsplit
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
@@ -12,6 +16,8 @@ from taggit.utils import parse_tags
 
 from .. import workflow
 from ..models import Article
+
+_IMG_SRC = re.compile(r"<img\b[^>]*?\bsrc=\"([^\"]*)\"", re.IGNORECASE)
 
 
 class BylineFormSet(BaseInlineFormSet):
@@ -105,6 +111,28 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean_new_tags(self):
         return parse_tags(self.cleaned_data.get("new_tags", ""))
+
+    def clean_body(self):
+        """Pictures in the body come from the media library: one from another site would
+        not show (the site's CSP loads pictures only from its own media), has no size,
+        credit or renditions, and would tell that site who reads the article."""
+        body = self.cleaned_data.get("body", "")
+        elsewhere = sorted(
+            {
+                urlsplit(src).netloc or src[:40]
+                for src in _IMG_SRC.findall(body)
+                if not src.startswith(settings.MEDIA_URL)
+            }
+        )
+        if elsewhere:
+            raise ValidationError(
+                "The body shows a picture from another site (%(hosts)s). Readers would not "
+                "see it: upload the picture under Images (or with the editor's image "
+                "button), then insert it from there. Your text is kept.",
+                code="picture_elsewhere",
+                params={"hosts": ", ".join(elsewhere)},
+            )
+        return body
 
     def clean(self):
         cleaned = super().clean()

@@ -77,6 +77,27 @@ def test_admin_refuses_a_second_article_with_the_same_slug_that_day(staff_client
     assert "already uses this address" in response.content.decode()
 
 
+def test_a_picture_from_another_site_is_refused_with_the_text_kept(staff_client):
+    image = ImageFactory()
+    data = {
+        "title": "Radar picture",
+        "slug": "radar-picture",
+        "status": "draft",
+        "body": '<p>Words kept.</p><img src="https://elsewhere.example/radar.jpg" alt="">',
+        **inline_management(),
+    }
+    response = staff_client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "The body shows a picture from another site (elsewhere.example)" in html
+    assert "Words kept." in html and not Article.objects.filter(slug="radar-picture").exists()
+
+    data["body"] = f'<p>Words kept.</p><img src="{image.file.url}" alt="Radar">'
+    response = staff_client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 302
+    assert Article.objects.filter(slug="radar-picture").exists()
+
+
 def test_article_change_form_renders_ckeditor_and_autocompletes(staff_client):
     article = ArticleFactory(tags=["NATO"])
     response = staff_client.get(reverse("admin:articles_article_change", args=[article.pk]))
