@@ -570,12 +570,7 @@ def new_reports_panel(request):
         "count": count,
         "items": [
             (
-                f"#{r.pk} {r.get_kind_display()}: "
-                + Truncator(
-                    (r.article.title if workflow.can_read(request.user, r.article) else UNPUBLISHED)
-                    if r.article_id
-                    else r.page_url
-                ).chars(50),
+                _panel_label(request.user, r),
                 r.get_admin_url(),
                 f"{timesince(r.created, depth=1)} ago",
             )
@@ -584,6 +579,16 @@ def new_reports_panel(request):
         "empty": "No new reports from readers.",
         "link": ("All new reports", f"{changelist}?status__exact=new"),
     }
+
+
+def _panel_label(user, report):
+    """ "#12 Factual error: <the article's title, or the page's address>" for a dashboard
+    panel; the title of an article `user` may not read is withheld."""
+    if report.article_id:
+        shown = report.article.title if workflow.can_read(user, report.article) else UNPUBLISHED
+    else:
+        shown = report.page_url
+    return f"#{report.pk} {report.get_kind_display()}: " + Truncator(shown).chars(50)
 
 
 @register_panel
@@ -603,12 +608,7 @@ def assigned_to_me_panel(request):
         "count": count,
         "items": [
             (
-                f"#{r.pk} {r.get_kind_display()}: "
-                + Truncator(
-                    (r.article.title if workflow.can_read(user, r.article) else UNPUBLISHED)
-                    if r.article_id
-                    else r.page_url
-                ).chars(50),
+                _panel_label(user, r),
                 r.get_admin_url(),
                 f"{r.get_status_display()}, reported {timesince(r.created, depth=1)} ago",
             )
