@@ -4,7 +4,7 @@ one per database, since Django is set up once per process).
     .venv/bin/python bench/pages_build.py --articles 100000 \
         --database-url postgres://postgres@127.0.0.1:5432/bench_pages_100k
 
-It reuses the search benchmark's loader (bench/search_bench.py: articles over ten years,
+It reuses the search benchmark's loader (bench/search_bench.py: articles at about 27 a day,
 bylines, tags, 2% drafts, 1% scheduled), then gives the articles lead images: IMAGES
 generated JPEGs saved through the media library, so each gets its eight renditions exactly
 as an upload does, shared round-robin by every article. A few corrections, so

@@ -12,12 +12,14 @@ from functools import partial
 from django.contrib.sitemaps.views import SitemapIndexItem
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.core.cache import cache
-from django.template.response import TemplateResponse
+from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from articles import sitemaps as articles
 from authors import sitemaps as authors
+from core import fragments
 from core.caching import public_page
 from core.links import absolute_url
 from core.pagecache import content_version
@@ -75,11 +77,14 @@ def index_entries():
 @require_GET
 @public_page
 def index(request):
-    """The sitemap index: one entry per sitemap page, with its latest lastmod."""
-    entries = index_entries()
-    response = TemplateResponse(
-        request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml"
+    """The sitemap index: one entry per sitemap page, with its latest lastmod. The
+    document itself is kept per content state in each process: it grows with the archive
+    (one entry per 10,000 articles), so rendering it on every request would not."""
+    body = fragments.remember(
+        "sitemap-index",
+        lambda: render_to_string("sitemap_index.xml", {"sitemaps": index_entries()}),
     )
+    response = HttpResponse(body, content_type="application/xml")
     response.headers["X-Robots-Tag"] = "noindex, noarchive"
     return response
 
