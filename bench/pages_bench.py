@@ -13,8 +13,10 @@ What it does:
 2. In a child process per database (production settings, page cache off), requests each
    page with Django's test client: median in-process ms over --inprocess runs, the number
    of SQL queries, the same for the first view after a change (every cached fragment and
-   remembered value stale), HTML bytes raw and gzipped. At 100,000 articles it also times the
-   admin's article list and its search box (target under 300 ms).
+   remembered value stale), HTML bytes raw and gzipped. The two children take turns in
+   five short rounds per page, so a change in the machine's load during the run falls on
+   both sizes alike. At 100,000 articles it also times the admin's article list and its
+   search box (target under 300 ms).
 3. Serves, one at a time on a free 127.0.0.1 port, with gunicorn (2 sync workers,
    production settings: DEBUG=0, a SECRET_KEY, SECURE_SSL_REDIRECT=0): the floor (a bare
    Django view, bench/floor_wsgi.py), then each database with PAGE_CACHE=0 and PAGE_CACHE=1
@@ -129,7 +131,11 @@ def page_urls():
     }
 
 
-def child(runs):
+def child():
+    """A measuring child for one database: answers one JSON command per line on stdin
+    (`urls`, `page`, `admin`) with one JSON line on stdout, until stdin closes. The parent
+    keeps one child per database and alternates between them in short rounds, so a change
+    in the machine's load while the benchmark runs falls on both sizes alike."""
     import django
 
     django.setup()
@@ -143,68 +149,125 @@ def child(runs):
 
     settings.PAGE_CACHE = False
     client = Client()
-    out = {"pages": {}, "urls": page_urls()}
-    for name, url in out["urls"].items():
+    urls = page_urls()
+
+    def timed(url, bump=False):
+        if bump:
+            # The first view after a change: a new content version makes every fragment
+            # and remembered value stale (core.pagecache.bump, as any save does).
+            pagecache.bump()
+        started = time.perf_counter()
+        response = client.get(url)
+        return (time.perf_counter() - started) * 1000, response
+
+    def page(name, runs, first_runs):
+        url = urls[name]
         client.get(url)
-        timings = []
-        for _ in range(runs):
-            started = time.perf_counter()
-            response = client.get(url)
-            timings.append((time.perf_counter() - started) * 1000)
+        ms = [timed(url)[0] for _ in range(runs)]
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
-        # The first view after a change: a new content version makes every fragment and
-        # remembered value stale (core.pagecache.bump, as any save does).
-        first = []
-        for _ in range(max(3, runs // 3)):
-            pagecache.bump()
-            started = time.perf_counter()
-            client.get(url)
-            first.append((time.perf_counter() - started) * 1000)
+        first = [timed(url, bump=True)[0] for _ in range(first_runs)]
         pagecache.bump()
         with CaptureQueriesContext(connection) as first_queries:
             client.get(url)
-        out["pages"][name] = {
-            "ms": statistics.median(timings),
+        return {
+            "ms": ms,
+            "first_ms": first,
             "queries": len(queries),
-            "first_ms": statistics.median(first),
             "first_queries": len(first_queries),
             "bytes": len(response.content),
             "gzip": len(gzip.compress(response.content)),
         }
-    user, _ = get_user_model().objects.get_or_create(
-        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
-    )
-    client.force_login(user)
-    for name, url in {
-        "admin article list": "/admin/articles/article/",
-        "admin search box": "/admin/articles/article/?q=frigate",
-    }.items():
-        client.get(url)
-        timings = []
-        for _ in range(max(3, runs // 3)):
-            started = time.perf_counter()
-            response = client.get(url)
-            timings.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, url
-        out["pages"][name] = {"ms": statistics.median(timings)}
-    print("RESULT " + json.dumps(out))
+
+    def admin(runs):
+        user, _ = get_user_model().objects.get_or_create(
+            username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+        )
+        client.force_login(user)
+        out = {}
+        for name, url in {
+            "admin article list": "/admin/articles/article/",
+            "admin search box": "/admin/articles/article/?q=frigate",
+        }.items():
+            client.get(url)
+            timings = []
+            for _ in range(runs):
+                ms, response = timed(url)
+                assert response.status_code == 200, url
+                timings.append(ms)
+            out[name] = {"ms": statistics.median(timings)}
+        client.logout()
+        return out
+
+    for line in sys.stdin:
+        command = json.loads(line)
+        if command["cmd"] == "urls":
+            answer = urls
+        elif command["cmd"] == "page":
+            answer = page(command["name"], command["runs"], command["first_runs"])
+        else:
+            answer = admin(command["runs"])
+        print("RESULT " + json.dumps(answer), flush=True)
 
 
-def measure_in_process(db_url, runs):
-    env = production_env(db_url, PAGE_CACHE="0", DJANGO_SETTINGS_MODULE="defenceblog.settings")
-    done = subprocess.run(  # noqa: S603
-        [PYTHON, __file__, "--child", "1", "--inprocess", str(runs)],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    if done.returncode:
-        sys.exit(f"In-process measurement failed:\n{done.stderr[-3000:]}")
-    line = next(line for line in done.stdout.splitlines() if line.startswith("RESULT "))
-    return json.loads(line[len("RESULT ") :])
+class Child:
+    """One measuring child process (see child()) on the database at `db_url`."""
+
+    def __init__(self, db_url):
+        env = production_env(db_url, PAGE_CACHE="0", DJANGO_SETTINGS_MODULE="defenceblog.settings")
+        self.process = subprocess.Popen(  # noqa: S603
+            [PYTHON, __file__, "--child", "1"],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+
+    def ask(self, **command):
+        self.process.stdin.write(json.dumps(command) + "\n")
+        self.process.stdin.flush()
+        for line in self.process.stdout:
+            if line.startswith("RESULT "):
+                return json.loads(line[len("RESULT ") :])
+        sys.exit(f"In-process measurement failed (exit {self.process.wait()}); see above.")
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+def measure_in_process(db_urls, runs, rounds=5):
+    """Median in-process ms of every page on each database, measured in `rounds` rounds
+    that alternate between the databases (and swap which goes first), so the sizes are
+    compared under the same load."""
+    children = {label: Child(url) for label, url in db_urls.items()}
+    urls = {label: c.ask(cmd="urls") for label, c in children.items()}
+    pages = {label: {} for label in children}
+    per_round = max(1, runs // rounds)
+    first_per_round = max(1, per_round // 3)
+    order = list(children)
+    for name in urls[order[0]]:
+        samples = {label: [] for label in children}
+        for _ in range(rounds):
+            for label in order:
+                samples[label].append(
+                    children[label].ask(
+                        cmd="page", name=name, runs=per_round, first_runs=first_per_round
+                    )
+                )
+            order.reverse()
+        for label, got in samples.items():
+            pages[label][name] = {
+                **got[-1],
+                "ms": statistics.median(ms for sample in got for ms in sample["ms"]),
+                "first_ms": statistics.median(ms for sample in got for ms in sample["first_ms"]),
+            }
+    for label, c in children.items():
+        pages[label].update(c.ask(cmd="admin", runs=max(3, runs // 3)))
+        c.close()
+    return urls, pages
 
 
 # --- Served measurements ---------------------------------------------------------------
@@ -290,7 +353,7 @@ def flush_redis(url):
 def main():
     args = parse_args()
     if args.child:
-        child(args.inprocess)
+        child()
         return 0
     if subprocess.run(["which", "wrk"], capture_output=True).returncode:  # noqa: S607
         sys.exit("wrk is missing: sudo apt-get install wrk")
@@ -301,18 +364,24 @@ def main():
         check=True,
     )
     load_before = os.getloadavg()
-    urls, inproc = {}, {}
+    db_urls = {label: database_url(args.database_url, f"bench_pages_{label}") for label in SIZES}
     for label, count in SIZES.items():
-        db_url = database_url(args.database_url, f"bench_pages_{label}")
         subprocess.run(  # noqa: S603
-            [PYTHON, "bench/pages_build.py", "--articles", str(count), "--database-url", db_url],
+            [
+                PYTHON,
+                "bench/pages_build.py",
+                "--articles",
+                str(count),
+                "--database-url",
+                db_urls[label],
+            ],
             env={**os.environ, "MEDIA_ROOT": str(MEDIA_ROOT)},
             cwd=ROOT,
             check=True,
         )
-        result = measure_in_process(db_url, args.inprocess)
-        urls[label], inproc[label] = result["urls"], result["pages"]
-        print(f"In-process, {label}: " + json.dumps(result["pages"]), flush=True)
+    urls, inproc = measure_in_process(db_urls, args.inprocess)
+    for label in SIZES:
+        print(f"In-process, {label}: " + json.dumps(inproc[label]), flush=True)
 
     floor_server = Server("bench.floor_wsgi:application", production_env(args.database_url))
     warm(floor_server.url("/"))
