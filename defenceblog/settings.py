@@ -164,6 +164,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# How long a shared cache in front of the site (nginx's proxy_cache, a CDN) keeps a reader
+# page (s-maxage): the bound on how long a change takes to reach readers through it.
+SHARED_CACHE_SECONDS = int(os.environ.get("SHARED_CACHE_SECONDS", 300))
+
 # Full pages for anonymous readers, in the cache above (core/pagecache.py). PAGE_CACHE=0
 # turns it off. A save or delete of any of PAGE_CACHE_MODELS makes every cached page stale.
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
@@ -345,8 +349,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # SECURE_COOKIES=0 only for a cluster on plain-http loopback (`make cluster`): a
+    # browser or test client never sends a Secure cookie over http. check --deploy warns.
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31_536_000))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
