@@ -2,9 +2,10 @@
 set, local memory otherwise). Turned off with PAGE_CACHE=0.
 
 What is cached: GET responses with status 200 that the page itself marked public
-(core.caching.public_page) and that set no cookie, to requests that carry no session or
-messages cookie. Never: signed-in staff, drafts and previews (never-cache headers), pages
-with a form (the CSRF token sets a cookie), POSTs, the paths in SKIP_PREFIXES.
+(core.caching.public_page) and that set no cookie, to requests that carry no session,
+messages or read-your-writes cookie (core/db_router.py). Never: signed-in staff, drafts and
+previews (never-cache headers), pages with a form (the CSRF token sets a cookie), POSTs,
+the paths in SKIP_PREFIXES.
 
 Keys carry a site-wide content version, so a change is visible on the next request:
 
@@ -213,6 +214,9 @@ def _bypass(request):
         or request.method not in ("GET", "HEAD")
         or settings.SESSION_COOKIE_NAME in request.COOKIES
         or "messages" in request.COOKIES
+        # A client that just wrote reads from the primary for a few seconds
+        # (core/db_router.py): it gets pages rendered afresh, not ones from the replica.
+        or settings.READ_YOUR_WRITES_COOKIE in request.COOKIES
         or request.path.startswith(SKIP_PREFIXES)
     )
 

@@ -236,32 +236,34 @@ class PgCluster:
         }
 
     # --- SQL helpers (tests use them) -----------------------------------------------
-    def _connect(self, port: int, database: str = "postgres"):
+    def _connect(self, port: int, database: str | None = None):
         import psycopg
 
         return psycopg.connect(
             host="127.0.0.1",
             port=port,
             user="postgres",
-            dbname=database,
+            dbname=database or self.database,
             autocommit=True,
             connect_timeout=5,
         )
 
-    def primary_sql(self, sql: str, params=None, database: str = "postgres"):
+    def primary_sql(self, sql: str, params=None, database: str | None = None):
         with self._connect(self.primary_port, database) as conn:
             cursor = conn.execute(sql, params)
             return cursor.fetchall() if cursor.description else None
 
-    def replica_sql(self, sql: str, params=None, database: str = "postgres"):
+    def replica_sql(self, sql: str, params=None, database: str | None = None):
         with self._connect(self.replica_port, database) as conn:
             cursor = conn.execute(sql, params)
             return cursor.fetchall() if cursor.description else None
 
     def create_database(self, name: str):
-        exists = self.primary_sql("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        exists = self.primary_sql(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name], database="postgres"
+        )
         if not exists:
-            self.primary_sql(f'CREATE DATABASE "{name}"')
+            self.primary_sql(f'CREATE DATABASE "{name}"', database="postgres")
 
     def wait_for_streaming(self, timeout: float = 60):
         """Until the primary reports the standby as streaming."""
