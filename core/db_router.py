@@ -140,12 +140,17 @@ def measure_problem():
         except Exception:  # noqa: S110 - the connection is already gone
             pass
         return f"unreachable ({type(exc).__name__}: {str(exc).strip()[:200]})"
+    return lag_problem(in_recovery, caught_up, since_replay)
+
+
+def lag_problem(in_recovery, caught_up, since_replay):
+    """What the standby's answer to LAG_SQL says: None when it is fresh enough."""
     if not in_recovery:
         return "it is not a standby (promoted, or DATABASE_REPLICA_URL names a primary)"
     lag = 0.0 if caught_up else (math.inf if since_replay is None else float(since_replay))
     if lag > settings.DATABASE_REPLICA_MAX_LAG:
-        shown = "unknown" if math.isinf(lag) else f"{lag:.1f}s"
-        return f"it lags {shown} behind (limit {settings.DATABASE_REPLICA_MAX_LAG}s)"
+        shown = "an unknown time" if math.isinf(lag) else f"{lag:.1f}s"
+        return f"it lags {shown} behind (limit {settings.DATABASE_REPLICA_MAX_LAG:g}s)"
     return None
 
 
