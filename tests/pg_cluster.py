@@ -52,6 +52,96 @@ def pg_cluster():
         cluster.stop(remove=True)
 
 
+PGBOUNCER = "/usr/sbin/pgbouncer"
+
+PGBOUNCER_INI = """[databases]
+* = host=127.0.0.1 port={target_port}
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = {port}
+unix_socket_dir =
+auth_type = trust
+auth_file = {directory}/userlist.txt
+admin_users = postgres
+pool_mode = transaction
+; One server connection per database and user: every client shares it, so state one of
+; them left on the session would show up in the next one's queries.
+default_pool_size = 1
+max_client_conn = 100
+logfile = {directory}/pgbouncer.log
+pidfile = {directory}/pgbouncer.pid
+"""
+
+
+class PgBouncer:
+    """/usr/sbin/pgbouncer in transaction mode on a free port, in front of the PostgreSQL
+    at 127.0.0.1:target_port (run as the postgres OS user when root: it refuses root)."""
+
+    def __init__(self, target_port=5432):
+        self.directory = Path(tempfile.mkdtemp(prefix="pgbouncer-"))
+        self.port = pgcluster.free_port()
+        (self.directory / "pgbouncer.ini").write_text(
+            PGBOUNCER_INI.format(port=self.port, target_port=target_port, directory=self.directory)
+        )
+        (self.directory / "userlist.txt").write_text('"postgres" ""\n')
+        command = [PGBOUNCER, str(self.directory / "pgbouncer.ini")]
+        if os.geteuid() == 0:
+            for path in (self.directory, *self.directory.iterdir()):
+                shutil.chown(path, pgcluster.OS_USER, pgcluster.OS_USER)
+            command = ["runuser", "-u", pgcluster.OS_USER, "--", *command]
+        self.process = subprocess.Popen(  # noqa: S603
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                self.admin("SHOW VERSION")
+                return
+            except Exception:
+                if self.process.poll() is not None:
+                    break
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"pgbouncer did not start: {self.log()[-2000:]}")
+
+    def url(self, database):
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    def admin(self, command):
+        """A command on PgBouncer's admin console (simple query protocol): rows as dicts."""
+        import psycopg
+        from psycopg.rows import dict_row
+
+        with psycopg.connect(
+            host="127.0.0.1",
+            port=self.port,
+            user="postgres",
+            dbname="pgbouncer",
+            autocommit=True,
+            cursor_factory=psycopg.ClientCursor,
+            row_factory=dict_row,
+            connect_timeout=3,
+        ) as conn:
+            return conn.execute(command).fetchall()
+
+    def log(self):
+        try:
+            return (self.directory / "pgbouncer.log").read_text()
+        except OSError:
+            return ""
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
 class Client:
     """A browser's share of HTTP: cookies, and no following of redirects."""
 
@@ -73,9 +163,9 @@ class Client:
             request.add_header("Referer", self.base_url + path)
         try:
             with self.opener.open(request, timeout=timeout) as response:
-                return response.status, dict(response.headers), response.read().decode()
+                return response.status, response.headers, response.read().decode()
         except urllib.error.HTTPError as error:
-            return error.code, dict(error.headers), error.read().decode()
+            return error.code, error.headers, error.read().decode()
 
     def get(self, path):
         return self.request(path)
@@ -123,11 +213,11 @@ class SiteServer:
         )
         self.process = None
 
-    def manage(self, *args, check=True):
+    def manage(self, *args, check=True, **env):
         return subprocess.run(  # noqa: S603
             [sys.executable, "manage.py", *args],
             cwd=ROOT,
-            env=self.env,
+            env={**self.env, **env},
             capture_output=True,
             text=True,
             check=check,

@@ -26,7 +26,7 @@ article = ArticleFactory(title="{OLD_TITLE}", slug="patrol-boats", section=secti
 get_user_model().objects.create_user(
     "editor", "editor@example.org", "correct horse battery", is_staff=True, is_superuser=True
 )
-print(article.pk)
+print(article.pk, article.get_absolute_url())
 """
 
 
@@ -44,7 +44,8 @@ def site(pg_cluster, tmp_path_factory):  # noqa: F811
         tmp_path_factory.mktemp("replica-site"),
     )
     server.manage("migrate", "--no-input")
-    server.article_pk = int(server.manage("shell", "-c", SETUP).stdout.split()[-1])
+    pk, url = server.manage("shell", "-c", SETUP).stdout.split()[-2:]
+    server.article_pk, server.article_url = int(pk), url
     server.start()
     yield server
     server.stop()
@@ -103,6 +104,16 @@ def test_anonymous_readers_read_from_the_replica_and_staff_from_the_primary(clus
     assert title_seen(staff) == "new"
     status, _, html = staff.get(f"/admin/articles/article/{site.article_pk}/change/")
     assert status == 200 and "Patrol boats decommissioned" in html
+
+
+def test_reading_pages_leaves_no_cookie(cluster, site):
+    """Anonymous reader pages write nothing, so they stay cacheable (no cookie)."""
+    reader = site.client()
+    for path in ("/", site.article_url, SECTION_URL, "/search/?q=patrol"):
+        status, headers, _ = reader.get(path)
+        assert status == 200, path
+        assert "read_primary" not in " ".join(headers.get_all("Set-Cookie") or []), path
+    assert reader.cookie("read_primary") is None
 
 
 def test_after_a_write_the_same_reader_reads_from_the_primary(cluster, site):
