@@ -4,15 +4,18 @@ rules against a real streaming standby."""
 
 import logging
 import math
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.http import HttpResponse
 from django.test import RequestFactory
+from django.utils import timezone
 
 from articles.models import Article
 from articles.search import suggest_titles
-from core import db_router
+from core import db_router, pagecache
 from core.db_router import ReplicaRouter, ReplicaRoutingMiddleware, lag_problem
 from tests.factories import ArticleFactory
 
@@ -98,7 +101,8 @@ def test_plain_reads_set_no_cookie(replica):
     assert not response.cookies
 
 
-def test_without_a_replica_nothing_changes():
+def test_without_a_replica_nothing_changes(monkeypatch):
+    monkeypatch.setattr(db_router, "replica_configured", lambda: False)
     read, response = serve(factory.post("/feedback/report/"))
     assert read == "default" and not response.cookies
 
@@ -174,3 +178,41 @@ def test_the_suggestion_threshold_does_not_outlive_its_transaction():
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('pg_trgm.word_similarity_threshold', true)")
         assert cursor.fetchone()[0] in (None, "0.6")  # pg_trgm's default, not ours
+
+
+@pytest.mark.django_db
+def test_pages_rendered_while_the_replica_may_lag_are_rendered_again_after(
+    client, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A page rendered just after a change may come from a replica that has not replayed
+    it yet: it is kept only until the replica must have (lag limit + check period)."""
+    settings.PAGE_CACHE = True
+    monkeypatch.setattr(pagecache, "replica_settle_seconds", lambda: 15)
+    article = ArticleFactory(title="Radar network completed")
+    url = article.get_absolute_url()
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        with django_capture_on_commit_callbacks(execute=True):
+            article.title = "Radar network completed early"
+            article.save()
+        states = [client.get(url)["X-Page-Cache"] for _ in range(2)]
+        assert states == ["miss", "hit"]
+
+        traveller.shift(timedelta(seconds=16))
+        pagecache.forget_state()
+        states = [client.get(url)["X-Page-Cache"] for _ in range(2)]
+        assert states == ["miss", "hit"]
+
+
+@pytest.mark.django_db
+def test_without_a_replica_a_change_needs_no_second_rendering(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE = True
+    article = ArticleFactory(title="Radar network completed")
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        with django_capture_on_commit_callbacks(execute=True):
+            article.save()
+        assert client.get(article.get_absolute_url())["X-Page-Cache"] == "miss"
+        traveller.shift(timedelta(seconds=16))
+        pagecache.forget_state()
+        assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
