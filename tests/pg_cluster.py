@@ -29,6 +29,13 @@ sys.modules.setdefault("pgcluster", pgcluster)
 _spec.loader.exec_module(pgcluster)
 
 
+def skip_or_fail(message):
+    """Skip locally; in CI (CI=true) a missing server program is a failure."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 def postgres_binaries_available() -> bool:
     return Path(pgcluster.DEFAULT_BINDIR, "initdb").exists() and (
         os.geteuid() != 0 or shutil.which("runuser") is not None
@@ -40,7 +47,7 @@ def pg_cluster():
     """A primary and a streaming standby on free loopback ports, with a database "site"
     on both; removed at the end of the session."""
     if not postgres_binaries_available():
-        pytest.skip(f"needs the PostgreSQL server binaries in {pgcluster.DEFAULT_BINDIR}")
+        skip_or_fail(f"needs the PostgreSQL server binaries in {pgcluster.DEFAULT_BINDIR}")
     directory = Path(tempfile.mkdtemp(prefix="pgcluster-"))
     cluster = pgcluster.PgCluster(
         directory, pgcluster.free_port(), pgcluster.free_port(), database="site"

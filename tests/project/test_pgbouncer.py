@@ -14,7 +14,7 @@ import psycopg
 import pytest
 
 from feedback.spam import form_token
-from tests.pg_cluster import PGBOUNCER, PgBouncer, SiteServer
+from tests.pg_cluster import PGBOUNCER, PgBouncer, SiteServer, skip_or_fail
 
 DIRECT = "postgres://postgres@127.0.0.1:5432/{}"
 
@@ -35,7 +35,7 @@ print(article.pk, article.get_absolute_url())
 @pytest.fixture(scope="module")
 def bouncer():
     if not Path(PGBOUNCER).exists() or (os.geteuid() == 0 and not shutil.which("runuser")):
-        pytest.skip(f"needs PgBouncer at {PGBOUNCER}")
+        skip_or_fail(f"needs PgBouncer at {PGBOUNCER} (Debian package pgbouncer)")
     bouncer = PgBouncer(target_port=5432)
     yield bouncer
     bouncer.stop()
