@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Anonymous readers' reads on the read replica, if there is one (core/db_router.py).
+    "core.db_router.ReplicaRoutingMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -127,20 +129,58 @@ TEMPLATES = [
 ]
 
 # --- Database: PostgreSQL everywhere -------------------------------------------------
+# DATABASE_POOLER=pgbouncer (transaction pooling): no server-side cursors (a cursor would
+# outlive the transaction's server connection) and no prepared statements (PgBouncer
+# 1.18 does not carry them across server connections); nothing relies on session state
+# (docs/deploying.md, "PgBouncer").
+DATABASE_POOLER = os.environ.get("DATABASE_POOLER", "").strip().lower()
+if DATABASE_POOLER not in ("", "pgbouncer"):
+    raise ImproperlyConfigured("DATABASE_POOLER must be empty or 'pgbouncer'.")
+DISABLE_SERVER_SIDE_CURSORS = DATABASE_POOLER == "pgbouncer" or env_bool(
+    "DISABLE_SERVER_SIDE_CURSORS"
+)
+
+
+def database_from_url(url: str, connect_timeout: int) -> dict:
+    database = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    # A database that does not answer is a 503 page within seconds, not a hung worker.
+    options = database.setdefault("OPTIONS", {})
+    options.setdefault("connect_timeout", connect_timeout)
+    if DISABLE_SERVER_SIDE_CURSORS:
+        database["DISABLE_SERVER_SIDE_CURSORS"] = True
+    if DATABASE_POOLER == "pgbouncer":
+        options["prepare_threshold"] = None
+    return database
+
+
 if os.environ.get("DATABASE_URL"):
     DATABASES = {
-        "default": dj_database_url.parse(
-            os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True
+        "default": database_from_url(
+            os.environ["DATABASE_URL"], int(os.environ.get("DATABASE_CONNECT_TIMEOUT", 5))
         )
     }
-    # A database that does not answer is a 503 page within seconds, not a hung worker.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", 5))
-    )
 else:
     from defenceblog.embedded_db import database_settings
 
     DATABASES = {"default": database_settings(BASE_DIR / "var" / "postgres")}
+
+# A streaming read replica for anonymous readers (core/db_router.py). Reads fall back to
+# the primary while it does not answer within its connect timeout or lags more than
+# DATABASE_REPLICA_MAX_LAG seconds (checked every DATABASE_REPLICA_CHECK_SECONDS per
+# process). After a write, that client reads from the primary for READ_YOUR_WRITES_SECONDS.
+# In tests the replica is a mirror of the test database, which the router treats as the
+# primary itself.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = database_from_url(
+        DATABASE_REPLICA_URL, int(os.environ.get("DATABASE_REPLICA_CONNECT_TIMEOUT", 2))
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
+DATABASE_REPLICA_MAX_LAG = float(os.environ.get("DATABASE_REPLICA_MAX_LAG", 10))
+DATABASE_REPLICA_CHECK_SECONDS = float(os.environ.get("DATABASE_REPLICA_CHECK_SECONDS", 5))
+READ_YOUR_WRITES_SECONDS = int(os.environ.get("READ_YOUR_WRITES_SECONDS", 10))
+READ_YOUR_WRITES_COOKIE = "read_primary"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
