@@ -4,13 +4,13 @@ pytest-xdist worker), on a free port.
 
 - `s3_server` (session): the running server, with one bucket made; `.env()` is the
   MEDIA_STORAGE=s3 environment a process (an app server, manage.py) needs to use it.
+- `s3_calls` (per test): the name of every request botocore makes while it runs.
 - `s3_media` (per test): the site's media on a fresh bucket of that server, through the
   settings the environment would give (defenceblog/settings.py), with
   S3_PRIVATE_ORIGINALS on; `s3_media.public()` turns it off.
 """
 
 import copy
-import shutil
 import socket
 import subprocess
 import sys
@@ -18,7 +18,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.error import URLError
+from urllib.error import HTTPError, URLError
 from urllib.request import urlopen
 
 import pytest
@@ -34,13 +34,11 @@ def _free_port():
         return sock.getsockname()[1]
 
 
-def moto_server_program():
-    """The moto_server of this virtual environment (the lock's version), else PATH's."""
-    own = Path(sys.executable).with_name("moto_server")
-    found = str(own) if own.exists() else shutil.which("moto_server")
-    if not found:
-        raise RuntimeError("moto_server is not installed: run `make install`.")
-    return found
+def moto_server_command():
+    """The command line of this virtual environment's moto_server (the lock's version):
+    its script, or the same program as ``python -m moto.server``."""
+    script = Path(sys.executable).with_name("moto_server")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "moto.server"]
 
 
 @dataclass
@@ -87,7 +85,7 @@ def start_s3_server(log_path, timeout=30):
     endpoint = f"http://127.0.0.1:{port}"
     log = open(log_path, "wb")  # noqa: SIM115 - open for the server's lifetime
     process = subprocess.Popen(  # noqa: S603
-        [moto_server_program(), "-H", "127.0.0.1", "-p", str(port)],
+        [*moto_server_command(), "-H", "127.0.0.1", "-p", str(port)],
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -180,3 +178,28 @@ class S3Media:
 @pytest.fixture
 def s3_media(settings, s3_server):
     return S3Media(settings, s3_server, s3_server.create_bucket())
+
+
+def fetch(url):
+    """(status, headers, body) of an anonymous GET: what a reader's browser gets."""
+    try:
+        with urlopen(url, timeout=10) as response:  # noqa: S310 - the loopback test server
+            return response.status, response.headers, response.read()
+    except HTTPError as error:
+        return error.code, error.headers, b""
+
+
+@pytest.fixture
+def s3_calls(monkeypatch):
+    """Every request botocore makes (to the bucket), by operation name."""
+    import botocore.client
+
+    calls = []
+    real = botocore.client.BaseClient._make_api_call
+
+    def counted(self, operation_name, api_params):
+        calls.append(operation_name)
+        return real(self, operation_name, api_params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counted)
+    return calls

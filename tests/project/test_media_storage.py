@@ -8,10 +8,7 @@ import os
 import re
 import subprocess
 import sys
-from urllib.error import HTTPError
-from urllib.request import urlopen
 
-import botocore.client
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -22,31 +19,9 @@ from authors.models import Author
 from core.storage import RENDITION_CACHE_CONTROL
 from tests.articles.test_admin import inline_management
 from tests.factories import ArticleFactory, image_bytes
+from tests.storage_fixtures import fetch
 
 pytestmark = pytest.mark.django_db
-
-
-def fetch(url):
-    """(status, headers, body) of an anonymous GET: what a reader's browser gets."""
-    try:
-        with urlopen(url, timeout=10) as response:  # noqa: S310 - the loopback test server
-            return response.status, response.headers, response.read()
-    except HTTPError as error:
-        return error.code, error.headers, b""
-
-
-@pytest.fixture
-def s3_calls(monkeypatch):
-    """Every request botocore makes to the bucket, by operation name."""
-    calls = []
-    real = botocore.client.BaseClient._make_api_call
-
-    def counted(self, operation_name, api_params):
-        calls.append(operation_name)
-        return real(self, operation_name, api_params)
-
-    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counted)
-    return calls
 
 
 def upload_image(staff_client, width=1600, height=900):
@@ -112,6 +87,7 @@ def test_reader_page_shows_renditions_at_the_public_base_and_they_are_public(
     urls = [part.split()[0] for part in srcset.split(", ")]
     assert urls and all(url.startswith(s3_media.public_url + "renditions/") for url in urls)
     assert all("X-Amz-" not in url for url in urls)  # plain, cacheable addresses
+    assert author.photo.name.startswith("authors/") and author.photo.name in s3_media.keys()
     photo = author.photo_small.url
     assert photo.startswith(s3_media.public_url + "renditions/authors/") and photo in html
     assert image.file.name not in html  # the original's address is nowhere on the page
