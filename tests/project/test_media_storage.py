@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from articles.models import Image
+from articles.models import Article, Image
 from authors.models import Author
 from core.storage import RENDITION_CACHE_CONTROL
 from tests.articles.test_admin import inline_management
@@ -240,3 +240,35 @@ def test_settings_default_to_the_local_folder_and_refuse_s3_without_a_bucket():
     refused = settings_from_env(MEDIA_STORAGE="s3")
     assert refused.returncode != 0
     assert "MEDIA_STORAGE=s3 needs S3_BUCKET" in refused.stderr
+
+
+def test_wordpress_import_stores_its_pictures_in_the_bucket_and_a_rerun_keeps_them(
+    client, s3_media, tmp_path
+):
+    from tests.wordpress.exports import (
+        counts_line,
+        frigate_attachments,
+        frigate_post,
+        run_import,
+        write_jpeg,
+        wxr,
+    )
+
+    media_dir = tmp_path / "uploads"
+    write_jpeg(media_dir / "2024/03/frigate.jpg", 1200, 800)
+    write_jpeg(media_dir / "2024/03/crew.jpg", 640, 480, (120, 40, 40))
+    export = tmp_path / "export.xml"
+    export.write_text(wxr(*frigate_attachments(), frigate_post()), encoding="utf-8")
+
+    run_import(export, "--media-dir", media_dir)
+
+    images = list(Image.objects.order_by("import_id"))
+    keys = s3_media.keys()
+    assert len(images) == 2 and all(image.file.name in keys for image in images)
+    article = Article.objects.get(import_id="101")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert s3_media.public_url + "renditions/images/" in html
+    # Run again: the stored pictures are read back from the bucket and found unchanged.
+    report, _ = run_import(export, "--media-dir", media_dir)
+    assert counts_line(report, "attachments")[:3] == [0, 0, 2]
+    assert s3_media.keys() == keys
