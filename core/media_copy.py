@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.core.files.storage import storages
 
-from .storage import MediaStorage, s3_etag
+from .storage import MediaStorage, bucket_objects, put_object, s3_etag
 
 
 class CopyRefused(Exception):
@@ -41,20 +41,6 @@ def _local_files(root):
             yield path.relative_to(root).as_posix(), path
 
 
-def _bucket_listing(storage, client):
-    """{key: (size, etag)} of every object under the storage's location: one listing."""
-    listing = {}
-    prefix = storage._normalize_name("")
-    prefix = prefix.rstrip("/") + "/" if prefix else ""
-    pages = client.get_paginator("list_objects_v2").paginate(
-        Bucket=storage.bucket_name, Prefix=prefix
-    )
-    for page in pages:
-        for entry in page.get("Contents", ()):
-            listing[entry["Key"]] = (entry["Size"], entry["ETag"].strip('"'))
-    return listing
-
-
 def copy_media(source, storage=None, dry_run=False, progress=None):
     """Copy every file under `source` into `storage` (the site's media storage) under the
     same relative name. Returns a CopyReport; `progress(name, action)` hears of each file."""
@@ -67,13 +53,14 @@ def copy_media(source, storage=None, dry_run=False, progress=None):
     source = Path(source)
     if not source.is_dir():
         raise CopyRefused(f"{source} is not a folder: pass --source with the media folder.")
-    client = storage.connection.meta.client
-    listing = _bucket_listing(storage, client)
+    listing = {
+        entry["Name"]: (entry["Size"], entry["ETag"].strip('"'))
+        for entry in bucket_objects(storage)
+    }
     report = CopyReport()
     for name, path in _local_files(source):
-        key = storage._normalize_name(name)
         size = path.stat().st_size
-        there = listing.get(key)
+        there = listing.get(name)
         if there is not None and there[0] == size and there[1] in s3_etag(path):
             report.skipped += 1
             if progress:
@@ -82,12 +69,7 @@ def copy_media(source, storage=None, dry_run=False, progress=None):
         action = "copied" if there is None else "replaced"
         if not dry_run:
             with path.open("rb") as body:
-                client.put_object(
-                    Bucket=storage.bucket_name,
-                    Key=key,
-                    Body=body,
-                    **storage.object_parameters_for(name),
-                )
+                put_object(storage, name, body)
         setattr(report, action, getattr(report, action) + 1)
         report.bytes_copied += size
         report.names.append(name)

@@ -122,3 +122,53 @@ def s3_etag(path, part_size=8 * 1024 * 1024):
     if len(parts) > 1:
         multipart = f"{hashlib.md5(b''.join(parts)).hexdigest()}-{len(parts)}"  # noqa: S324
     return whole.hexdigest(), multipart
+
+
+# --- The bucket as a whole (core/backups.py, core/media_copy.py) --------------------------
+
+
+def bucket_storage():
+    """The site's media storage when it is the bucket (MEDIA_STORAGE=s3), else None."""
+    from django.core.files.storage import storages
+
+    storage = storages["default"]
+    return storage if isinstance(storage, MediaStorage) else None
+
+
+def bucket_prefix(storage):
+    prefix = storage._normalize_name("")
+    return prefix.rstrip("/") + "/" if prefix else ""
+
+
+def bucket_objects(storage):
+    """Every object of the site's media, as dicts with Key, Size, ETag and LastModified
+    (one listing request per thousand objects), keys relative to the storage's location."""
+    client = storage.connection.meta.client
+    prefix = bucket_prefix(storage)
+    pages = client.get_paginator("list_objects_v2").paginate(
+        Bucket=storage.bucket_name, Prefix=prefix
+    )
+    for page in pages:
+        for entry in page.get("Contents", ()):
+            yield {**entry, "Name": entry["Key"][len(prefix) :]}
+
+
+def put_object(storage, name, body):
+    """Write `body` (bytes or a file) as `name`, in one request, with what a save through
+    the site would give it (content type, Cache-Control, ACL)."""
+    storage.connection.meta.client.put_object(
+        Bucket=storage.bucket_name,
+        Key=storage._normalize_name(clean_name(name)),
+        Body=body,
+        **storage.object_parameters_for(name),
+    )
+
+
+def empty_bucket(storage):
+    """Delete every object of the site's media (restore --force)."""
+    client = storage.connection.meta.client
+    keys = [{"Key": entry["Key"]} for entry in bucket_objects(storage)]
+    for start in range(0, len(keys), 1000):
+        client.delete_objects(
+            Bucket=storage.bucket_name, Delete={"Objects": keys[start : start + 1000]}
+        )
