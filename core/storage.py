@@ -8,6 +8,8 @@ The two kinds are stored differently:
 - Renditions are public and cached for a year (``public, max-age=31536000, immutable``):
   their names are derived from their content (a keyed HMAC of the original's random name
   and imagekit's hash of the spec, core/images.py), so a name never points at other bytes.
+  Embed posters (``embeds/``, a video provider's public thumbnail under a random name)
+  are shown to readers as they are, and stored the same way.
 - Originals are private with S3_PRIVATE_ORIGINALS=1: no public-read ACL, and their URL is
   a short-lived signed one (for staff, in the admin). Otherwise they are public too.
 
@@ -37,10 +39,16 @@ PUBLIC_ORIGINAL_CACHE_CONTROL = "public, max-age=86400"
 PRIVATE_ORIGINAL_CACHE_CONTROL = "private, max-age=3600"
 
 
+# Folders whose files readers load (besides renditions): embed posters, a provider's
+# public thumbnail shown as such on article pages (embeds/models.py).
+PUBLIC_FOLDERS = ("embeds/",)
+
+
 def is_rendition(name):
-    """True for a name under the renditions folder (settings.IMAGEKIT_CACHEFILE_DIR)."""
+    """True for a file readers load as it is: a rendition (settings.IMAGEKIT_CACHEFILE_DIR)
+    or an embed poster. Each is stored under a name that never gets other bytes."""
     folder = settings.IMAGEKIT_CACHEFILE_DIR.strip("/") + "/"
-    return clean_name(name).lstrip("/").startswith(folder)
+    return clean_name(name).lstrip("/").startswith((folder, *PUBLIC_FOLDERS))
 
 
 def public_base_url(endpoint_url, bucket, region, public_url=""):

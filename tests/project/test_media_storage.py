@@ -272,3 +272,26 @@ def test_wordpress_import_stores_its_pictures_in_the_bucket_and_a_rerun_keeps_th
     report, _ = run_import(export, "--media-dir", media_dir)
     assert counts_line(report, "attachments")[:3] == [0, 0, 2]
     assert s3_media.keys() == keys
+
+
+def test_embed_posters_are_public_even_with_private_originals(s3_media):
+    from django.core.files.base import ContentFile
+
+    from embeds.models import Embed
+
+    embed = Embed(url="https://www.youtube.com/watch?v=abc", title="Sea trials")
+    embed.poster.save("poster", ContentFile(image_bytes(480, 360)), save=False)
+    embed.save()
+
+    url = embed.poster.url
+    assert url == s3_media.public_url + embed.poster.name and "X-Amz-" not in url
+    status, headers, _ = fetch(url)
+    assert status == 200 and headers["Cache-Control"] == RENDITION_CACHE_CONTROL
+
+
+def test_author_page_shares_the_photo_at_its_bucket_address(client, staff_client, s3_media):
+    author = upload_author(staff_client)
+    ArticleFactory(authors=[author])
+    html = client.get(author.get_absolute_url()).content.decode()
+    assert f'<meta property="og:image" content="{author.photo_large.url}">' in html
+    assert author.photo_large.url.startswith(s3_media.public_url)
