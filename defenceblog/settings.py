@@ -298,6 +298,43 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Media on S3-compatible object storage (AWS S3, R2, MinIO, Ceph) with MEDIA_STORAGE=s3;
+# the local MEDIA_ROOT otherwise. Renditions are public with a year's Cache-Control; with
+# S3_PRIVATE_ORIGINALS=1 originals are private, reached only by signed URLs (core/storage.py).
+MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "local").strip().lower() or "local"
+if MEDIA_STORAGE == "s3":
+    from core.storage import public_base_url
+
+    S3_BUCKET = os.environ.get("S3_BUCKET", "")
+    if not S3_BUCKET:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs S3_BUCKET (the bucket's name).")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")  # empty: AWS itself
+    S3_REGION = os.environ.get("S3_REGION", "") or "us-east-1"
+    S3_PRIVATE_ORIGINALS = env_bool("S3_PRIVATE_ORIGINALS")
+    S3_PUBLIC_URL = public_base_url(
+        S3_ENDPOINT_URL, S3_BUCKET, S3_REGION, os.environ.get("S3_PUBLIC_URL", "")
+    )
+    STORAGES["default"] = {
+        "BACKEND": "core.storage.MediaStorage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": S3_ENDPOINT_URL or None,
+            "region_name": S3_REGION,
+            # Empty: boto3's own chain (AWS_* variables, an instance role).
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "addressing_style": "path" if S3_ENDPOINT_URL else None,
+            "signature_version": "s3v4",
+            "public_url": S3_PUBLIC_URL,
+            "private_originals": S3_PRIVATE_ORIGINALS,
+            "object_acls": env_bool("S3_OBJECT_ACLS", True),
+            "querystring_expire": int(os.environ.get("S3_SIGNED_URL_SECONDS", 3600)),
+            "file_overwrite": True,  # names are random or content-derived
+        },
+    }
+    MEDIA_URL = S3_PUBLIC_URL
+elif MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured(f"MEDIA_STORAGE is {MEDIA_STORAGE!r}: use local or s3.")
 # Uploads larger than this many bytes are refused (CKEditor uploads and the image admin).
 MAX_IMAGE_UPLOAD_BYTES = int(os.environ.get("MAX_IMAGE_UPLOAD_BYTES", 10 * 1024 * 1024))
 MAX_IMAGE_PIXELS = int(os.environ.get("MAX_IMAGE_PIXELS", 40_000_000))
@@ -448,6 +485,11 @@ PERMISSIONS_POLICY = {
 }
 if MEDIA_URL.startswith("http"):
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(MEDIA_URL)
+if MEDIA_STORAGE == "s3" and S3_PRIVATE_ORIGINALS:
+    # Signed URLs of originals (the admin's previews) come from the endpoint itself.
+    _signed_base = public_base_url(S3_ENDPOINT_URL, S3_BUCKET, S3_REGION)
+    if _signed_base != MEDIA_URL:
+        CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_signed_base)
 
 # --- CKEditor 5 ----------------------------------------------------------------------
 # Every editor upload goes through this view (validators, cleaning, the add-image
