@@ -83,6 +83,7 @@ cluster-stop: ## Stop everything `make cluster` started (by its recorded pids)
 	$(BIN)/python bin/cluster down
 
 test-cluster: $(STAMP) ## Tests against the running cluster (tests/cluster/; start it with `make cluster`)
+	@test -f var/cluster/env || { echo "No cluster is running: make cluster first."; exit 2; }
 	CLUSTER_URL=$$(sed -n 's/^CLUSTER_URL=//p' var/cluster/env) $(BIN)/python -m pytest -p no:randomly -s tests/cluster
 
 bench-cluster: $(STAMP) ## Requests/s through nginx, cache on/off, one and two app servers, against the floor
