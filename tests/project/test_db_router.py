@@ -216,3 +216,25 @@ def test_without_a_replica_a_change_needs_no_second_rendering(
         traveller.shift(timedelta(seconds=16))
         pagecache.forget_state()
         assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+
+
+@pytest.mark.django_db
+def test_health_check_reports_a_replica_that_is_not_used(client, monkeypatch):
+    monkeypatch.setattr(db_router, "replica_configured", lambda: True)
+    health = db_router.ReplicaHealth()
+    monkeypatch.setattr(db_router, "health", health)
+    monkeypatch.setattr(db_router, "measure_problem", lambda: "it lags 30.0s behind (limit 10s)")
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
+    assert response.json()["replica"] == "not used: it lags 30.0s behind (limit 10s)"
+    monkeypatch.setattr(db_router, "measure_problem", lambda: None)
+    health.recheck()
+    assert client.get("/healthz").json() == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "ok",
+        "replica": "ok",
+    }
