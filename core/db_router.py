@@ -28,9 +28,9 @@ received is 0 seconds behind however long the primary has been idle (the plain
 without pg_read_all_stats (or pg_monitor) sees the WAL receiver but not its status; a
 running receiver then counts as streaming.
 
-A replica alias that is a test mirror of the primary (TEST MIRROR, set in settings) is the
-primary: queries are not sent through a second connection that could not see a test's
-transaction.
+A replica alias with the primary's host, port and database name is the primary (the test
+settings make it so, as the primary's TEST MIRROR): queries are not sent through a second
+connection that could not see a test's transaction.
 """
 
 import logging
