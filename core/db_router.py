@@ -24,11 +24,13 @@ Active when settings.DATABASES has a "replica" alias (DATABASE_REPLICA_URL). The
 Lag is "seconds since the last replayed transaction" only while the standby has received
 WAL it has not replayed yet; a standby that is streaming and has replayed all it has
 received is 0 seconds behind however long the primary has been idle (the plain
-`now() - pg_last_xact_replay_timestamp()` grows without bound on an idle primary).
+`now() - pg_last_xact_replay_timestamp()` grows without bound on an idle primary). A role
+without pg_read_all_stats (or pg_monitor) sees the WAL receiver but not its status; a
+running receiver then counts as streaming.
 
-A replica alias that is a test mirror of the primary (TEST MIRROR, set in settings) is the
-primary: queries are not sent through a second connection that could not see a test's
-transaction.
+A replica alias with the primary's host, port and database name is the primary (the test
+settings make it so, as the primary's TEST MIRROR): queries are not sent through a second
+connection that could not see a test's transaction.
 """
 
 import logging
@@ -59,7 +61,9 @@ WARNING_INTERVAL = 60  # seconds between repeated warnings while the replica is 
 LAG_SQL = """SELECT pg_is_in_recovery(),
     pg_last_wal_receive_lsn() IS NOT NULL
         AND pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()
-        AND EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming'),
+        AND EXISTS (
+            SELECT 1 FROM pg_stat_wal_receiver WHERE coalesce(status, 'streaming') = 'streaming'
+        ),
     EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())"""
 
 

@@ -168,8 +168,8 @@ else:
 # the primary while it does not answer within its connect timeout or lags more than
 # DATABASE_REPLICA_MAX_LAG seconds (checked every DATABASE_REPLICA_CHECK_SECONDS per
 # process). After a write, that client reads from the primary for READ_YOUR_WRITES_SECONDS.
-# In tests the replica is a mirror of the test database, which the router treats as the
-# primary itself.
+# In tests the replica alias is the test database's mirror, which the router treats as
+# the primary itself (settings_test).
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = database_from_url(

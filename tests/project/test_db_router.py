@@ -2,9 +2,14 @@
 cookie, and the lag rule, without a replica. tests/project/test_replica.py runs the same
 rules against a real streaming standby."""
 
+import json
 import logging
 import math
+import os
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -216,3 +221,79 @@ def test_without_a_replica_a_change_needs_no_second_rendering(
         traveller.shift(timedelta(seconds=16))
         pagecache.forget_state()
         assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+
+
+@pytest.mark.django_db
+def test_health_check_reports_a_replica_that_is_not_used(client, monkeypatch):
+    monkeypatch.setattr(db_router, "replica_configured", lambda: True)
+    health = db_router.ReplicaHealth()
+    monkeypatch.setattr(db_router, "health", health)
+    monkeypatch.setattr(db_router, "measure_problem", lambda: "it lags 30.0s behind (limit 10s)")
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
+    assert response.json()["replica"] == "not used: it lags 30.0s behind (limit 10s)"
+    monkeypatch.setattr(db_router, "measure_problem", lambda: None)
+    health.recheck()
+    assert client.get("/healthz").json() == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "ok",
+        "replica": "ok",
+    }
+
+
+def database_settings(**env):
+    """settings.DATABASES as a fresh process sees it with `env`."""
+    code = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps(settings.DATABASES, default=str))"
+    )
+    environment = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("DATABASE_")},
+        "DJANGO_SETTINGS_MODULE": "defenceblog.settings",
+        "DEBUG": "1",
+        **env,
+    }
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return result.returncode, result.stdout, result.stderr
+
+
+def test_pgbouncer_and_replica_settings():
+    status, out, err = database_settings(
+        DATABASE_URL="postgres://site@127.0.0.1:6432/news",
+        DATABASE_REPLICA_URL="postgres://site@10.0.0.2:6432/news",
+        DATABASE_POOLER="pgbouncer",
+    )
+    assert status == 0, err
+    databases = json.loads(out.splitlines()[-1])
+    for alias in ("default", "replica"):
+        assert databases[alias]["DISABLE_SERVER_SIDE_CURSORS"] is True
+        assert databases[alias]["OPTIONS"]["prepare_threshold"] is None
+        assert databases[alias]["CONN_HEALTH_CHECKS"] is True
+    assert databases["replica"]["HOST"] == "10.0.0.2"
+    assert databases["replica"]["OPTIONS"]["connect_timeout"] == 2
+    assert databases["replica"]["TEST"]["MIRROR"] == "default"
+
+
+def test_without_a_pooler_server_side_cursors_stay_on_and_a_wrong_value_fails():
+    status, out, err = database_settings(DATABASE_URL="postgres://site@127.0.0.1:5432/news")
+    assert status == 0, err
+    databases = json.loads(out.splitlines()[-1])
+    assert "replica" not in databases
+    assert not databases["default"].get("DISABLE_SERVER_SIDE_CURSORS")
+    assert "prepare_threshold" not in databases["default"]["OPTIONS"]
+
+    status, _, err = database_settings(
+        DATABASE_URL="postgres://site@127.0.0.1:5432/news", DATABASE_POOLER="pgpool"
+    )
+    assert status != 0 and "DATABASE_POOLER must be empty or 'pgbouncer'" in err

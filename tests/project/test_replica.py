@@ -153,6 +153,8 @@ def test_a_replica_lagging_past_the_limit_is_not_read(cluster, site):
 
     assert title_seen(site.client()) == "new"
     assert "Read replica not used, reads go to the primary: it lags" in site.log()
+    status, _, health = site.client().get("/healthz")
+    assert status == 200 and '"status": "degraded"' in health and "not used: it lags" in health
 
     cluster.resume_replay()
     cluster.wait_for_replay()
@@ -176,3 +178,5 @@ def test_an_unreachable_replica_is_not_read(cluster, site):
     for _ in range(3):
         assert title_seen(site.client()) == "new"
     assert site.log().count("reads go to the primary: unreachable") == 1
+    status, _, health = site.client().get("/healthz")
+    assert status == 200 and '"replica": "not used: unreachable' in health
