@@ -298,3 +298,22 @@ def test_author_page_shares_the_photo_at_its_bucket_address(client, staff_client
     html = client.get(author.get_absolute_url()).content.decode()
     assert f'<meta property="og:image" content="{author.photo_large.url}">' in html
     assert author.photo_large.url.startswith(s3_media.public_url)
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "public", "expected"),
+    [
+        ("http://127.0.0.1:9000", "", "http://127.0.0.1:9000/media/"),
+        ("", "", "https://media.s3.eu-west-1.amazonaws.com/"),
+        (
+            "https://x.r2.cloudflarestorage.com",
+            "https://img.example.org",
+            "https://img.example.org/",
+        ),
+        ("http://127.0.0.1:9000", "/media", "/media/"),  # a proxy location on the site itself
+    ],
+)
+def test_public_base_url(endpoint, public, expected):
+    from core.storage import public_base_url
+
+    assert public_base_url(endpoint, "media", "eu-west-1", public) == expected
