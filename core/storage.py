@@ -101,7 +101,7 @@ class MediaStorage(S3Storage):
 
     def url(self, name, parameters=None, expire=None, http_method=None):
         if self.is_public(name) and not parameters and http_method is None:
-            return self.public_base + filepath_to_uri(clean_name(name).lstrip("/"))
+            return self.public_base + filepath_to_uri(self._normalize_name(clean_name(name)))
         # A private original: a signed URL, computed locally (no request to the bucket).
         return super().url(name, parameters=parameters, expire=expire, http_method=http_method)
 
