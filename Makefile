@@ -76,4 +76,18 @@ bench-import: $(STAMP) ## WordPress import benchmark: 10,000 posts into PostgreS
 bench-pages: $(STAMP) ## Page benchmark: every reader page at 1k and 100k articles, cache off/on, with wrk
 	$(BIN)/python bench/pages_bench.py
 
-.PHONY: help install lock run test lint fmt check backup restore bench bench-import bench-pages
+cluster: $(STAMP) ## Start nginx on :8080, two app servers, PostgreSQL primary + replica, Redis, S3 (var/cluster/)
+	$(BIN)/python bin/cluster up
+
+cluster-stop: ## Stop everything `make cluster` started (by its recorded pids)
+	$(BIN)/python bin/cluster down
+
+test-cluster: $(STAMP) ## Tests against the running cluster (tests/cluster/; start it with `make cluster`)
+	@test -f var/cluster/env || { echo "No cluster is running: make cluster first."; exit 2; }
+	CLUSTER_URL=$$(sed -n 's/^CLUSTER_URL=//p' var/cluster/env) $(BIN)/python -m pytest -p no:randomly -s tests/cluster
+
+bench-cluster: $(STAMP) ## Requests/s through nginx, cache on/off, one and two app servers, against the floor
+	$(BIN)/python bench/cluster_bench.py
+
+.PHONY: help install lock run test lint fmt check backup restore bench bench-import bench-pages \
+	cluster cluster-stop test-cluster bench-cluster

@@ -156,3 +156,58 @@ def replace_in_bodies(image, old_name):
                 )
                 changed += 1
     return changed
+
+
+_URL_ATTRIBUTE = re.compile(r'\b(src|srcset|href)="([^"]*)"', re.IGNORECASE)
+
+
+def rebase_body(body, old_prefixes, new_prefix):
+    """`body` with each src, srcset and href URL that starts with one of `old_prefixes`
+    (the media folder's old address) starting with `new_prefix` instead."""
+
+    def rebase(url):
+        for old in old_prefixes:
+            if url.startswith(old):
+                return new_prefix + url[len(old) :]
+        return url
+
+    def attribute(match):
+        name, value = match.groups()
+        if name.lower() == "srcset":
+            candidates = []
+            for candidate in value.split(","):
+                url, _, descriptor = candidate.strip().partition(" ")
+                candidates.append(f"{rebase(url)} {descriptor}".strip())
+            value = ", ".join(candidates)
+        else:
+            value = rebase(value)
+        return f'{name}="{value}"'
+
+    return _URL_ATTRIBUTE.sub(attribute, body)
+
+
+def rebase_media_urls(old_prefixes, new_prefix=None):
+    """Point article bodies' pictures (and links to media) at `new_prefix` (MEDIA_URL: the
+    bucket's public base once media moved there) instead of any of `old_prefixes`. Each
+    changed article's version is bumped, as in replace_in_bodies. Returns the number of
+    articles changed. Older revisions keep the old addresses."""
+    new_prefix = new_prefix or settings.MEDIA_URL
+    old_prefixes = sorted({p for p in old_prefixes if p and p != new_prefix}, key=len, reverse=True)
+    if not old_prefixes:
+        return 0
+    changed = 0
+    candidates = Q(pk__in=[])
+    for old in old_prefixes:
+        candidates |= Q(body__contains=f'="{old}') | Q(body__contains=f", {old}")
+    with transaction.atomic():
+        articles = (
+            Article.objects.select_for_update(of=("self",)).filter(candidates).only("pk", "body")
+        )
+        for article in articles:
+            body = rebase_body(article.body, old_prefixes, new_prefix)
+            if body != article.body:
+                Article.objects.filter(pk=article.pk).update(
+                    body=body, version=F("version") + 1, modified=timezone.now()
+                )
+                changed += 1
+    return changed

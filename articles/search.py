@@ -21,7 +21,7 @@ from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchHeadline, TrigramWordSimilarity
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import F, Func, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, Concat, Lower, Trim
 from django.utils.html import escape
@@ -232,18 +232,24 @@ def highlight(headline, passage=False):
 def suggest_titles(queryset, text, limit=SUGGESTION_COUNT):
     """Titles close to a query that matched nothing (typos): pg_trgm word similarity
     against lower(title), answered by the trigram index article_title_trgm_gin. Two
-    queries: the similarity threshold for this connection, then the look-up."""
+    queries in one transaction: the similarity threshold, then the look-up."""
     text = clean_query(text).lower()
     if len(text) < 3:
         return []
-    set_suggestion_threshold()
-    return list(similar_titles(queryset, text)[:limit])
+    with transaction.atomic(using=queryset.db, savepoint=False):
+        set_suggestion_threshold(queryset.db)
+        return list(similar_titles(queryset, text)[:limit])
 
 
-def set_suggestion_threshold():
-    with connection.cursor() as cursor:
+def set_suggestion_threshold(using=DEFAULT_DB_ALIAS):
+    """For the current transaction only (set_config's is_local): behind a transaction-
+    pooling PgBouncer the next transaction may run on another server connection, where a
+    session setting would be missing, and would leak to other clients. Call it inside
+    transaction.atomic(using=...) on the connection the look-up uses (a replica's, for
+    anonymous readers)."""
+    with connections[using].cursor() as cursor:
         cursor.execute(
-            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
+            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
             [str(SUGGESTION_THRESHOLD)],
         )
 

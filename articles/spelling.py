@@ -25,6 +25,8 @@ from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from core.db_router import read_connection
+
 from .models import Article, SearchTerm
 
 # Words shorter than this are left alone: three letters are too few to tell a typo from
@@ -120,7 +122,7 @@ def nearest_words(words):
     query: a LATERAL nearest-neighbour scan of the trigram GiST index for each word."""
     if not words:
         return {}
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:  # the replica's, for anonymous readers
         cursor.execute(NEAREST_WORDS_SQL, [list(words), CANDIDATES])
         found = {}
         for word, candidate, documents in cursor.fetchall():

@@ -372,6 +372,8 @@ def explain(sql, params):
 
 
 def plans():
+    from django.db import transaction
+
     from articles.models import Article
     from articles.search import (
         ResultPages,
@@ -388,9 +390,10 @@ def plans():
 
     ranked_plan = page("minehunter sonar", ranked=True)
     broad_plan = page("frigate", ranked=False)
-    set_suggestion_threshold()
-    suggest = similar_titles(Article.objects.published(), "hovitzer").values("pk")[:5]
-    suggest_plan = explain(*suggest.query.sql_with_params())
+    with transaction.atomic():
+        set_suggestion_threshold()
+        suggest = similar_titles(Article.objects.published(), "hovitzer").values("pk")[:5]
+        suggest_plan = explain(*suggest.query.sql_with_params())
     return ranked_plan, broad_plan, suggest_plan
 
 

@@ -3,13 +3,16 @@
 A backup is a folder `<BACKUP_DIR>/<UTC date and time>/` holding
 
 - `database.dump`: `pg_dump --format=custom`, one consistent snapshot of the database;
-- `media.tar.gz`: every file under MEDIA_ROOT, taken after the dump, so every file the
-  dump refers to is in it;
+- `media.tar.gz`: every media file, taken after the dump, so every file the dump refers
+  to is in it: the files under MEDIA_ROOT, or with MEDIA_STORAGE=s3 every object of the
+  bucket (read one by one through the S3 API, under the same names);
 - `manifest.json`: when, from which database, and the SHA-256 of both files; and
   `SHA256SUMS`, the same checksums for `sha256sum -c`.
 
 `restore()` checks the checksums, refuses a database that already has tables or a media
-folder that already has files (unless forced), then restores both. docs/operations.md
+folder (or bucket) that already has files (unless forced), then restores both: with
+MEDIA_STORAGE=s3 the files go back into the bucket with the site's Cache-Control and ACLs,
+unless a media folder is named. docs/operations.md
 tells operators how to run them; the management commands `backup` and `restore` are thin
 wrappers. The PostgreSQL client programs are those of the server's major version: from
 PG_BIN_DIR, the embedded server's wheel, /usr/lib/postgresql/<version>/bin or PATH.
@@ -23,12 +26,14 @@ import shutil
 import subprocess
 import tarfile
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 import psycopg
 from django.conf import settings
 from django.db import connections
+
+from core.storage import bucket_objects, bucket_storage, empty_bucket, put_object
 
 DUMP = "database.dump"
 MEDIA = "media.tar.gz"
@@ -179,6 +184,7 @@ def verify(folder):
 def backup(backup_dir=None, media_root=None, now=None):
     """Write a backup folder and return its path."""
     db = current_database()
+    bucket = None if media_root else bucket_storage()
     media_root = Path(media_root or settings.MEDIA_ROOT)
     now = now or datetime.now(UTC)
     base = Path(backup_dir or settings.BACKUP_DIR)
@@ -190,7 +196,9 @@ def backup(backup_dir=None, media_root=None, now=None):
         _run(pg_dump, ["--format=custom", "--no-owner", "--file", str(folder / DUMP)], db)
         media_files = 0
         with tarfile.open(folder / MEDIA, "w:gz") as archive:
-            if media_root.is_dir():
+            if bucket is not None:
+                media_files = _archive_bucket(archive, bucket)
+            elif media_root.is_dir():
                 for path in sorted(media_root.rglob("*")):
                     if path.is_file() and not path.is_symlink():
                         archive.add(path, arcname=str(path.relative_to(media_root)))
@@ -201,6 +209,7 @@ def backup(backup_dir=None, media_root=None, now=None):
             "database": db["NAME"],
             "postgresql": major,
             "media_files": media_files,
+            "media_from": f"s3://{bucket.bucket_name}" if bucket else str(media_root),
             "sha256": checksums,
         }
         (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
@@ -211,6 +220,35 @@ def backup(backup_dir=None, media_root=None, now=None):
         shutil.rmtree(folder, ignore_errors=True)  # never leave half a backup behind
         raise
     return folder
+
+
+def _archive_bucket(archive, storage):
+    """Add every object of the media bucket to the tar `archive`; returns the count."""
+    count = 0
+    client = storage.connection.meta.client
+    for entry in bucket_objects(storage):
+        if not entry["Name"] or entry["Name"].endswith("/"):
+            continue
+        info = tarfile.TarInfo(entry["Name"])
+        info.size = entry["Size"]
+        info.mtime = entry["LastModified"].timestamp()
+        info.mode = 0o644
+        body = client.get_object(Bucket=storage.bucket_name, Key=entry["Key"])["Body"]
+        try:
+            archive.addfile(info, body)
+        finally:
+            body.close()
+        count += 1
+    return count
+
+
+def _restore_into_bucket(archive, storage):
+    for member in archive:
+        name = PurePosixPath(member.name)
+        if not member.isfile() or name.is_absolute() or ".." in name.parts:
+            continue  # like extractall's "data" filter: plain files inside the media only
+        with archive.extractfile(member) as body:
+            put_object(storage, str(name), body.read())
 
 
 # --- Restore -----------------------------------------------------------------------------
@@ -233,16 +271,22 @@ def restore(folder, database_url=None, media_root=None, force=False):
         folder = folder.parent
     manifest = verify(folder)
     db = database_from_url(database_url) if database_url else current_database()
+    bucket = None if media_root else bucket_storage()
     media_root = Path(media_root or settings.MEDIA_ROOT)
 
     tables = _database_tables(db)
-    has_media = media_root.is_dir() and any(media_root.iterdir())
+    if bucket is not None:
+        has_media = next(iter(bucket_objects(bucket)), None) is not None
+        media_label = f"the media bucket {bucket.bucket_name!r}"
+    else:
+        has_media = media_root.is_dir() and any(media_root.iterdir())
+        media_label = str(media_root)
     if not force and (tables or has_media):
         problems = []
         if tables:
             problems.append(f"database {db['NAME']!r} has {tables} tables")
         if has_media:
-            problems.append(f"{media_root} is not empty")
+            problems.append(f"{media_label} is not empty")
         raise BackupError(
             f"Refusing to restore over existing data: {' and '.join(problems)}. Restore into "
             "an empty database and media folder, or pass --force to replace them."
@@ -253,6 +297,13 @@ def restore(folder, database_url=None, media_root=None, force=False):
     if force and tables:
         args += ["--clean", "--if-exists"]
     _run(pg_restore, [*args, "--dbname", db["NAME"], str(folder / DUMP)], db)
+
+    if bucket is not None:
+        if has_media:
+            empty_bucket(bucket)
+        with tarfile.open(folder / MEDIA, "r:gz") as archive:
+            _restore_into_bucket(archive, bucket)
+        return manifest
 
     if has_media:
         for child in media_root.iterdir():

@@ -2,11 +2,13 @@
 
 from functools import wraps
 
+from django.conf import settings
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 
-# Browsers revalidate after a minute; shared caches (the CDN) keep a page five minutes and
-# may serve it stale for ten more while they fetch a fresh copy.
-PUBLIC_CACHE = {"public": True, "max_age": 60, "s_maxage": 300, "stale_while_revalidate": 600}
+# Browsers revalidate after a minute; shared caches (nginx, a CDN) keep a page
+# settings.SHARED_CACHE_SECONDS (five minutes by default) and may serve it stale for ten
+# more while they fetch a fresh copy.
+PUBLIC_CACHE = {"public": True, "max_age": 60, "stale_while_revalidate": 600}
 
 
 def public_page(view):
@@ -20,7 +22,7 @@ def public_page(view):
             add_never_cache_headers(response)
             patch_cache_control(response, private=True)
         elif response.status_code == 200:
-            patch_cache_control(response, **PUBLIC_CACHE)
+            patch_cache_control(response, **PUBLIC_CACHE, s_maxage=settings.SHARED_CACHE_SECONDS)
             patch_vary_headers(response, ["Cookie"])
         return response
 

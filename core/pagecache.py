@@ -2,9 +2,10 @@
 set, local memory otherwise). Turned off with PAGE_CACHE=0.
 
 What is cached: GET responses with status 200 that the page itself marked public
-(core.caching.public_page) and that set no cookie, to requests that carry no session or
-messages cookie. Never: signed-in staff, drafts and previews (never-cache headers), pages
-with a form (the CSRF token sets a cookie), POSTs, the paths in SKIP_PREFIXES.
+(core.caching.public_page) and that set no cookie, to requests that carry no session,
+messages or read-your-writes cookie (core/db_router.py). Never: signed-in staff, drafts and
+previews (never-cache headers), pages with a form (the CSRF token sets a cookie), POSTs,
+the paths in SKIP_PREFIXES.
 
 Keys carry a site-wide content version, so a change is visible on the next request:
 
@@ -51,13 +52,14 @@ logger = logging.getLogger(__name__)
 
 VERSION_KEY = "pagecache:version"
 SCHEDULE_KEY = "pagecache:schedule"
+SETTLE_KEY = "pagecache:settle"
 SCHEDULE_LIMIT = 100  # upcoming publication times kept; read again when all have passed
 SKIP_PREFIXES = ("/admin/", "/ckeditor5/", "/support/go/", "/preview/", "/draft/", "/static/")
 STATE_HEADER = "X-Page-Cache"
 
 _schedule_provider = None
-# (monotonic expiry, version, schedule entry): the shared state, read at most once per
-# STATE_SECONDS per process.
+# (monotonic expiry, version, schedule entry, settle time): the shared state, read at most
+# once per STATE_SECONDS per process.
 _local_state = None
 
 
@@ -121,12 +123,16 @@ def forget_state():
     _local_state = None
 
 
-def bump():
-    """A new content version: every cached page is stale from now on."""
+def bump(settle_seconds=0):
+    """A new content version: every cached page is stale from now on. With
+    `settle_seconds`, pages rendered in the next that many seconds are also stale once
+    they have passed (see `replica_settle_seconds`)."""
     forget_state()
     try:
         cache.set(VERSION_KEY, uuid.uuid4().hex, None)
         cache.delete(SCHEDULE_KEY)
+        if settle_seconds:
+            cache.set(SETTLE_KEY, time.time() + settle_seconds, None)
     except Exception:
         logger.warning("Page cache unavailable: could not invalidate", exc_info=True)
     forget_state()
@@ -139,12 +145,13 @@ def _shared_state():
     now = time.monotonic()
     state = _local_state
     if state is not None and state[0] > now:
-        return state[1], state[2]
-    found = cache.get_many([VERSION_KEY, SCHEDULE_KEY])
+        return state[1:]
+    found = cache.get_many([VERSION_KEY, SCHEDULE_KEY, SETTLE_KEY])
     version = _version(found.get(VERSION_KEY))
     entry = found.get(SCHEDULE_KEY)
-    _local_state = (now + settings.PAGE_CACHE_STATE_SECONDS, version, entry)
-    return version, entry
+    settle = found.get(SETTLE_KEY)
+    _local_state = (now + settings.PAGE_CACHE_STATE_SECONDS, version, entry, settle)
+    return version, entry, settle
 
 
 def state_key(now=None):
@@ -153,11 +160,17 @@ def state_key(now=None):
     (whole pages, template fragments, the sitemap index) is keyed on it."""
     global _local_state
     now = time.time() if now is None else now
-    version, entry = _shared_state()
+    version, entry, settle = _shared_state()
     token, passed, upcoming, fresh = _schedule(now, entry)
     if fresh is not entry and _local_state is not None:  # read again: remember it
-        _local_state = (_local_state[0], version, fresh)
-    return f"{version}.{token}.{passed}", (None if upcoming is None else upcoming - now)
+        _local_state = (_local_state[0], version, fresh, settle)
+    key = f"{version}.{token}.{passed}"
+    if settle is not None and now < settle:
+        # Read replicas may not have replayed the last change yet: what is rendered now
+        # is kept only until they must have (the key changes then).
+        key += ".settling"
+        upcoming = settle if upcoming is None else min(upcoming, settle)
+    return key, (None if upcoming is None else upcoming - now)
 
 
 def content_version():
@@ -170,10 +183,21 @@ def content_version():
         return None
 
 
+def replica_settle_seconds():
+    """With a read replica (core/db_router.py), the longest a change takes to reach it
+    before readers are sent to the primary instead: DATABASE_REPLICA_MAX_LAG, plus the
+    period in which a process may not have noticed the lag yet."""
+    from .db_router import replica_configured
+
+    if not replica_configured():
+        return 0
+    return settings.DATABASE_REPLICA_MAX_LAG + settings.DATABASE_REPLICA_CHECK_SECONDS
+
+
 def content_changed(sender, **kwargs):
     if sender._meta.label in settings.PAGE_CACHE_MODELS:
         bump()
-        transaction.on_commit(bump)
+        transaction.on_commit(lambda: bump(replica_settle_seconds()))
 
 
 def connect_signals():
@@ -213,6 +237,9 @@ def _bypass(request):
         or request.method not in ("GET", "HEAD")
         or settings.SESSION_COOKIE_NAME in request.COOKIES
         or "messages" in request.COOKIES
+        # A client that just wrote reads from the primary for a few seconds
+        # (core/db_router.py): it gets pages rendered afresh, not ones from the replica.
+        or settings.READ_YOUR_WRITES_COOKIE in request.COOKIES
         or request.path.startswith(SKIP_PREFIXES)
     )
 

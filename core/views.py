@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from . import db_router
 from .cache import cache_is_working
 
 csp_logger = logging.getLogger("csp")
@@ -40,15 +41,21 @@ def healthz(request):
     503 when the database does not answer: this instance cannot serve, take it out.
     200 with "status": "degraded" when only the cache does not answer: pages are still
     served (more slowly, rate limits open), and taking every instance out of rotation
-    because the shared cache is down would turn a slowdown into an outage.
+    because the shared cache is down would turn a slowdown into an outage. A read replica
+    that is not used (down or lagging: the primary serves every read) is "degraded" too.
     """
     database = _database_is_working()
     cache_ok = cache_is_working(cache)
+    replica_ok = True
     body = {
-        "status": "ok" if database and cache_ok else ("degraded" if database else "error"),
         "database": "ok" if database else "unavailable",
         "cache": "ok" if cache_ok else "unavailable",
     }
+    if db_router.replica_configured():
+        replica_ok = db_router.health.usable_now()
+        body["replica"] = "ok" if replica_ok else f"not used: {db_router.health.problem}"
+    healthy = database and cache_ok and replica_ok
+    body = {"status": "ok" if healthy else ("degraded" if database else "error"), **body}
     return JsonResponse(body, status=200 if database else 503)
 
 

@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Anonymous readers' reads on the read replica, if there is one (core/db_router.py).
+    "core.db_router.ReplicaRoutingMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -127,20 +129,58 @@ TEMPLATES = [
 ]
 
 # --- Database: PostgreSQL everywhere -------------------------------------------------
+# DATABASE_POOLER=pgbouncer (transaction pooling): no server-side cursors (a cursor would
+# outlive the transaction's server connection) and no prepared statements (PgBouncer
+# 1.18 does not carry them across server connections); nothing relies on session state
+# (docs/deploying.md, "PgBouncer").
+DATABASE_POOLER = os.environ.get("DATABASE_POOLER", "").strip().lower()
+if DATABASE_POOLER not in ("", "pgbouncer"):
+    raise ImproperlyConfigured("DATABASE_POOLER must be empty or 'pgbouncer'.")
+DISABLE_SERVER_SIDE_CURSORS = DATABASE_POOLER == "pgbouncer" or env_bool(
+    "DISABLE_SERVER_SIDE_CURSORS"
+)
+
+
+def database_from_url(url: str, connect_timeout: int) -> dict:
+    database = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    # A database that does not answer is a 503 page within seconds, not a hung worker.
+    options = database.setdefault("OPTIONS", {})
+    options.setdefault("connect_timeout", connect_timeout)
+    if DISABLE_SERVER_SIDE_CURSORS:
+        database["DISABLE_SERVER_SIDE_CURSORS"] = True
+    if DATABASE_POOLER == "pgbouncer":
+        options["prepare_threshold"] = None
+    return database
+
+
 if os.environ.get("DATABASE_URL"):
     DATABASES = {
-        "default": dj_database_url.parse(
-            os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True
+        "default": database_from_url(
+            os.environ["DATABASE_URL"], int(os.environ.get("DATABASE_CONNECT_TIMEOUT", 5))
         )
     }
-    # A database that does not answer is a 503 page within seconds, not a hung worker.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", 5))
-    )
 else:
     from defenceblog.embedded_db import database_settings
 
     DATABASES = {"default": database_settings(BASE_DIR / "var" / "postgres")}
+
+# A streaming read replica for anonymous readers (core/db_router.py). Reads fall back to
+# the primary while it does not answer within its connect timeout or lags more than
+# DATABASE_REPLICA_MAX_LAG seconds (checked every DATABASE_REPLICA_CHECK_SECONDS per
+# process). After a write, that client reads from the primary for READ_YOUR_WRITES_SECONDS.
+# In tests the replica alias is the test database's mirror, which the router treats as
+# the primary itself (settings_test).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = database_from_url(
+        DATABASE_REPLICA_URL, int(os.environ.get("DATABASE_REPLICA_CONNECT_TIMEOUT", 2))
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
+DATABASE_REPLICA_MAX_LAG = float(os.environ.get("DATABASE_REPLICA_MAX_LAG", 10))
+DATABASE_REPLICA_CHECK_SECONDS = float(os.environ.get("DATABASE_REPLICA_CHECK_SECONDS", 5))
+READ_YOUR_WRITES_SECONDS = int(os.environ.get("READ_YOUR_WRITES_SECONDS", 10))
+READ_YOUR_WRITES_COOKIE = "read_primary"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -163,6 +203,10 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# How long a shared cache in front of the site (nginx's proxy_cache, a CDN) keeps a reader
+# page (s-maxage): the bound on how long a change takes to reach readers through it.
+SHARED_CACHE_SECONDS = int(os.environ.get("SHARED_CACHE_SECONDS", 300))
 
 # Full pages for anonymous readers, in the cache above (core/pagecache.py). PAGE_CACHE=0
 # turns it off. A save or delete of any of PAGE_CACHE_MODELS makes every cached page stale.
@@ -254,6 +298,43 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Media on S3-compatible object storage (AWS S3, R2, MinIO, Ceph) with MEDIA_STORAGE=s3;
+# the local MEDIA_ROOT otherwise. Renditions are public with a year's Cache-Control; with
+# S3_PRIVATE_ORIGINALS=1 originals are private, reached only by signed URLs (core/storage.py).
+MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "local").strip().lower() or "local"
+if MEDIA_STORAGE == "s3":
+    from core.storage import public_base_url
+
+    S3_BUCKET = os.environ.get("S3_BUCKET", "")
+    if not S3_BUCKET:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs S3_BUCKET (the bucket's name).")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")  # empty: AWS itself
+    S3_REGION = os.environ.get("S3_REGION", "") or "us-east-1"
+    S3_PRIVATE_ORIGINALS = env_bool("S3_PRIVATE_ORIGINALS")
+    S3_PUBLIC_URL = public_base_url(
+        S3_ENDPOINT_URL, S3_BUCKET, S3_REGION, os.environ.get("S3_PUBLIC_URL", "")
+    )
+    STORAGES["default"] = {
+        "BACKEND": "core.storage.MediaStorage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": S3_ENDPOINT_URL or None,
+            "region_name": S3_REGION,
+            # Empty: boto3's own chain (AWS_* variables, an instance role).
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "addressing_style": "path" if S3_ENDPOINT_URL else None,
+            "signature_version": "s3v4",
+            "public_url": S3_PUBLIC_URL,
+            "private_originals": S3_PRIVATE_ORIGINALS,
+            "object_acls": env_bool("S3_OBJECT_ACLS", True),
+            "querystring_expire": int(os.environ.get("S3_SIGNED_URL_SECONDS", 3600)),
+            "file_overwrite": True,  # names are random or content-derived
+        },
+    }
+    MEDIA_URL = S3_PUBLIC_URL
+elif MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured(f"MEDIA_STORAGE is {MEDIA_STORAGE!r}: use local or s3.")
 # Uploads larger than this many bytes are refused (CKEditor uploads and the image admin).
 MAX_IMAGE_UPLOAD_BYTES = int(os.environ.get("MAX_IMAGE_UPLOAD_BYTES", 10 * 1024 * 1024))
 MAX_IMAGE_PIXELS = int(os.environ.get("MAX_IMAGE_PIXELS", 40_000_000))
@@ -345,8 +426,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # SECURE_COOKIES=0 only for a cluster on plain-http loopback (`make cluster`): a
+    # browser or test client never sends a Secure cookie over http. check --deploy warns.
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31_536_000))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
@@ -403,6 +485,11 @@ PERMISSIONS_POLICY = {
 }
 if MEDIA_URL.startswith("http"):
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(MEDIA_URL)
+if MEDIA_STORAGE == "s3" and S3_PRIVATE_ORIGINALS:
+    # Signed URLs of originals (the admin's previews) come from the endpoint itself.
+    _signed_base = public_base_url(S3_ENDPOINT_URL, S3_BUCKET, S3_REGION)
+    if _signed_base != MEDIA_URL:
+        CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_signed_base)
 
 # --- CKEditor 5 ----------------------------------------------------------------------
 # Every editor upload goes through this view (validators, cleaning, the add-image

@@ -30,3 +30,8 @@ STAFF_2FA_REQUIRED = False
 # No network in tests: embed look-ups are off unless a test turns them on (with the HTTP
 # layer mocked, tests/embeds).
 EMBEDS_RESOLVE = False
+# With DATABASE_REPLICA_URL set, the tests still use one database: the replica alias is
+# the primary's test mirror, with the primary's connection, which core/db_router.py takes
+# for the primary itself. tests/project/test_replica.py runs against a real standby.
+if "replica" in DATABASES:  # noqa: F405
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405

@@ -35,6 +35,6 @@ handler403 = "accounts.views.permission_denied"
 handler404 = "core.views.page_not_found"
 handler500 = "core.views.server_error"
 
-if settings.DEBUG:
+if settings.DEBUG and settings.MEDIA_STORAGE == "local":
     # Never run as a page: nosniff and a sandboxing CSP on every file (core/media.py).
     urlpatterns += static(settings.MEDIA_URL, view=serve_media, document_root=settings.MEDIA_ROOT)

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from core import fragments, pagecache
+from tests.storage_fixtures import s3_calls, s3_media, s3_server  # noqa: F401 - shared fixtures
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -4,6 +4,7 @@ from django import template
 from django.urls import reverse
 
 from core import structured_data as sd
+from core.links import absolute_url
 from core.templatetags.seo import json_ld
 
 from ..structured_data import profile_page
@@ -24,3 +25,10 @@ def author_json_ld(context, author):
             ),
         ),
     )
+
+
+@register.filter
+def absolute(url):
+    """An absolute URL for a path on this site; media already on a CDN or bucket (an
+    absolute MEDIA_URL) passes through unchanged."""
+    return absolute_url(url)

@@ -122,3 +122,26 @@ def test_manage_py_means_local_development_when_no_secret_key_is_set():
     )
     assert result.returncode == 0, result.stderr
     assert "No changes detected" in result.stdout
+
+
+def test_plain_http_cluster_cookies_are_flagged_by_the_deployment_checks():
+    """SECURE_COOKIES=0 (make cluster, plain http on loopback) is never silent."""
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", env={**PRODUCTION, "SECURE_COOKIES": "0"}
+    )
+    assert result.returncode != 0
+    assert "SESSION_COOKIE_SECURE" in result.stdout + result.stderr
+    assert "CSRF_COOKIE_SECURE" in result.stdout + result.stderr
+
+
+def test_shared_caches_keep_pages_for_shared_cache_seconds(client, settings, db):
+    from tests.factories import ArticleFactory
+
+    settings.SHARED_CACHE_SECONDS = 10
+    article = ArticleFactory()
+
+    response = client.get(article.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "s-maxage=10" in response["Cache-Control"]
+    assert "public" in response["Cache-Control"]

@@ -1,4 +1,5 @@
 import secrets
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -9,14 +10,20 @@ from django.core.management.base import BaseCommand
 class Command(BaseCommand):
     help = (
         "Create the local superuser 'admin' if it does not exist and print its login. The "
-        "password is kept in var/admin-password.txt so later runs print the same login."
+        "password is kept in var/admin-password.txt (or --password-file) so later runs "
+        "print the same login."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="admin")
+        parser.add_argument(
+            "--password-file",
+            type=Path,
+            default=settings.BASE_DIR / "var" / "admin-password.txt",
+            help="where the password is kept (default: var/admin-password.txt)",
+        )
 
-    def handle(self, *args, username, **options):
-        password_file = settings.BASE_DIR / "var" / "admin-password.txt"
+    def handle(self, *args, username, password_file, **options):
         User = get_user_model()
         user = User.objects.filter(username=username).first()
         if user is None:
@@ -32,6 +39,6 @@ class Command(BaseCommand):
             password = "(unchanged: set one with manage.py changepassword admin)"  # noqa: S105
         self.stdout.write(
             self.style.SUCCESS(
-                f"Admin login: http://127.0.0.1:8000/admin/  user: {username}  password: {password}"
+                f"Admin login: {settings.SITE_URL}/admin/  user: {username}  password: {password}"
             )
         )

@@ -1,0 +1,181 @@
+"""Benchmark: requests/s through nginx (deploy/nginx.conf, as `make cluster` runs it), with
+nginx's page cache on and off, with one application server and with two, next to the
+framework's floor.
+
+    make cluster && make bench-cluster         # or: .venv/bin/python bench/cluster_bench.py
+    .venv/bin/python bench/cluster_bench.py --duration 5
+
+For each of four nginx configurations (cache on or off; upstream of A, or of A and B),
+bin/cluster renders deploy/nginx.conf again and reloads nginx, then wrk drives c=8 (-t2)
+for --duration seconds against the front page and an article: requests/s, p50, p99 and
+errors. The floor is bench/floor_wsgi.py (a bare Django view) under gunicorn with the same
+two sync workers as one application server, requested directly. With nginx's cache off
+the application servers' own page cache (Redis) still answers: that is the path every
+request took before nginx cached, and the path a request takes when nginx's copy is stale.
+At the end nginx is put back as `make cluster` left it (both servers, cache on).
+
+The machine may be shared: the load average before and after is printed with the table,
+which is also written, dated, to bench/results/cluster-YYYY-MM-DD-HHMM.md.
+"""
+
+import argparse
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.request import urlopen
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+CLUSTER = [PYTHON, str(ROOT / "bin" / "cluster")]
+
+
+def read_env():
+    path = ROOT / "var" / "cluster" / "env"
+    if not path.exists():
+        sys.exit("No cluster running: start it with `make cluster`.")
+    return dict(line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wrk(url, duration):
+    done = subprocess.run(  # noqa: S603
+        ["wrk", "-t2", "-c8", f"-d{duration}s", "--timeout", "30s", "--latency", url],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    text = done.stdout
+
+    def ms(label):
+        found = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", text, re.MULTILINE)
+        value, unit = float(found.group(1)), found.group(2)
+        return value * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text
+    )
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
+        "p50": ms("50"),
+        "p99": ms("99"),
+        "errors": (int(errors.group(1)) if errors else 0)
+        + (sum(map(int, socket_errors.groups())) if socket_errors else 0),
+    }
+
+
+def warm(url, times=6):
+    for _ in range(times):
+        urlopen(url, timeout=60).read()  # noqa: S310 (127.0.0.1)
+
+
+def floor(duration):
+    port = free_port()
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "PYTHONPATH": str(ROOT),
+    }
+    server = subprocess.Popen(  # noqa: S603
+        [
+            str(Path(PYTHON).with_name("gunicorn")),
+            "bench.floor_wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--no-control-socket",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        for _ in range(100):
+            try:
+                warm(url)
+                break
+            except OSError:
+                time.sleep(0.2)
+        return wrk(url, duration)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=3, help="seconds of wrk per run")
+    args = parser.parse_args()
+    env = read_env()
+    base = env["CLUSTER_URL"]
+    front = urlopen(f"{base}/", timeout=60).read().decode()  # noqa: S310
+    article = re.search(r'href="(/\d{4}/\d{2}/\d{2}/[^"/]+/)"', front).group(1)
+    pages = {"front": "/", "article": article}
+
+    load_before = os.getloadavg()
+    results = {"floor": floor(args.duration)}
+    print(f"floor: {results['floor']}", flush=True)
+    try:
+        for servers in ("a", "a,b"):
+            for cache in ("off", "on"):
+                subprocess.run(  # noqa: S603
+                    [*CLUSTER, "nginx", "--servers", servers, "--cache", cache], check=True
+                )
+                for name, path in pages.items():
+                    warm(f"{base}{path}")
+                    run = wrk(f"{base}{path}", args.duration)
+                    results[servers, cache, name] = run
+                    print(servers, cache, name, run, flush=True)
+    finally:
+        subprocess.run([*CLUSTER, "nginx"], check=True)  # noqa: S603
+    load_after = os.getloadavg()
+
+    floor_rps = results["floor"]["rps"]
+    lines = [
+        f"Measured {datetime.now(UTC):%d %B %Y %H:%M} UTC; {os.cpu_count()} CPUs; load average "
+        f"{load_before[0]:.1f} before, {load_after[0]:.1f} after. wrk -t2 -c8 "
+        f"-d{args.duration}s through nginx; each application server is gunicorn with 2 sync "
+        f"workers. Floor (bare Django view, one gunicorn, direct): **{floor_rps:.0f} req/s**, "
+        f"p50 {results['floor']['p50']:.1f} ms, p99 {results['floor']['p99']:.1f} ms.",
+        "",
+        "| page | app servers | nginx cache | req/s | % of floor | p50 ms | p99 ms | errors |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name in pages:
+        for servers in ("a", "a,b"):
+            for cache in ("off", "on"):
+                run = results[servers, cache, name]
+                lines.append(
+                    f"| {name} | {len(servers.split(','))} | {cache} | {run['rps']:.0f} | "
+                    f"{100 * run['rps'] / floor_rps:.0f}% | {run['p50']:.1f} | "
+                    f"{run['p99']:.1f} | {run['errors']} |"
+                )
+    table = "\n".join(lines)
+    print("\n" + table)
+    results_dir = ROOT / "bench" / "results"
+    results_dir.mkdir(exist_ok=True)
+    out = results_dir / f"cluster-{datetime.now(UTC):%Y-%m-%d-%H%M}.md"
+    out.write_text(f"# Cluster benchmark\n\n{table}\n")
+    print(f"\nWritten to {out.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,113 @@
+"""A reader's journey through PgBouncer in transaction mode (DATABASE_POOLER=pgbouncer).
+
+PgBouncer runs with one server connection for the site's database, so every request
+shares it: a setting one request left on the session would reach the next (it must not),
+and a server-side cursor or prepared statement would fail.
+"""
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from feedback.spam import form_token
+from tests.pg_cluster import PGBOUNCER, PgBouncer, SiteServer, skip_or_fail
+
+DIRECT = "postgres://postgres@127.0.0.1:5432/{}"
+
+SETUP = """
+from tests.factories import ArticleFactory, SectionFactory
+section = SectionFactory(name="Land", slug="land")
+article = ArticleFactory(
+    title="Howitzer deliveries resume",
+    slug="howitzer-deliveries",
+    section=section,
+    body="<p>The first self-propelled howitzers reached the artillery regiment.</p>",
+)
+ArticleFactory(title="Minehunter sonar upgraded", slug="minehunter-sonar", section=section)
+print(article.pk, article.get_absolute_url())
+"""
+
+
+@pytest.fixture(scope="module")
+def bouncer():
+    if not Path(PGBOUNCER).exists() or (os.geteuid() == 0 and not shutil.which("runuser")):
+        skip_or_fail(f"needs PgBouncer at {PGBOUNCER} (Debian package pgbouncer)")
+    bouncer = PgBouncer(target_port=5432)
+    yield bouncer
+    bouncer.stop()
+
+
+@pytest.fixture(scope="module")
+def site(bouncer, tmp_path_factory):
+    name = f"db_replica_pgbouncer_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    with psycopg.connect(DIRECT.format("postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    server = SiteServer(
+        {"DATABASE_URL": bouncer.url(name), "DATABASE_POOLER": "pgbouncer", "PAGE_CACHE": "0"},
+        tmp_path_factory.mktemp("pgbouncer-site"),
+    )
+    # Migrations run on a direct connection, as a deploy would; the site through PgBouncer.
+    server.manage("migrate", "--no-input", DATABASE_URL=DIRECT.format(name))
+    pk, url = server.manage("shell", "-c", SETUP).stdout.split()[-2:]
+    server.article_pk, server.article_url = int(pk), url
+    server.database = name
+    server.start()
+    yield server
+    server.stop()
+    with psycopg.connect(DIRECT.format("postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def transactions_through(bouncer, database):
+    stats = {row["database"]: row for row in bouncer.admin("SHOW STATS")}
+    return stats.get(database, {}).get("total_xact_count", 0)
+
+
+def test_a_reader_journey_through_pgbouncer(bouncer, site):
+    before = transactions_through(bouncer, site.database)
+    reader = site.client()
+
+    status, _, front = reader.get("/")
+    assert status == 200 and "Howitzer deliveries resume" in front
+    status, _, article = reader.get(site.article_url)
+    assert status == 200 and "reached the artillery regiment" in article
+    status, _, section = reader.get("/section/land/")
+    assert status == 200 and "Minehunter sonar upgraded" in section
+    status, _, results = reader.get("/search/?q=howitzer")
+    assert status == 200 and f'href="{site.article_url}"' in results
+    # A typo: the spelling correction, and (searched as typed, nothing matches) the
+    # title suggestions, which set the trigram threshold for their transaction.
+    status, _, typo = reader.get("/search/?q=hovitzer+deliveriez")
+    assert status == 200 and f'href="{site.article_url}"' in typo
+    status, _, typo = reader.get("/search/?q=hovitzer&as_typed=1")
+    assert status == 200 and f'href="{site.article_url}"' in typo
+
+    # An error report: a write, through the same pool.
+    token = reader.csrf_token(f"/feedback/report/?article={site.article_pk}")
+    status, headers, _ = reader.post(
+        f"/feedback/report/?article={site.article_pk}",
+        {
+            "csrfmiddlewaretoken": token,
+            "kind": "factual",
+            "quoted_text": "reached the artillery regiment",
+            "details": "It was the second regiment.",
+            "rendered": form_token(time.time() - 30),
+            "website": "",
+        },
+    )
+    assert status == 302, headers
+
+    assert transactions_through(bouncer, site.database) > before  # it all went through
+    with psycopg.connect(bouncer.url(site.database), autocommit=True) as conn:
+        # The one server connection every request used carries no threshold of ours.
+        value = conn.execute(
+            "SELECT current_setting('pg_trgm.word_similarity_threshold', true)"
+        ).fetchone()[0]
+        assert value in (None, "", "0.6")
+        assert conn.execute("SELECT count(*) FROM feedback_errorreport").fetchone()[0] == 1
+    assert "ERROR" not in site.log()
