@@ -6,6 +6,8 @@ pictures up in the library (one query) and writes into the body what the library
 
 - `width` and `height` on every <img> that lacks whole-number ones (the size of the
   `src` rendition, so the page keeps its layout while the picture loads);
+- the renditions' `src` and `srcset` on a picture that shows the original because it was
+  written while the image was pending (articles/renditions.py);
 - the image's credit, from its `credit` field, as ``<span class="credit">(…)</span>`` at
   the end of the figure's caption. Editors change a credit in the media library, never by
   typing it into a caption; `recredit` rewrites the bodies that show the image.
@@ -26,6 +28,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from core.images import rendition_stem
+from core.sanitize import BODY_IMAGE_SIZES
 
 _FIGURE = re.compile(r"<figure\b[^>]*>.*?</figure>", re.IGNORECASE | re.DOTALL)
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
@@ -41,11 +44,32 @@ def credit_html(credit):
 
 
 def inline_size(image):
-    """(width, height) of the rendition an inline picture's src shows."""
-    limit = settings.INLINE_IMAGE_MAX_WIDTH
-    widths = [w for w, _url in image.renditions() if w <= limit] or [image.renditions()[0][0]]
-    width = max(widths)
+    """(width, height) of the rendition an inline picture's src shows (the same while the
+    image is pending and its original stands in)."""
+    width = image.display_width(settings.INLINE_IMAGE_MAX_WIDTH)
     return width, image.height_for(width)
+
+
+def set_attribute(tag, name, value, add=True):
+    """The <img> `tag` with attribute `name` set to `value` (added if missing and `add`)."""
+    attribute = re.compile(rf'(\s{name}=")[^"]*(")')
+    if attribute.search(tag):
+        return attribute.sub(lambda m: f"{m.group(1)}{escape(value)}{m.group(2)}", tag, count=1)
+    if not add:
+        return tag
+    return f'{tag[:-1].rstrip().rstrip("/").rstrip()} {name}="{escape(value)}">'
+
+
+def _with_renditions(tag, image):
+    """A picture written while `image` was pending shows its original: once the renditions
+    are made, the tag gets their src and srcset."""
+    found = _SRC.search(tag)
+    if image.is_pending or not found or unquote(found.group(1)) != unquote(image.file.url):
+        return tag
+    tag = set_attribute(tag, "src", image.src(settings.INLINE_IMAGE_MAX_WIDTH))
+    if not re.search(r'\ssizes="', tag):
+        tag = set_attribute(tag, "sizes", BODY_IMAGE_SIZES)
+    return set_attribute(tag, "srcset", image.srcset())
 
 
 def figure_html(image, caption=None):
@@ -152,7 +176,9 @@ def sync_pictures(body):
 
     def sized(match):
         image = image_of(match.group(0))
-        return _with_size(match.group(0), image) if image is not None else match.group(0)
+        if image is None:
+            return match.group(0)
+        return _with_renditions(_with_size(match.group(0), image), image)
 
     def credited(match):
         figure = match.group(0)

@@ -64,7 +64,7 @@ def article_robots(article):
 def article_social(article):
     """OpenGraph and Twitter card tags with the lead image's large 16:9 crop."""
     image = article.lead_image
-    width, height = image.CROPS["crop_16x9"] if image else (None, None)
+    width, height = image.crop_size("crop_16x9") if image else (None, None)
     return {
         "article": article,
         "url": absolute_url(article.get_absolute_url()),
