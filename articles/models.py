@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, GistIndex, OpClass
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count, GeneratedField, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Lower, TruncDate
@@ -28,6 +28,7 @@ from core.sanitize import clean_html
 
 from .figures import sync_pictures
 from .fulltext import SearchQuerySet
+from . import renditions
 from .renditions import WIDTHS, widths_for
 
 READING_WORDS_PER_MINUTE = 230  # a common figure for adults reading news on screen
@@ -159,10 +160,7 @@ class Image(ImportKey):
             self.rendition_names = {}
         self.__dict__.pop("_rendition_urls", None)
         if self.file:
-            from .tasks import make_image_renditions
-
-            pk = self.pk
-            transaction.on_commit(lambda: make_image_renditions.enqueue(pk))
+            renditions.schedule(self.pk)
 
     def get_absolute_url(self):
         return self.file.url

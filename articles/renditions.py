@@ -8,6 +8,14 @@ them, and makes cached pages stale. While an image is pending, pages show the or
 renditions will have, so nothing breaks and nothing asks the storage about files.
 """
 
+import contextvars
+from contextlib import contextmanager
+from functools import partial
+
+from django.db import transaction
+
+from .tasks import make_image_renditions
+
 # Widths offered in srcset. The largest that fits the original is the fallback src.
 WIDTHS = (320, 640, 960, 1280, 1920)
 
@@ -19,3 +27,34 @@ def widths_for(width):
     if width and width <= WIDTHS[-1]:
         widths.append(width)
     return widths
+
+
+_collected = contextvars.ContextVar("collected_renditions", default=None)
+
+
+def schedule(image_pk):
+    """Enqueue the renditions of image `image_pk` once the current transaction commits
+    (at once outside one), or, inside `collect()`, keep it for the end of that block."""
+    collected = _collected.get()
+    if collected is not None:
+        collected.append(image_pk)
+        return
+    transaction.on_commit(partial(make_image_renditions.enqueue, image_pk))
+
+
+@contextmanager
+def collect():
+    """Images saved inside this block enqueue their renditions when it ends (each once,
+    after the transaction then open commits), not as each is saved: the WordPress
+    importer stores every original first and leaves the renditions to the worker once
+    the posts that show them are written, so the task's rewrite of those posts' pictures
+    finds them all. Enqueued even if the block raises (what was committed keeps its
+    renditions); nothing is enqueued for a transaction rolled back."""
+    collected = []
+    token = _collected.set(collected)
+    try:
+        yield collected
+    finally:
+        _collected.reset(token)
+        for pk in dict.fromkeys(collected):
+            schedule(pk)
