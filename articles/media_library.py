@@ -22,7 +22,6 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.html import escape
 
 from core.images import rendition_folder_stem
 

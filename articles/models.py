@@ -26,9 +26,9 @@ from core.links import instance_url
 from core.models import CreatedBy, ImportKey
 from core.sanitize import clean_html
 
+from . import renditions
 from .figures import sync_pictures
 from .fulltext import SearchQuerySet
-from . import renditions
 from .renditions import WIDTHS, widths_for
 
 READING_WORDS_PER_MINUTE = 230  # a common figure for adults reading news on screen

@@ -88,9 +88,6 @@ class Author(models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("authors:detail", kwargs={"slug": self.slug})
-
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         if self.photo_renditions and self.photo_renditions == self.photo_rendition_names():
@@ -104,6 +101,9 @@ class Author(models.Model):
 
             pk = self.pk
             transaction.on_commit(lambda: make_photo_renditions.enqueue(pk))
+
+    def get_absolute_url(self):
+        return reverse("authors:detail", kwargs={"slug": self.slug})
 
     def photo_rendition_files(self):
         """{"small": imagekit cache file, "large": …} (nothing generated)."""

@@ -72,6 +72,7 @@ def article_social(article):
         "image": image,
         "image_width": width,
         "image_height": height,
+        "image_type": image.crop_type("crop_16x9") if image else "",
         "modified": article.content_updated_at if article.was_updated else article.published_at,
         "authors": [absolute_url(author.get_absolute_url()) for author in article.byline_authors],
     }
