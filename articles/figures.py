@@ -109,6 +109,13 @@ def _media_key(url):
     return folder, relative.name.split(".", 1)[0]
 
 
+def _is_rendition(url):
+    path = unquote(urlsplit(url.strip()).path)
+    media = urlsplit(settings.MEDIA_URL).path
+    renditions = settings.IMAGEKIT_CACHEFILE_DIR.strip("/")
+    return path.startswith(f"{media}{renditions}/")
+
+
 def _keys_of(image):
     name = PurePosixPath(image.file.name)
     folder = str(name.parent)
@@ -124,10 +131,19 @@ def library_images(urls):
     keys = {url: key for url in urls if (key := _media_key(url))}
     if not keys:
         return {}
-    folders = {folder for folder, _stem in keys.values()}
-    candidates = Image.objects.filter(
-        reduce(or_, (Q(file__startswith=f"{folder}/") for folder in sorted(folders)))
-    ).only("pk", "file", "width", "height", "alt_text", "credit", "rendition_names")
+    # A rendition's address hides the original's name (a keyed HMAC of it): the candidates
+    # are every image of its month folder. An original's address names its file, so it
+    # needs only that one (the importer and pending pictures write originals: reading a
+    # whole folder per article was most of a 10,000-post import with pictures).
+    folders = {folder for url, (folder, _stem) in keys.items() if _is_rendition(url)}
+    originals = {
+        f"{folder}/{stem}." for url, (folder, stem) in keys.items() if folder not in folders
+    }
+    wanted = [Q(file__startswith=f"{folder}/") for folder in sorted(folders)]
+    wanted += [Q(file__startswith=prefix) for prefix in sorted(originals)]
+    candidates = Image.objects.filter(reduce(or_, wanted)).only(
+        "pk", "file", "width", "height", "alt_text", "credit", "rendition_names"
+    )
     by_key = {key: image for image in candidates for key in _keys_of(image)}
     return {url: by_key[key] for url, key in keys.items() if key in by_key}
 
