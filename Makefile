@@ -70,8 +70,8 @@ restore: $(STAMP) ## Restore a backup into an empty database and media folder: m
 bench: $(STAMP) ## Search benchmark: 100,000 articles in PostgreSQL database bench_search (not part of test)
 	$(BIN)/python bench/search_bench.py
 
-bench-import: $(STAMP) ## WordPress import benchmark: 10,000 posts into PostgreSQL database bench_import
-	$(BIN)/python bench/import_bench.py
+bench-import: $(STAMP) ## WordPress import benchmark: 10,000 posts with 100 pictures (then the worker making their renditions) into PostgreSQL database bench_import
+	$(BIN)/python bench/import_bench.py --attachments 100
 
 bench-pages: $(STAMP) ## Page benchmark: every reader page at 1k and 100k articles, cache off/on, with wrk
 	$(BIN)/python bench/pages_bench.py

@@ -60,13 +60,13 @@ class _MediaElements:
         image = item.get("image")
         if not image:
             return
-        width, height = image.CROPS["crop_16x9"]
+        width, height = image.crop_size("crop_16x9")
         handler.startElement(
             "media:content",
             {
                 "url": absolute_url(image.crop_url("crop_16x9")),
                 "medium": "image",
-                "type": "image/jpeg",
+                "type": image.crop_type("crop_16x9"),
                 "width": str(width),
                 "height": str(height),
             },
@@ -182,7 +182,11 @@ class LatestArticles(Feed):
         if not article.lead_image:
             return []
         return [
-            Enclosure(absolute_url(article.lead_image.crop_url("crop_16x9")), "0", "image/jpeg")
+            Enclosure(
+                absolute_url(article.lead_image.crop_url("crop_16x9")),
+                "0",
+                article.lead_image.crop_type("crop_16x9"),
+            )
         ]
 
     def item_extra_kwargs(self, article):

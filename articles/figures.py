@@ -6,6 +6,8 @@ pictures up in the library (one query) and writes into the body what the library
 
 - `width` and `height` on every <img> that lacks whole-number ones (the size of the
   `src` rendition, so the page keeps its layout while the picture loads);
+- the renditions' `src` and `srcset` on a picture that shows the original because it was
+  written while the image was pending (articles/renditions.py);
 - the image's credit, from its `credit` field, as ``<span class="credit">(…)</span>`` at
   the end of the figure's caption. Editors change a credit in the media library, never by
   typing it into a caption; `recredit` rewrites the bodies that show the image.
@@ -26,6 +28,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from core.images import rendition_stem
+from core.sanitize import BODY_IMAGE_SIZES
 
 _FIGURE = re.compile(r"<figure\b[^>]*>.*?</figure>", re.IGNORECASE | re.DOTALL)
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
@@ -41,11 +44,32 @@ def credit_html(credit):
 
 
 def inline_size(image):
-    """(width, height) of the rendition an inline picture's src shows."""
-    limit = settings.INLINE_IMAGE_MAX_WIDTH
-    widths = [w for w, _url in image.renditions() if w <= limit] or [image.renditions()[0][0]]
-    width = max(widths)
+    """(width, height) of the rendition an inline picture's src shows (the same while the
+    image is pending and its original stands in)."""
+    width = image.display_width(settings.INLINE_IMAGE_MAX_WIDTH)
     return width, image.height_for(width)
+
+
+def set_attribute(tag, name, value, add=True):
+    """The <img> `tag` with attribute `name` set to `value` (added if missing and `add`)."""
+    attribute = re.compile(rf'(\s{name}=")[^"]*(")')
+    if attribute.search(tag):
+        return attribute.sub(lambda m: f"{m.group(1)}{escape(value)}{m.group(2)}", tag, count=1)
+    if not add:
+        return tag
+    return f'{tag[:-1].rstrip().rstrip("/").rstrip()} {name}="{escape(value)}">'
+
+
+def _with_renditions(tag, image):
+    """A picture written while `image` was pending shows its original: once the renditions
+    are made, the tag gets their src and srcset."""
+    found = _SRC.search(tag)
+    if image.is_pending or not found or unquote(found.group(1)) != unquote(image.file.url):
+        return tag
+    tag = set_attribute(tag, "src", image.src(settings.INLINE_IMAGE_MAX_WIDTH))
+    if not re.search(r'\ssizes="', tag):
+        tag = set_attribute(tag, "sizes", BODY_IMAGE_SIZES)
+    return set_attribute(tag, "srcset", image.srcset())
 
 
 def figure_html(image, caption=None):
@@ -85,6 +109,13 @@ def _media_key(url):
     return folder, relative.name.split(".", 1)[0]
 
 
+def _is_rendition(url):
+    path = unquote(urlsplit(url.strip()).path)
+    media = urlsplit(settings.MEDIA_URL).path
+    renditions = settings.IMAGEKIT_CACHEFILE_DIR.strip("/")
+    return path.startswith(f"{media}{renditions}/")
+
+
 def _keys_of(image):
     name = PurePosixPath(image.file.name)
     folder = str(name.parent)
@@ -100,10 +131,19 @@ def library_images(urls):
     keys = {url: key for url in urls if (key := _media_key(url))}
     if not keys:
         return {}
-    folders = {folder for folder, _stem in keys.values()}
-    candidates = Image.objects.filter(
-        reduce(or_, (Q(file__startswith=f"{folder}/") for folder in sorted(folders)))
-    ).only("pk", "file", "width", "height", "alt_text", "credit", "rendition_names")
+    # A rendition's address hides the original's name (a keyed HMAC of it): the candidates
+    # are every image of its month folder. An original's address names its file, so it
+    # needs only that one (the importer and pending pictures write originals: reading a
+    # whole folder per article was most of a 10,000-post import with pictures).
+    folders = {folder for url, (folder, _stem) in keys.items() if _is_rendition(url)}
+    originals = {
+        f"{folder}/{stem}." for url, (folder, stem) in keys.items() if folder not in folders
+    }
+    wanted = [Q(file__startswith=f"{folder}/") for folder in sorted(folders)]
+    wanted += [Q(file__startswith=prefix) for prefix in sorted(originals)]
+    candidates = Image.objects.filter(reduce(or_, wanted)).only(
+        "pk", "file", "width", "height", "alt_text", "credit", "rendition_names"
+    )
     by_key = {key: image for image in candidates for key in _keys_of(image)}
     return {url: by_key[key] for url, key in keys.items() if key in by_key}
 
@@ -152,7 +192,9 @@ def sync_pictures(body):
 
     def sized(match):
         image = image_of(match.group(0))
-        return _with_size(match.group(0), image) if image is not None else match.group(0)
+        if image is None:
+            return match.group(0)
+        return _with_renditions(_with_size(match.group(0), image), image)
 
     def credited(match):
         figure = match.group(0)

@@ -22,11 +22,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.html import escape
 
 from core.images import rendition_folder_stem
 
-from .figures import recredit_body
+from .figures import recredit_body, set_attribute
 from .models import Article
 
 
@@ -100,32 +99,23 @@ def uses_of(images):
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 
 
-def _set_attribute(tag, name, value, add=True):
-    attribute = re.compile(rf'(\s{name}=")[^"]*(")')
-    if attribute.search(tag):
-        return attribute.sub(lambda m: f"{m.group(1)}{escape(value)}{m.group(2)}", tag, count=1)
-    if not add:
-        return tag
-    return f'{tag[:-1].rstrip().rstrip("/").rstrip()} {name}="{escape(value)}">'
-
-
 def rewrite_pictures(body, old_name, image):
     """`body` with every <img> that showed the file `old_name` now showing `image`'s
     current file: src, srcset and the intrinsic size (width, height, aspect ratio)."""
     pattern = re.compile(file_pattern(old_name))
     src = image.src(settings.INLINE_IMAGE_MAX_WIDTH)
-    width = max(w for w, _url in image.renditions() if w <= settings.INLINE_IMAGE_MAX_WIDTH)
+    width = image.display_width(settings.INLINE_IMAGE_MAX_WIDTH)
     height = image.height_for(width)
 
     def rewrite(match):
         tag = match.group(0)
         if not pattern.search(tag):
             return tag
-        tag = _set_attribute(tag, "src", src)
-        tag = _set_attribute(tag, "srcset", image.srcset(), add=False)
-        tag = _set_attribute(tag, "width", str(width), add=False)
+        tag = set_attribute(tag, "src", src)
+        tag = set_attribute(tag, "srcset", image.srcset(), add=False)
+        tag = set_attribute(tag, "width", str(width), add=False)
         if height:
-            tag = _set_attribute(tag, "height", str(height), add=False)
+            tag = set_attribute(tag, "height", str(height), add=False)
             tag = re.sub(
                 r"aspect-ratio:\s*[\d.]+\s*/\s*[\d.]+", f"aspect-ratio:{width}/{height}", tag
             )
@@ -209,5 +199,31 @@ def rebase_media_urls(old_prefixes, new_prefix=None):
                 Article.objects.filter(pk=article.pk).update(
                     body=body, version=F("version") + 1, modified=timezone.now()
                 )
+                changed += 1
+    return changed
+
+
+def show_renditions(image):
+    """Once `image`'s renditions are made: the pictures in article bodies that show it
+    while it was pending (its original, as CKEditor, the importer and the demo wrote them
+    then) get the renditions' src and srcset. Not an edit: the articles' version and
+    modification time stay as they are, so an editor with the article open is not told of
+    a conflict (saving it keeps the renditions: `figures.sync_pictures` does the same).
+    Returns the number of articles changed."""
+    name = image.file.name
+    changed = 0
+    # Only the original's address needs finding (one LIKE, cheaper than body_prefilter's
+    # expression over every body: this runs once per picture after an import).
+    original = str(PurePosixPath(name).with_suffix(""))
+    articles = (
+        Article.objects.select_for_update(of=("self",))
+        .filter(body__contains=f"{original}.")
+        .only("pk", "body")
+    )
+    with transaction.atomic():
+        for article in articles:
+            body = rewrite_pictures(article.body, name, image)
+            if body != article.body:
+                Article.objects.filter(pk=article.pk).update(body=body)
                 changed += 1
     return changed

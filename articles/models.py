@@ -1,3 +1,4 @@
+import mimetypes
 import re
 from html import unescape
 
@@ -20,14 +21,15 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from authors.models import Author
-from core.images import CleanImageField, ToSRGB
+from core.images import CleanImageField, ToSRGB, make_renditions
 from core.links import instance_url
 from core.models import CreatedBy, ImportKey
 from core.sanitize import clean_html
 
+from . import renditions
 from .figures import sync_pictures
 from .fulltext import SearchQuerySet
-from .renditions import WIDTHS
+from .renditions import WIDTHS, widths_for
 
 READING_WORDS_PER_MINUTE = 230  # a common figure for adults reading news on screen
 TAG = re.compile(r"<[^>]*>")
@@ -125,8 +127,9 @@ class Image(ImportKey):
     )
     created = models.DateTimeField(auto_now_add=True)
     # Storage names of the renditions readers are offered ({"srcset": [[width, name], ...],
-    # "crop_16x9": name, ...}), written when the image is saved (and its renditions made),
-    # so a page view neither hashes imagekit specs nor asks the storage about files.
+    # "crop_16x9": name, ...}), written by the background task once it has made them
+    # (articles/renditions.py), so a page view neither hashes imagekit specs nor asks the
+    # storage about files. Empty: pending, and pages show the original.
     rendition_names = models.JSONField(default=dict, blank=True, editable=False)
 
     w320 = _rendition(320)
@@ -148,11 +151,16 @@ class Image(ImportKey):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        names = self.make_rendition_names()
-        if names != self.rendition_names:
-            self.rendition_names = names
-            Image.objects.filter(pk=self.pk).update(rendition_names=names)
-            self.__dict__.pop("_rendition_urls", None)
+        if self.rendition_names and self.rendition_names == self.make_rendition_names():
+            return
+        # A new or replaced file (or one still waiting): pending until the task has made
+        # its renditions. Pages show the original meanwhile (`renditions()`).
+        if self.rendition_names:
+            Image.objects.filter(pk=self.pk).update(rendition_names={})
+            self.rendition_names = {}
+        self.__dict__.pop("_rendition_urls", None)
+        if self.file:
+            renditions.schedule(self.pk)
 
     def get_absolute_url(self):
         return self.file.url
@@ -161,26 +169,54 @@ class Image(ImportKey):
         super().refresh_from_db(*args, **kwargs)
         self.__dict__.pop("_rendition_urls", None)
 
+    @property
+    def is_pending(self):
+        """True until the background task has made this image's renditions."""
+        return bool(self.file) and not self.rendition_names
+
+    def widths(self):
+        """The srcset widths this image offers once its renditions are made (no storage
+        call, no spec hashing)."""
+        return widths_for(self.width)
+
+    def rendition_files(self):
+        """{key: imagekit cache file} for every rendition readers are offered: "w320"…
+        for the srcset widths, and the sharing crops."""
+        files = {}
+        for w in self.widths():
+            attr = f"w{min(x for x in WIDTHS if x >= w)}"
+            files[attr] = getattr(self, attr)
+        files.update((kind, getattr(self, kind)) for kind in self.CROPS)
+        return files
+
     def make_rendition_names(self):
         """The storage names of this image's renditions: the widths it can fill, smallest
-        first, and the sharing crops (imagekit hashes each spec to name its file: done once,
-        when the image is saved)."""
+        first, and the sharing crops (imagekit hashes each spec to name its file: done when
+        the image is saved and by the task, never on a page view). Nothing is generated."""
         if not self.file:
             return {}
-        widths = [w for w in WIDTHS if not self.width or w < self.width]
-        if self.width and self.width <= WIDTHS[-1]:
-            widths.append(self.width)  # the largest rendition is the original's size
-        names = {
-            "srcset": [
-                [w, getattr(self, f"w{min(x for x in WIDTHS if x >= w)}").name] for w in widths
-            ]
+        return self._names_of({key: file.name for key, file in self.rendition_files().items()})
+
+    def _names_of(self, names):
+        """The stored shape of `names` ({key: storage name} from rendition_files())."""
+        return {
+            "srcset": [[w, names[f"w{min(x for x in WIDTHS if x >= w)}"]] for w in self.widths()],
+            **{kind: names[kind] for kind in self.CROPS},
         }
-        names.update((kind, getattr(self, kind).name) for kind in self.CROPS)
-        return names
+
+    def generate_renditions(self):
+        """Make the renditions that are not in storage yet and return their names (what
+        `rendition_names` should hold). Safe to call again; raises if one cannot be made."""
+        return self._names_of(make_renditions(self.rendition_files()))
 
     @cached_property
     def _rendition_urls(self):
-        names = self.rendition_names or self.make_rendition_names()
+        names = self.rendition_names
+        if not names:
+            # Pending: the original, labelled with its own width, stands in for every
+            # rendition. Its URL is computed, not looked up.
+            original = [(self.width or WIDTHS[0], self.file.url)] if self.file else []
+            return {"srcset": original, **{kind: original[0][1] for kind in self.CROPS if original}}
         url = self.file.storage.url
         return {
             "srcset": [(w, url(name)) for w, name in names.get("srcset", [])],
@@ -189,20 +225,40 @@ class Image(ImportKey):
 
     def renditions(self):
         """[(width, url)] for the widths this image can fill, smallest first. From the names
-        stored when the image was saved; worked out once per image object."""
+        the rendition task stored; while the image is pending, [(its width, the original)].
+        Worked out once per image object."""
         return self._rendition_urls["srcset"]
 
     def crop_url(self, kind):
-        """The URL of a sharing crop, `kind` one of CROPS ("crop_16x9", ...)."""
+        """The URL of a sharing crop, `kind` one of CROPS ("crop_16x9", ...); the original
+        while the image is pending."""
         return self._rendition_urls[kind]
+
+    def crop_size(self, kind):
+        """(width, height) of what crop_url(kind) shows: the crop's, or the original's
+        while the image is pending."""
+        return self.CROPS[kind] if not self.is_pending else (self.width, self.height)
+
+    def crop_type(self, kind):
+        """The MIME type of what crop_url(kind) shows (crops are JPEG)."""
+        if not self.is_pending:
+            return "image/jpeg"
+        return mimetypes.guess_type(self.file.name)[0] or "image/jpeg"
 
     def srcset(self):
         return ", ".join(f"{url} {w}w" for w, url in self.renditions())
 
     def src(self, max_width=1280):
-        """The fallback src: the largest rendition not wider than max_width."""
+        """The fallback src: the largest rendition not wider than max_width (the original
+        while the image is pending)."""
         fitting = [url for w, url in self.renditions() if w <= max_width]
         return fitting[-1] if fitting else self.renditions()[0][1]
+
+    def display_width(self, max_width):
+        """The width the picture is shown at when its src is `src(max_width)`, pending or
+        not: the largest srcset width not wider than `max_width`."""
+        widths = self.widths()
+        return max([w for w in widths if w <= max_width] or widths[:1] or [self.width or 0])
 
     def height_for(self, width):
         if not self.width or not self.height:

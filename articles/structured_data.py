@@ -31,11 +31,9 @@ def news_article(article, corrections, publisher):
     }
     image = article.lead_image
     if image:
-        data["image"] = [
-            absolute_url(image.crop_url("crop_16x9")),
-            absolute_url(image.crop_url("crop_4x3")),
-            absolute_url(image.crop_url("crop_1x1")),
-        ]
+        # The three crops (one original, listed once, while the image is pending).
+        crops = (image.crop_url(kind) for kind in ("crop_16x9", "crop_4x3", "crop_1x1"))
+        data["image"] = [absolute_url(url) for url in dict.fromkeys(crops)]
     if article.section:
         data["articleSection"] = article.section.name
     keywords = [tag.name for tag in article.tags.all()]

@@ -35,4 +35,4 @@ class AuthorAdmin(admin.ModelAdmin):
 
     @admin.display(description="Photo")
     def photo_thumb(self, obj):
-        return thumbnail(obj.photo_small.url if obj.photo else "", obj.name, 48)
+        return thumbnail(obj.photo_small_url, obj.name, 48)

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.validators import URLValidator
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFill
@@ -53,6 +53,10 @@ class Author(models.Model):
         format="WEBP",
         options={"quality": 82},
     )
+    # Storage names of the two photo renditions ({"small": name, "large": name}), written by
+    # the background task once it has made them (authors/tasks.py). Empty while the photo
+    # is pending: pages show the original photo, cropped by CSS to the same square.
+    photo_renditions = models.JSONField(default=dict, blank=True, editable=False)
     short_bio = models.CharField(
         max_length=400, blank=True, help_text="One or two sentences for the box under articles."
     )
@@ -84,8 +88,50 @@ class Author(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if self.photo_renditions and self.photo_renditions == self.photo_rendition_names():
+            return
+        # A new or replaced photo (or one still waiting): pending until the task has run.
+        if self.photo_renditions:
+            Author.objects.filter(pk=self.pk).update(photo_renditions={})
+            self.photo_renditions = {}
+        if self.photo:
+            from .tasks import make_photo_renditions
+
+            pk = self.pk
+            transaction.on_commit(lambda: make_photo_renditions.enqueue(pk))
+
     def get_absolute_url(self):
         return reverse("authors:detail", kwargs={"slug": self.slug})
+
+    def photo_rendition_files(self):
+        """{"small": imagekit cache file, "large": …} (nothing generated)."""
+        return {"small": self.photo_small, "large": self.photo_large} if self.photo else {}
+
+    def photo_rendition_names(self):
+        return {key: file.name for key, file in self.photo_rendition_files().items()}
+
+    @property
+    def photo_is_pending(self):
+        return bool(self.photo) and not self.photo_renditions
+
+    def _photo_url(self, key):
+        if not self.photo:
+            return ""
+        name = self.photo_renditions.get(key)
+        # Computed, never looked up in the storage; the original while pending.
+        return self.photo.storage.url(name) if name else self.photo.url
+
+    @property
+    def photo_small_url(self):
+        """The 160 px square photo for bylines and lists (the original while pending)."""
+        return self._photo_url("small")
+
+    @property
+    def photo_large_url(self):
+        """The 400 px square photo for the profile page (the original while pending)."""
+        return self._photo_url("large")
 
     @property
     def initials(self):

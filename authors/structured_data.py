@@ -26,7 +26,7 @@ def profile_page(author):
     if author.short_bio:
         data["description"] = author.short_bio
     if author.photo:
-        data["image"] = absolute_url(author.photo_large.url)
+        data["image"] = absolute_url(author.photo_large_url)
     same_as = [link.url for link in author.links.all()]
     if same_as:
         data["sameAs"] = same_as

@@ -16,6 +16,9 @@ What it does, all in a temporary directory that is removed afterwards:
 3. Runs `manage.py import_wordpress` in a child process, twice: the first import, then the
    same file again (everything "unchanged"). For each run it records the wall time and the
    child's peak resident memory (ru_maxrss from wait4, so nothing else is counted).
+4. With --attachments, runs one `manage.py db_worker --batch` (exits when the queue is
+   empty) to make the renditions the import enqueued, timed the same way, and checks that
+   no picture is left pending.
 
 Targets for 10,000 posts: under 60 seconds and under 300 MB. The exit status is 1 when a
 target is missed or the import did not account for every post.
@@ -238,7 +241,8 @@ def main():
         "--attachments",
         type=int,
         default=0,
-        help="Pictures in the export (each gets the media library's renditions; default 0).",
+        help="Pictures in the export (their renditions are enqueued, then made by one worker "
+        "pass that is timed too; default 0).",
     )
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
     parser.add_argument("--json", action="store_true", help="Print the results as JSON.")
@@ -317,6 +321,36 @@ def main():
             print(
                 f"{run} import: {seconds:.1f} s (importer CPU {cpu:.1f} s, load average "
                 f"{os.getloadavg()[0]:.1f}), peak RSS {peak_mb:.0f} MB, posts {counts[:5]}",
+                file=sys.stderr,
+            )
+        if options.attachments:
+            # The import stored originals and enqueued their renditions: one worker pass
+            # (`db_worker --batch`, as `make run` starts it, but exiting when done).
+            log = tmp / "worker.log"
+            worker = [python, "manage.py", "db_worker", "--batch", "--no-startup-delay"]
+            seconds, peak_mb, cpu, status = run_child(worker, env, log)
+            if status:
+                sys.exit("db_worker failed:\n" + log.read_text())
+            count = (
+                "from articles.models import Image;"
+                "print(Image.objects.filter(rendition_names={}).count(), Image.objects.count())"
+            )
+            check = tmp / "pending.log"
+            run_child([python, "manage.py", "shell", "-c", count], env, check)
+            pending, pictures = (int(n) for n in check.read_text().split()[-2:])
+            results["renditions"] = {
+                "seconds": round(seconds, 1),
+                "python_cpu_seconds": round(cpu, 1),
+                "load_average_after": round(os.getloadavg()[0], 1),
+                "peak_rss_mb": round(peak_mb, 1),
+                "pictures": pictures,
+                "still_pending": pending,
+            }
+            ok &= pending == 0
+            print(
+                f"renditions (one db_worker): {seconds:.1f} s (CPU {cpu:.1f} s, load average "
+                f"{os.getloadavg()[0]:.1f}), peak RSS {peak_mb:.0f} MB, {pictures - pending} of "
+                f"{pictures} pictures done",
                 file=sys.stderr,
             )
     if options.json:

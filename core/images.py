@@ -239,3 +239,31 @@ def reclean(field_file):
     instance.save(update_fields=[f for f in fields if f])
     field_file.storage.delete(old_name)
     return old_name
+
+
+# --- Renditions, made in a background task --------------------------------------------------
+
+
+class OnTask:
+    """django-imagekit cache file strategy: nothing happens when the source is saved (the
+    model enqueues a task that calls `make_renditions` once the save has committed), and
+    page views never ask the storage whether a rendition exists. Only code that reads a
+    rendition's bytes makes it there and then."""
+
+    def on_source_saved(self, file):
+        pass
+
+    def should_verify_existence(self, file):
+        return False
+
+    def on_content_required(self, file):
+        file.generate()
+
+
+def make_renditions(files):
+    """Generate each of `files` (imagekit cache files) that is not in storage yet, and
+    return their storage names in the same shape ({key: file} → {key: name}). Safe to run
+    again: a rendition already stored is not made twice. Raises what generating raised."""
+    for file in files.values():
+        file.generate()
+    return {key: file.name for key, file in files.items()}

@@ -345,8 +345,9 @@ LEAD_IMAGE_MIN_HEIGHT = 360
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o644
 
-# Responsive renditions: made once when an image is saved, never while a page renders.
-IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "articles.renditions.SafeOptimistic"
+# Responsive renditions: made by a background task after an image is saved (articles/
+# renditions.py), never while a page renders.
+IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "core.images.OnTask"
 IMAGEKIT_CACHEFILE_DIR = "renditions"
 # Renditions are named from a keyed HMAC of the original's (random) name, so their public
 # addresses do not lead to the original (core/images.py). Keep MEDIA_NAME_KEY unchanged

@@ -10,6 +10,7 @@ from django.utils import timezone
 from PIL import Image as PILImage
 
 from articles.models import Article, ArticleAuthor, Image, Section
+from articles.tasks import make_image_renditions
 from authors.models import Author
 from support.models import DonationOption, Page
 
@@ -56,11 +57,20 @@ class AuthorFactory(factory.django.DjangoModelFactory):
 class ImageFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Image
+        skip_postgeneration_save = True
 
     file = factory.LazyFunction(lambda: ContentFile(image_bytes(), name="picture.jpg"))
     alt_text = "A patrol vessel at sea"
     caption = "A patrol vessel on exercise"
     credit = "Supplied: Navy"
+
+    @factory.post_generation
+    def renditions(self, create, extracted, **kwargs):
+        """Made at once, as the background task would (its run is enqueued only when the
+        test's transaction commits): ImageFactory(renditions=False) stays pending."""
+        if create and extracted is not False and self.file:
+            make_image_renditions.call(self.pk)
+            self.refresh_from_db(fields=["rendition_names"])
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
+from articles import renditions
 from articles.models import Article, ArticleAuthor, ArticleRedirect, Section, TaggedArticle
 from articles.search import refresh_search_names
 from support.models import Page
@@ -97,14 +98,22 @@ class WordPressImporter:
         if self.media_dir and not self.media_dir.is_dir():
             raise ImportRefused(f"--media-dir is not a directory: {self.media_dir}")
         try:
+            # Pictures are stored as originals; their renditions are enqueued once every
+            # post is written (articles.renditions.collect), for a worker to make.
             if self.dry_run:
                 # One transaction, rolled back: later items see earlier ones, nothing stays.
                 with transaction.atomic():
-                    self._run()
+                    with renditions.collect():
+                        self._run()
                     transaction.set_rollback(True)
             else:
-                with asynchronous_commits():
+                with asynchronous_commits(), renditions.collect() as pictures:
                     self._run()
+                if pictures:
+                    self.report.notes.append(
+                        f"Renditions of {len(set(pictures))} picture(s) enqueued: a worker "
+                        "(manage.py db_worker) makes them; pages show the originals until then."
+                    )
         except WXRError as exc:
             written = "" if self.dry_run else " Items read before the problem were imported."
             raise ImportRefused(f"{self.path.name}: {exc}{written}") from exc

@@ -483,5 +483,5 @@ class ArticleAdmin(VersionAdmin):
             "", "<div>{}</div>", [(image.caption,), (f"Credit: {image.credit}",)]
         )
         return format_html(
-            '<img src="{}" alt="{}" class="admin-preview">{}', image.w640.url, image.alt_text, parts
+            '<img src="{}" alt="{}" class="admin-preview">{}', image.src(640), image.alt_text, parts
         )

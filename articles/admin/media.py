@@ -121,14 +121,14 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.display(description="Image")
     def thumb(self, obj):
-        return thumbnail(obj.w320.url if obj.file else "", obj.alt_text, 64)
+        return thumbnail(obj.src(320) if obj.file else "", obj.alt_text, 64)
 
     @admin.display(description="Preview")
     def preview(self, obj):
         if not obj.pk or not obj.file:
             return "—"
         return format_html(
-            '<img src="{}" alt="{}" class="admin-preview">', obj.w640.url, obj.alt_text
+            '<img src="{}" alt="{}" class="admin-preview">', obj.src(640), obj.alt_text
         )
 
     @admin.display(description="Caption (or alt text)")

@@ -64,7 +64,7 @@ def article_robots(article):
 def article_social(article):
     """OpenGraph and Twitter card tags with the lead image's large 16:9 crop."""
     image = article.lead_image
-    width, height = image.CROPS["crop_16x9"] if image else (None, None)
+    width, height = image.crop_size("crop_16x9") if image else (None, None)
     return {
         "article": article,
         "url": absolute_url(article.get_absolute_url()),
@@ -72,6 +72,7 @@ def article_social(article):
         "image": image,
         "image_width": width,
         "image_height": height,
+        "image_type": image.crop_type("crop_16x9") if image else "",
         "modified": article.content_updated_at if article.was_updated else article.published_at,
         "authors": [absolute_url(author.get_absolute_url()) for author in article.byline_authors],
     }

@@ -139,18 +139,19 @@ def test_unused_image_can_be_deleted(editor_client):
 # --- Replacing a file -----------------------------------------------------------------
 
 
-def test_replacing_the_file_keeps_every_use(editor_client):
+def test_replacing_the_file_keeps_every_use(editor_client, django_capture_on_commit_callbacks):
     image = ImageFactory(file=SimpleUploadedFile("old.jpg", image_bytes(800, 600)))
     lead_user = ArticleFactory(lead_image=image)
     body_user = ArticleFactory(body=f"<p>Before.</p>{inline_figure(image)}<p>After.</p>")
     old_name = image.file.name
     new = SimpleUploadedFile("new.png", image_bytes(1600, 900, "PNG", (200, 30, 30)), "image/png")
 
-    response = editor_client.post(
-        change_url(image),
-        {"file": new, "alt_text": image.alt_text, "caption": image.caption, "credit": "Army"},
-        follow=True,
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the renditions task runs
+        response = editor_client.post(
+            change_url(image),
+            {"file": new, "alt_text": image.alt_text, "caption": image.caption, "credit": "Army"},
+            follow=True,
+        )
     assert "replaces the old one in the body of 1 article" in response.content.decode()
     image.refresh_from_db()
     lead_user.refresh_from_db()

@@ -47,7 +47,9 @@ def test_editor_writes_and_publishes_an_article_with_images(page, editor, tmp_pa
     page.keyboard.type("The frigate sailed at dawn with a reduced crew.")
     page.keyboard.press("Enter")
     page.set_input_files(".ck-file-dialog-button input[type=file]", str(inline_file))
-    page.wait_for_selector(".ck-editor__editable img[src*='/media/renditions/']")
+    # The upload answers with the original while its renditions are made in the background;
+    # saving the article then gives the picture the renditions (articles/figures.py).
+    page.wait_for_selector(".ck-editor__editable img[src*='/media/images/']")
 
     page.fill("#id_new_tags", "Frigates, Sea trials")
     page.click("#bylines-group .add-row a")
