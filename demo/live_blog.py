@@ -12,7 +12,7 @@ from articles.models import Article, ArticleAuthor, Section
 from authors.models import Author
 from liveblog.models import LiveBlog, LiveUpdate, UpdateCorrection
 
-from .newsroom import DEMO
+from .newsroom import DEMO, Newsroom
 
 SLUG = "exercise-iron-tide-live"
 ARTICLE = {
@@ -177,7 +177,16 @@ def load_live_blog():
         return {"live updates": 0}
     now = timezone.now().replace(second=0, microsecond=0)
     start = now - timedelta(minutes=UPDATES[0][0] + 20)
+    lead = Newsroom().image(
+        f"{SLUG}-lead",
+        "naval",
+        alt="Illustration: landing craft approaching a beach",
+        caption="Landing craft heading for the beach, drawn for the Iron Tide live blog",
+        credit="Defence Blog graphics",
+        tags=["Naval", "Illustration", "Exercises"],
+    )
     article = Article.objects.create(
+        lead_image=lead,
         title=ARTICLE["title"],
         slug=SLUG,
         standfirst=ARTICLE["standfirst"],

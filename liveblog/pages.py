@@ -1,10 +1,10 @@
 """What a live blog's reader page, its poll endpoint and its "older updates" pages show,
 each in a fixed number of queries of bounded rows, whatever the number of updates.
 
-Which articles are live blogs is kept in each process's memory until the content changes
-(core.fragments.remember), so an ordinary article's page asks nothing of this app; a live
-blog's page reads its newest updates, its key events and pinned updates, and their
-corrections: three queries.
+Whether an article is a live blog is one primary-key look-up, made only when the page's
+parts are rendered (not when they come from core.fragments); a live blog's page then
+reads its newest updates, its key events and pinned updates, and their corrections: three
+queries more.
 """
 
 from dataclasses import dataclass, field
@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
-
-from core import fragments
 
 from .models import LiveBlog, LiveUpdate, UpdateCorrection
 
@@ -36,18 +34,19 @@ class Coverage:
         return self.start <= now and (self.end is None or self.end > now)
 
 
-def coverages():
-    """{article id: Coverage} of every live blog, until the content next changes."""
-
-    def read():
-        rows = LiveBlog.objects.values_list("article_id", "coverage_start", "coverage_end")
-        return {pk: Coverage(pk, start, end) for pk, start, end in rows}
-
-    return fragments.remember("liveblog:coverages", read)
-
-
 def coverage_of(article):
-    return coverages().get(article.pk) if article.pk else None
+    """The article's Coverage, or None for an ordinary article; read once per article
+    object, whichever part of the page asks first."""
+    if "_live_coverage" not in article.__dict__:
+        row = (
+            LiveBlog.objects.filter(pk=article.pk)
+            .values_list("article_id", "coverage_start", "coverage_end")
+            .first()
+            if article.pk
+            else None
+        )
+        article._live_coverage = Coverage(*row) if row else None
+    return article._live_coverage
 
 
 def poll_seconds():

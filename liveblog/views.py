@@ -113,7 +113,7 @@ class UpdatePage(LiveBlogPage):
     def get_context_data(self, **kwargs):
         update = get_object_or_404(
             LiveUpdate.objects.published().select_related("author", "created_by"),
-            pk=kwargs["update"],
+            pk=kwargs["update_id"],
             live_blog=self.blog,
         )
         return super().get_context_data(update=pages.with_corrections([update])[0], **kwargs)
