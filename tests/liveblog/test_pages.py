@@ -5,7 +5,6 @@ import json
 import re
 from datetime import timedelta
 
-
 import pytest
 from defusedxml import ElementTree
 from django.core.cache import cache
