@@ -76,4 +76,7 @@ bench-import: $(STAMP) ## WordPress import benchmark: 10,000 posts into PostgreS
 bench-pages: $(STAMP) ## Page benchmark: every reader page at 1k and 100k articles, cache off/on, with wrk
 	$(BIN)/python bench/pages_bench.py
 
-.PHONY: help install lock run test lint fmt check backup restore bench bench-import bench-pages
+bench-liveblog: $(STAMP) ## Live blog poll endpoint: capacity and CPU at 1,000 readers polling every 15 s, with wrk
+	$(BIN)/python bench/liveblog_bench.py
+
+.PHONY: help install lock run test lint fmt check backup restore bench bench-import bench-pages bench-liveblog
