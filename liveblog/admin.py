@@ -21,6 +21,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from reversion.admin import VersionAdmin
 
+from articles import workflow
 from articles.models import Article
 
 from . import rules
@@ -90,8 +91,24 @@ class LiveUpdateAdmin(VersionAdmin):
     ]
     show_full_result_count = False
 
+    change_list_template = "admin/liveblog/liveupdate/change_list.html"
+
     def has_add_permission(self, request):
-        return False  # updates are posted from their article's page
+        """Updates are posted from their article's page; reversion asks this permission to
+        bring a deleted update back, which editors may do."""
+        return getattr(request, "recovering", False) and workflow.is_editor(request.user)
+
+    def changelist_view(self, request, extra_context=None):
+        context = {"can_recover": workflow.is_editor(request.user), **(extra_context or {})}
+        return super().changelist_view(request, context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        request.recovering = True
+        return super().recover_view(request, version_id, extra_context)
+
+    def recoverlist_view(self, request, extra_context=None):
+        request.recovering = True
+        return super().recoverlist_view(request, extra_context)
 
     def has_change_permission(self, request, obj=None):
         if obj is None:
@@ -105,8 +122,6 @@ class LiveUpdateAdmin(VersionAdmin):
 
     def get_queryset(self, request):
         updates = super().get_queryset(request)
-        from articles import workflow
-
         if workflow.is_editor(request.user):
             return updates
         return updates.filter(created_by=request.user.pk)

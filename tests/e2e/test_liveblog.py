@@ -49,7 +49,9 @@ def test_editor_posts_and_an_open_reader_page_shows_it_without_a_reload(
     assert_accessible(page)
 
     # The editor posts from the article's admin page.
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 1000})
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 1000}
+    )
     context.set_default_timeout(15_000)
     editor = context.new_page()
     login_admin(editor, editor_user.username, PASSWORD)

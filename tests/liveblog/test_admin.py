@@ -210,3 +210,32 @@ def test_contributor_cannot_edit_or_delete_someone_elses_update(client, editor, 
         assert (response.status_code, response["Location"]) == (302, reverse("admin:index"))
     theirs.refresh_from_db()
     assert theirs.body != "<p>Mine now.</p>"
+
+
+def test_editor_recovers_a_deleted_update(client, editor, blog):
+    update = post(blog, headline="Posted by mistake", created_by=editor)
+    client.force_login(editor)
+    client.post(reverse("admin:liveblog_liveupdate_delete", args=[update.pk]), {"post": "yes"})
+    listing = client.get(reverse("admin:liveblog_liveupdate_changelist"))
+    assert "Recover deleted live updates" in listing.content.decode()
+    assert "Add live update" not in listing.content.decode()
+    recover_list = client.get(reverse("admin:liveblog_liveupdate_recoverlist"))
+    assert "Posted by mistake" in recover_list.content.decode()
+    version = Version.objects.get_deleted(LiveUpdate).get()
+    url = reverse("admin:liveblog_liveupdate_recover", args=[version.pk])
+    form = client.get(url)
+    assert form.status_code == 200
+    response = client.post(
+        url,
+        change_data(
+            LiveUpdate(
+                **{
+                    "published_at": update.published_at,
+                    "headline": update.headline,
+                    "body": update.body,
+                }
+            )
+        ),
+    )
+    assert response.status_code == 302
+    assert LiveUpdate.objects.get().headline == "Posted by mistake"
