@@ -258,9 +258,8 @@ def main():
         label = "page cache on" if cache == "1" else "page cache off"
         for name, (rate, p50, p99, statuses) in rows.items():
             cpu_text = f"{cpu * 100:.1f}% of one core" if name.startswith("paced") else ""
-            lines.append(
-                f"| {label} | {name} | {rate:,.0f} | {p50:.2f} | {p99:.2f} | {statuses} | {cpu_text} |"
-            )
+            cells = [label, name, f"{rate:,.0f}", f"{p50:.2f}", f"{p99:.2f}", statuses, cpu_text]
+            lines.append("| " + " | ".join(cells) + " |")
     load_after = os.getloadavg()[0]
     stamp = datetime.now(UTC)
     table = "\n".join(
