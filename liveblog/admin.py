@@ -141,10 +141,14 @@ class LiveUpdateAdmin(VersionAdmin):
     def delete_model(self, request, obj):
         keep_last_revision([obj], request.user)
         super().delete_model(request, obj)
+        obj.live_blog.touch()
 
     def delete_queryset(self, request, queryset):
-        keep_last_revision(list(queryset), request.user)
+        updates = list(queryset.select_related("live_blog"))
+        keep_last_revision(updates, request.user)
         super().delete_queryset(request, queryset)
+        for blog in {update.live_blog_id: update.live_blog for update in updates}.values():
+            blog.touch()
 
     def response_change(self, request, obj):
         if "_continue" not in request.POST and "_addanother" not in request.POST:
@@ -181,7 +185,7 @@ class LiveUpdateAdmin(VersionAdmin):
             path(
                 "coverage/<int:article_id>/",
                 self.admin_site.admin_view(self.coverage_view),
-                name="liveblog_coverage",
+                name="liveblog_liveblog_coverage",
             ),
             *super().get_urls(),
         ]

@@ -18,7 +18,7 @@ def post_url(article):
 
 
 def coverage_url(article):
-    return reverse("admin:liveblog_coverage", args=[article.pk])
+    return reverse("admin:liveblog_liveblog_coverage", args=[article.pk])
 
 
 def change_url(article):
