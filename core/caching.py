@@ -9,9 +9,14 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control, pat
 # settings.SHARED_CACHE_SECONDS (five minutes by default) and may serve it stale for ten
 # more while they fetch a fresh copy.
 PUBLIC_CACHE = {"public": True, "max_age": 60, "stale_while_revalidate": 600}
+# What a page asks for again and again (a live blog's new updates): browsers revalidate
+# every time (a 304 when nothing changed), a CDN keeps it a few seconds, so however many
+# readers poll, the server answers each address about once per POLL_SECONDS.
+POLL_SECONDS = 5
+POLL_CACHE = {"public": True, "max_age": 0, "s_maxage": POLL_SECONDS, "must_revalidate": True}
 
 
-def public_page(view):
+def public_page(view, cache_control=PUBLIC_CACHE):
     """Reader pages: cacheable by a CDN for anonymous readers; never for signed-in staff,
     who may see unpublished work and banners."""
 
@@ -21,12 +26,18 @@ def public_page(view):
         if getattr(response, "never_cache", False) or request.user.is_authenticated:
             add_never_cache_headers(response)
             patch_cache_control(response, private=True)
-        elif response.status_code == 200:
-            patch_cache_control(response, **PUBLIC_CACHE, s_maxage=settings.SHARED_CACHE_SECONDS)
+        elif response.status_code in (200, 304):
+            shared = {"s_maxage": settings.SHARED_CACHE_SECONDS}
+            patch_cache_control(response, **{**shared, **cache_control})
             patch_vary_headers(response, ["Cookie"])
         return response
 
     return wrapped
+
+
+def polled(view):
+    """public_page for addresses readers' pages poll: a CDN keeps them POLL_SECONDS."""
+    return public_page(view, POLL_CACHE)
 
 
 def never_cached(response):

@@ -244,6 +244,12 @@ def _bypass(request):
     )
 
 
+def caches(request):
+    """Will this request's response be looked up and kept here (so the view need not
+    answer conditional requests itself: the middleware does, from the stored ETag)?"""
+    return not _bypass(request)
+
+
 def _storable(request, response):
     control = response.get("Cache-Control", "")
     user = getattr(request, "user", None)

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "articles",
     "embeds",
     "feedback",
+    "liveblog",
     "support",
     "accounts",
     "demo",
@@ -226,6 +227,9 @@ PAGE_CACHE_MODELS = [
     "articles.ArticleAuthor",
     "articles.TaggedArticle",
     "articles.Correction",
+    "liveblog.LiveBlog",
+    "liveblog.LiveUpdate",
+    "liveblog.UpdateCorrection",
     "articles.Section",
     "articles.Image",
     "authors.Author",
@@ -458,6 +462,9 @@ CONTENT_SECURITY_POLICY = {
 # Pasted YouTube, Vimeo, X, Bluesky, Mastodon and Instagram links are looked up (oEmbed)
 # in a background task when an article is saved (embeds/). 0 turns the look-ups off.
 EMBEDS_RESOLVE = env_bool("EMBEDS_RESOLVE", True)
+# How often a live blog's open page asks for new updates (liveblog/, static/js/liveblog.js).
+# The answer is cached (core.caching.POLL_CACHE), so this sets readers' delay, not load.
+LIVEBLOG_POLL_SECONDS = int(os.environ.get("LIVEBLOG_POLL_SECONDS", 15))
 # Violation reports logged a minute, site-wide (core.views.csp_report); more are dropped.
 CSP_REPORT_RATE_LIMIT = int(os.environ.get("CSP_REPORT_RATE_LIMIT", 60))
 

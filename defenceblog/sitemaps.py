@@ -24,6 +24,7 @@ from core.caching import public_page
 from core.links import absolute_url
 from core.pagecache import content_version
 from core.sitemaps import PageSitemap
+from liveblog import sitemaps as liveblog
 from support import sitemaps as support
 
 INDEX_SECONDS = 3600  # the sitemap index is also recomputed when the content changes
@@ -102,6 +103,6 @@ def section(request, section):
 def news(request):
     return sitemap_view(
         request,
-        sitemaps={"news": articles.NewsSitemap},
+        sitemaps={"news": liveblog.NewsWithLiveBlogs},
         template_name="sitemaps/news_sitemap.xml",
     )

@@ -24,6 +24,7 @@ urlpatterns = [
     path("news-sitemap.xml", sitemaps.news, name="news_sitemap"),
     path("", include("authors.urls")),
     path("", include("feedback.urls")),  # before articles: /corrections/, /feedback/
+    path("", include("liveblog.urls")),  # /live/<id>/...
     path("", include("articles.urls")),
 ]
 

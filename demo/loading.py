@@ -4,14 +4,16 @@ demo rows are kept."""
 
 from django.db import transaction
 
+from .live_blog import load_live_blog
 from .newsroom import load_newsroom
 from .support_pages import load_support_pages
 
 
 def load_demo(stdout=None):
     """Return what was created: the newsroom's counts (sections, authors, articles,
-    images) and the support app's (options, pages)."""
+    images), the live blog's updates and the support app's (options, pages)."""
     with transaction.atomic():
         newsroom = load_newsroom()
+        live = load_live_blog()
         support = load_support_pages(stdout=stdout)
-    return {**newsroom, **support}
+    return {**newsroom, **live, **support}

@@ -290,12 +290,13 @@ def test_reader_pages_run_a_fixed_number_of_queries(
     section = article.section
     # The navigation and the footer come from process memory (warm_site). The article
     # page: the article, its bylines, tags and published corrections (shown on the page
-    # and in its JSON-LD `correction`), the related teasers and their bylines; seen again,
+    # and in its JSON-LD `correction`), whether it is a live blog (liveblog.pages), the
+    # related teasers and their bylines; seen again,
     # only the article: the rest of the page is kept as fragments (core.fragments).
     # Section, tag and author listings are paged by key and never COUNT their articles.
     pages = {
         "/": 4,
-        article.get_absolute_url(): 6,
+        article.get_absolute_url(): 7,
         article.get_absolute_url() + " ": 1,
         section.get_absolute_url(): 3,
         "/tag/shared/": 3,

@@ -6,6 +6,7 @@ from django.db.models import Count
 
 from articles.models import Article, Image, Section
 from authors.models import Author
+from liveblog.models import LiveBlog
 from support.models import DonationOption, Page
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +17,8 @@ def test_demo_content_is_complete_and_loading_it_twice_adds_nothing(client):
     counts = (Article.objects.count(), Image.objects.count(), Author.objects.count())
 
     published = Article.objects.published()
-    assert published.count() == 40
+    assert published.count() == 41  # 40 stories and the live blog
+    assert LiveBlog.objects.get().updates.count() == 12
     assert Article.objects.filter(status="draft").count() == 1
     assert Section.objects.count() >= 4
     assert Author.objects.exclude(photo="").count() >= 3
@@ -35,7 +37,7 @@ def test_demo_content_is_complete_and_loading_it_twice_adds_nothing(client):
     assert (Page.objects.count(), DonationOption.objects.count()) == (6, 4)
     assert (
         "Demo content ready (created 0 sections, 0 authors, 0 articles, 0 images, "
-        "0 options, 0 pages)." in out.getvalue()
+        "0 live updates, 0 options, 0 pages)." in out.getvalue()
     )
 
     article = published.first()

@@ -92,9 +92,10 @@ def test_article_page_query_count_does_not_grow_with_corrections(
         Correction.objects.create(article=article, text=f"Fix {n}.", position=["top", "end"][n % 2])
 
     # The same whatever the number of corrections: they come in one prefetch that the page
-    # and its structured data share.
+    # and its structured data share. (The article, bylines, tags, corrections, whether it
+    # is a live blog, the related articles.)
     warm_site()
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         html = client.get(article.get_absolute_url()).content.decode()
     assert html.count('class="correction correction--') == size
 

@@ -24,6 +24,7 @@ from reversion.models import Version
 from articles import previews
 from articles.models import Article, ArticleRedirect, Correction, Image, PreviewLink
 from feedback.models import ErrorReport
+from liveblog.models import LiveBlog, LiveUpdate
 from support.models import Page
 from tests.factories import (
     ArticleFactory,
@@ -122,6 +123,13 @@ def site():
     ErrorReport.objects.create(article=scheduled, quoted_text="the date is wrong")
     ErrorReport.objects.create(page_url="/about/", quoted_text="typo")
     DonationOptionFactory(slug="card")
+    # Every article a live blog with one update naming it: its poll, pages and feed must
+    # say nothing of unpublished work.
+    for article in (published, scheduled, draft_cara, draft_eve):
+        blog = LiveBlog.objects.create(article=article)
+        LiveUpdate.objects.create(
+            live_blog=blog, headline=f"Update on {article.title}", body="<p>x</p>"
+        )
     return {
         "users": users,
         "articles": [published, scheduled, draft_cara, draft_eve],
@@ -173,6 +181,12 @@ def fill(name, named, positional, site):
         ]
     if name == "articles:draft":
         return [((), {"pk": a.pk}) for a in articles]
+    if name.startswith("liveblog:"):
+        updates = {u.live_blog_id: u.pk for u in LiveUpdate.objects.all()}
+        return [
+            ((), {"pk": a.pk, **({"update_id": updates[a.pk]} if "update_id" in named else {})})
+            for a in articles
+        ]
     if name == "articles:preview":
         return [((), {"token": previews.path_for(site["link"]).split("/")[2]})]
     if name == "support:page":

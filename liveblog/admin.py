@@ -1,0 +1,268 @@
+"""The live blog admin: the compact posting form on the article's admin page (the
+`live_blog_panel` tag in templates/admin/articles/article/change_form.html posts here),
+starting and ending coverage, and each update's own change and delete pages with its
+corrections. Who may do what: rules.py, checked in every view.
+
+Posting creates a row and nothing else: no article save, no version check, so several
+editors post at once. Every post, edit and delete keeps a django-reversion revision of
+the update (with its corrections), so an edited or deleted update can be seen and
+restored from its history.
+"""
+
+import reversion
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from reversion.admin import VersionAdmin
+
+from articles import workflow
+from articles.models import Article
+
+from . import rules
+from .forms import LiveUpdateChangeForm, LiveUpdateForm
+from .models import LiveBlog, LiveUpdate, UpdateCorrection
+
+reversion.register(UpdateCorrection)
+reversion.register(LiveUpdate, follow=("corrections",))
+
+
+def article_change_url(article_id):
+    return reverse("admin:articles_article_change", args=[article_id])
+
+
+def author_profile(user):
+    try:
+        return user.author_profile
+    except models.ObjectDoesNotExist:
+        return None
+
+
+class UpdateCorrectionInline(admin.StackedInline):
+    model = UpdateCorrection
+    extra = 0
+    fields = ["kind", "published_at", "text"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
+    verbose_name = "correction or note"
+    verbose_name_plural = "Corrections and notes (shown on the update)"
+
+    def has_delete_permission(self, request, obj=None):
+        """A published correction is part of the record: only superusers delete one."""
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        user = request.user
+
+        class RecordsWhoAdded(formset):
+            def save_new(self, form, commit=True):
+                form.instance.created_by = user
+                return super().save_new(form, commit)
+
+        return RecordsWhoAdded
+
+
+@admin.register(LiveUpdate)
+class LiveUpdateAdmin(VersionAdmin):
+    form = LiveUpdateChangeForm
+    inlines = [UpdateCorrectionInline]
+    list_display = ["__str__", "live_blog", "published_at", "key_event", "pinned", "created_by"]
+    list_filter = ["key_event", "pinned"]
+    list_select_related = ["live_blog__article", "created_by"]
+    search_fields = ["headline", "body"]
+    autocomplete_fields = ["author"]
+    readonly_fields = ["article_link", "created_by", "created", "modified"]
+    fields = [
+        "article_link",
+        "published_at",
+        "headline",
+        "body",
+        "author",
+        "key_event",
+        "pinned",
+        "created_by",
+        "created",
+        "modified",
+    ]
+    show_full_result_count = False
+
+    change_list_template = "admin/liveblog/liveupdate/change_list.html"
+
+    def has_add_permission(self, request):
+        """Updates are posted from their article's page; reversion asks this permission to
+        bring a deleted update back, which editors may do."""
+        return getattr(request, "recovering", False) and workflow.is_editor(request.user)
+
+    def changelist_view(self, request, extra_context=None):
+        context = {"can_recover": workflow.is_editor(request.user), **(extra_context or {})}
+        return super().changelist_view(request, context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        request.recovering = True
+        return super().recover_view(request, version_id, extra_context)
+
+    def recoverlist_view(self, request, extra_context=None):
+        request.recovering = True
+        return super().recoverlist_view(request, extra_context)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return rules.can_change_update(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_delete_permission(request)
+        return rules.can_change_update(request.user, obj, "delete")
+
+    def get_queryset(self, request):
+        updates = super().get_queryset(request)
+        if workflow.is_editor(request.user):
+            return updates
+        return updates.filter(created_by=request.user.pk)
+
+    @admin.display(description="Live blog")
+    def article_link(self, obj):
+        from django.utils.html import format_html
+
+        article = obj.live_blog.article
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">on the site</a>',
+            article_change_url(article.pk),
+            article.title,
+            obj.get_absolute_url(),
+        )
+
+    def delete_model(self, request, obj):
+        keep_last_revision([obj], request.user)
+        super().delete_model(request, obj)
+        obj.live_blog.touch()
+
+    def delete_queryset(self, request, queryset):
+        updates = list(queryset.select_related("live_blog"))
+        keep_last_revision(updates, request.user)
+        super().delete_queryset(request, queryset)
+        for blog in {update.live_blog_id: update.live_blog for update in updates}.values():
+            blog.touch()
+
+    def response_change(self, request, obj):
+        if "_continue" not in request.POST and "_addanother" not in request.POST:
+            self.message_user(request, f"The update “{obj}” was changed.", messages.SUCCESS)
+            return redirect(f"{article_change_url(obj.live_blog_id)}#live-blog")
+        return super().response_change(request, obj)
+
+    def response_delete(self, request, obj_display, obj_id):
+        blog_id = getattr(request, "deleted_from_blog", None)
+        if blog_id is None:
+            return super().response_delete(request, obj_display, obj_id)
+        self.message_user(
+            request,
+            f"The update “{obj_display}” was deleted; its history keeps it (Recover deleted).",
+            messages.SUCCESS,
+        )
+        return redirect(f"{article_change_url(blog_id)}#live-blog")
+
+    def delete_view(self, request, object_id, extra_context=None):
+        update = self.get_object(request, unquote(object_id))
+        if update is not None:
+            request.deleted_from_blog = update.live_blog_id
+        return super().delete_view(request, object_id, extra_context)
+
+    # --- Posting and coverage, from the article's admin page ----------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "post/<int:article_id>/",
+                self.admin_site.admin_view(self.post_view),
+                name="liveblog_liveupdate_post",
+            ),
+            path(
+                "coverage/<int:article_id>/",
+                self.admin_site.admin_view(self.coverage_view),
+                name="liveblog_liveblog_coverage",
+            ),
+            *super().get_urls(),
+        ]
+
+    def post_view(self, request, article_id):
+        """POST: a new update, published now. On a mistake the form is shown again on a
+        page of its own with what was written."""
+        if request.method != "POST":
+            return redirect(f"{article_change_url(article_id)}#live-blog")
+        blog = get_object_or_404(LiveBlog.objects.select_related("article"), pk=article_id)
+        if not rules.can_post(request.user, blog.article):
+            raise PermissionDenied
+        form = LiveUpdateForm(request.POST, prefix="live")
+        if not form.is_valid():
+            context = {
+                **self.admin_site.each_context(request),
+                "title": f"Post an update to “{blog.article}”",
+                "form": form,
+                "blog": blog,
+                "media": self.media + form.media,
+                "opts": self.opts,
+            }
+            return TemplateResponse(request, "admin/liveblog/post_update.html", context)
+        update = form.save(commit=False)
+        update.live_blog = blog
+        update.created_by = request.user
+        update.author = author_profile(request.user)
+        update.published_at = timezone.now()
+        with transaction.atomic(), reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment("Posted.")
+            update.save()
+        messages.success(
+            request, f"Update posted at {timezone.localtime(update.published_at):%H:%M}."
+        )
+        return redirect(f"{article_change_url(article_id)}#live-blog")
+
+    def coverage_view(self, request, article_id):
+        """POST action=start (make the article a live blog), end, or resume."""
+        if request.method != "POST":
+            return redirect(f"{article_change_url(article_id)}#live-blog")
+        article = get_object_or_404(Article, pk=article_id)
+        if not rules.can_manage_coverage(request.user):
+            raise PermissionDenied
+        action = request.POST.get("action")
+        now = timezone.now()
+        with transaction.atomic():
+            blog = LiveBlog.objects.select_for_update().filter(pk=article.pk).first()
+            if action == "start" and blog is None:
+                LiveBlog.objects.create(
+                    article=article, coverage_start=now, created_by=request.user
+                )
+                messages.success(request, "This article is now a live blog: post updates below.")
+            elif action == "end" and blog is not None and blog.coverage_end is None:
+                blog.coverage_end = now
+                blog.save(update_fields=["coverage_end"])
+                blog.touch()
+                messages.success(
+                    request, "Live coverage ended: the page now reads as an article, updates kept."
+                )
+            elif action == "resume" and blog is not None and blog.coverage_end is not None:
+                blog.coverage_end = None
+                blog.save(update_fields=["coverage_end"])
+                blog.touch()
+                messages.success(request, "Live coverage resumed.")
+            else:
+                messages.warning(
+                    request, "Nothing changed: the live blog was already in that state."
+                )
+        return redirect(f"{article_change_url(article_id)}#live-blog")
+
+
+def keep_last_revision(updates, user):
+    """Before updates are deleted: one revision of each as it was, so the admin's "Recover
+    deleted" and history list it."""
+    with reversion.create_revision():
+        reversion.set_user(user)
+        reversion.set_comment("Deleted.")
+        for update in updates:
+            reversion.add_to_revision(update)

@@ -1,0 +1,202 @@
+"""Live blogs: an article whose coverage goes on in short, dated updates.
+
+A `LiveBlog` row turns an article into a live blog (its coverage start and, once an
+editor ends it, its end); each `LiveUpdate` is one entry, its own row, so several editors
+post at once without touching the article or each other. An `UpdateCorrection` is a
+dated correction shown on the update it corrects, as `articles.Correction` is on an
+article (and with the same kinds and the same visibility rule).
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+
+from articles.models import Article, Correction, CorrectionQuerySet
+from authors.models import Author
+from core.models import CreatedBy
+from core.sanitize import clean_html
+
+
+class LiveBlogQuerySet(models.QuerySet):
+    def live(self):
+        """The only rule for "live now": a published article whose coverage has started and
+        not ended (the news sitemap, the front of the admin panel, the poll endpoint)."""
+        now = timezone.now()
+        return self.filter(
+            Q(coverage_end__isnull=True) | Q(coverage_end__gt=now),
+            coverage_start__lte=now,
+            article__in=Article.objects.published(),
+        )
+
+
+class LiveBlog(CreatedBy):
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="live_blog"
+    )
+    coverage_start = models.DateTimeField(
+        default=timezone.now, help_text="When the live coverage began (shown to search engines)."
+    )
+    coverage_end = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Empty while the coverage is live. Once set, the page reads as an ordinary "
+        "article with its updates kept, and readers' pages stop asking for new ones.",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = LiveBlogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-coverage_start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(coverage_end__isnull=True)
+                | Q(coverage_end__gte=models.F("coverage_start")),
+                name="liveblog_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Live blog: {self.article}"
+
+    def get_absolute_url(self):
+        return self.article.get_absolute_url()
+
+    @property
+    def is_live(self):
+        now = timezone.now()
+        return self.coverage_start <= now and (self.coverage_end is None or self.coverage_end > now)
+
+    def touch(self):
+        """An update was posted, changed or removed: the article changed (sitemap lastmod,
+        feeds), in one UPDATE that leaves the article's own save logic and version alone."""
+        Article.objects.filter(pk=self.article_id).update(modified=timezone.now())
+
+
+class LiveUpdateQuerySet(models.QuerySet):
+    def published(self):
+        """Updates readers see: those whose time has come."""
+        return self.filter(published_at__lte=timezone.now())
+
+    def for_display(self):
+        """What an update shows: its author and, from one more query, its visible
+        corrections (oldest first)."""
+        visible = UpdateCorrection.objects.visible().order_by("published_at", "id")
+        return self.select_related("author", "created_by").prefetch_related(
+            models.Prefetch("corrections", queryset=visible, to_attr="visible_corrections")
+        )
+
+
+class LiveUpdate(CreatedBy):
+    live_blog = models.ForeignKey(LiveBlog, on_delete=models.CASCADE, related_name="updates")
+    published_at = models.DateTimeField(
+        "time", default=timezone.now, help_text="Shown with the update; newest first."
+    )
+    headline = models.CharField(
+        max_length=160, blank=True, help_text="Optional; key events are listed by it."
+    )
+    body = models.TextField(help_text="A few sentences. Pictures, links and quotes welcome.")
+    author = models.ForeignKey(
+        Author,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="live_updates",
+        help_text="The byline on the update; defaults to the poster's author profile.",
+    )
+    key_event = models.BooleanField(
+        default=False, help_text="Listed in the key events summary at the top of the page."
+    )
+    pinned = models.BooleanField(
+        default=False, help_text="Shown first, above the newest updates, until unpinned."
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    objects = LiveUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            # The page, the poll and "older updates": newest first within one live blog.
+            models.Index(
+                fields=["live_blog", "-published_at", "-id"], name="liveupdate_blog_time_idx"
+            ),
+            # The key events and pinned summary: a few rows, read through a small index.
+            models.Index(
+                fields=["live_blog", "-published_at"],
+                condition=Q(key_event=True) | Q(pinned=True),
+                name="liveupdate_highlight_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return self.headline or self.summary
+
+    def save(self, *args, **kwargs):
+        self.body = clean_html(self.body)
+        super().save(*args, **kwargs)
+        self.live_blog.touch()
+
+    @property
+    def anchor(self):
+        return f"update-{self.pk}"
+
+    def get_absolute_url(self):
+        return f"{self.live_blog.article.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def summary(self):
+        """The headline, else the opening words of the text (for key events and lists)."""
+        return self.headline or Truncator(" ".join(strip_tags(self.body).split())).chars(90)
+
+    @property
+    def byline(self):
+        if self.author_id:
+            return self.author.name
+        user = self.created_by
+        return (user.get_full_name() or user.get_username()) if user else ""
+
+    @property
+    def shown_corrections(self):
+        found = getattr(self, "visible_corrections", None)
+        if found is None:
+            found = list(self.corrections.visible().order_by("published_at", "id"))
+        return found
+
+
+class UpdateCorrection(CreatedBy):
+    """A correction, clarification or note shown on one live update, dated."""
+
+    update = models.ForeignKey(LiveUpdate, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(
+        max_length=20, choices=Correction.Kind.choices, default=Correction.Kind.CORRECTION
+    )
+    text = models.TextField(help_text="What was wrong and what is right, in plain words.")
+    published_at = models.DateTimeField(
+        default=timezone.now, help_text="Shown with the correction; a future time hides it."
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = "correction to an update"
+        verbose_name_plural = "corrections to updates"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to “{self.update}”"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.update.live_blog.touch()
+
+    def get_absolute_url(self):
+        return f"{self.update.get_absolute_url().rsplit('#', 1)[0]}#{self.anchor}"
+
+    @property
+    def anchor(self):
+        return f"update-correction-{self.pk}"

@@ -1,0 +1,112 @@
+"""What a live blog's reader page, its poll endpoint and its "older updates" pages show,
+each in a fixed number of queries of bounded rows, whatever the number of updates.
+
+Whether an article is a live blog is one primary-key look-up, made only when the page's
+parts are rendered (not when they come from core.fragments); a live blog's page then
+reads its newest updates, its key events and pinned updates, and their corrections: three
+queries more.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.utils import timezone
+
+from .models import LiveBlog, LiveUpdate, UpdateCorrection
+
+PAGE_UPDATES = 30  # on the article page, and per "older updates" page
+POLL_UPDATES = 20  # the newest, in each poll answer
+HIGHLIGHTS = 12  # key events and pinned updates summarised at the top
+
+
+@dataclass
+class Coverage:
+    """A live blog as the reader pages need it (kept in process memory)."""
+
+    article_id: int
+    start: object
+    end: object = None
+
+    @property
+    def is_live(self):
+        now = timezone.now()
+        return self.start <= now and (self.end is None or self.end > now)
+
+
+def coverage_of(article):
+    """The article's Coverage, or None for an ordinary article; read once per article
+    object, whichever part of the page asks first."""
+    if "_live_coverage" not in article.__dict__:
+        row = (
+            LiveBlog.objects.filter(pk=article.pk)
+            .values_list("article_id", "coverage_start", "coverage_end")
+            .first()
+            if article.pk
+            else None
+        )
+        article._live_coverage = Coverage(*row) if row else None
+    return article._live_coverage
+
+
+def poll_seconds():
+    return settings.LIVEBLOG_POLL_SECONDS
+
+
+def newest(live_blog_id, count, before=None):
+    """Up to `count` + 1 unpinned updates, newest first (the extra one says there are
+    older ones), through the (live blog, time, id) index."""
+    updates = LiveUpdate.objects.published().filter(live_blog_id=live_blog_id, pinned=False)
+    if before is not None:
+        updates = updates.filter(
+            Q(published_at__lt=before.published_at)
+            | Q(published_at=before.published_at, id__lt=before.pk)
+        )
+    return list(
+        updates.order_by("-published_at", "-id").select_related("author", "created_by")[: count + 1]
+    )
+
+
+def with_corrections(updates):
+    visible = UpdateCorrection.objects.visible().order_by("published_at", "id")
+    prefetch_related_objects(
+        updates, Prefetch("corrections", queryset=visible, to_attr="visible_corrections")
+    )
+    return updates
+
+
+@dataclass
+class Timeline:
+    coverage: Coverage
+    pinned: list = field(default_factory=list)
+    key_events: list = field(default_factory=list)
+    updates: list = field(default_factory=list)
+    older: object = None  # the last update shown, when there are older ones
+
+    @property
+    def shown(self):
+        """The ids of the updates on the page (key events link to them by anchor)."""
+        return {u.pk for u in self.pinned + self.updates}
+
+
+def timeline(coverage):
+    """The article page's part: pinned updates, key events (pinned first) and the newest
+    PAGE_UPDATES updates, in three queries."""
+    highlights = list(
+        LiveUpdate.objects.published()
+        .filter(Q(key_event=True) | Q(pinned=True), live_blog_id=coverage.article_id)
+        .select_related("author", "created_by")
+        .order_by("-pinned", "-published_at", "-id")[:HIGHLIGHTS]
+    )
+    updates = newest(coverage.article_id, PAGE_UPDATES)
+    more = len(updates) > PAGE_UPDATES
+    updates = updates[:PAGE_UPDATES]
+    pinned = [u for u in highlights if u.pinned]
+    with_corrections(pinned + updates)
+    return Timeline(
+        coverage=coverage,
+        pinned=pinned,
+        key_events=[u for u in highlights if u.key_event or u.pinned],
+        updates=updates,
+        older=updates[-1] if more else None,
+    )

@@ -1,0 +1,84 @@
+// A live blog's open page asks for new updates every data-poll-seconds (one cached
+// address for every reader: mostly 304 Not Modified) and offers them with a polite
+// "N new updates" button; they are inserted only when the reader presses it, so the text
+// being read never moves. Without this script a reload shows everything.
+(function () {
+  "use strict";
+  var section = document.querySelector("[data-live-poll]");
+  if (!section || !window.fetch || !window.JSON) return;
+  var url = section.dataset.livePoll;
+  var seconds = Math.max(1, parseInt(section.dataset.pollSeconds, 10) || 15);
+  var list = section.querySelector(".live-updates");
+  var button = section.querySelector(".live-new-button");
+  var known = {};
+  var pending = [];
+  var timer = null;
+  var failures = 0;
+
+  section.querySelectorAll("[data-update]").forEach(function (el) {
+    known[el.dataset.update] = true;
+  });
+
+  function label(count) {
+    return count === 1 ? "1 new update" : count + " new updates";
+  }
+
+  function receive(data) {
+    var fresh = [];
+    (data.updates || []).forEach(function (update) {
+      var id = String(update.id);
+      if (known[id] || pending.some(function (p) { return p.id === id; })) return;
+      fresh.push({ id: id, html: update.html });
+    });
+    if (fresh.length) {
+      pending = fresh.concat(pending);  // newest first, as the answer lists them
+      button.textContent = "Show " + label(pending.length);
+      button.hidden = false;
+    }
+    return data.live !== false;
+  }
+
+  function show() {
+    if (!pending.length) return;
+    var template = document.createElement("template");
+    template.innerHTML = pending.map(function (p) { return p.html; }).join("");
+    var first = template.content.firstElementChild;
+    var empty = list.querySelector(".live-empty");
+    if (empty) empty.remove();
+    pending.forEach(function (p) { known[p.id] = true; });
+    list.insertBefore(template.content, list.firstChild);
+    pending = [];
+    button.hidden = true;
+    button.textContent = "";
+    if (first) first.focus();  // the reader asked for them: take them there
+  }
+
+  function schedule(delay) {
+    clearTimeout(timer);
+    timer = setTimeout(poll, delay);
+  }
+
+  function poll() {
+    if (document.hidden) return;  // resumed by visibilitychange
+    fetch(url, { cache: "no-cache", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (response.status === 304) return true;
+        if (!response.ok) throw new Error(response.status);
+        return response.json().then(receive);
+      })
+      .then(function (stillLive) {
+        failures = 0;
+        if (stillLive) schedule(seconds * 1000);
+      })
+      .catch(function () {
+        failures += 1;  // back off: 2, 4, 8... polls' time, at most ten minutes
+        schedule(Math.min(600000, seconds * 1000 * Math.pow(2, failures)));
+      });
+  }
+
+  button.addEventListener("click", show);
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden) schedule(0);
+  });
+  schedule(seconds * 1000);
+})();
