@@ -308,7 +308,9 @@ def test_unknown_unsubscribe_token_is_404(client):
     assert client.post("/newsletter/unsubscribe/nope/").status_code == 404
 
 
-def test_unsubscribed_reader_gets_no_further_edition(edition, client, django_capture_on_commit_callbacks):
+def test_unsubscribed_reader_gets_no_further_edition(
+    edition, client, django_capture_on_commit_callbacks
+):
     subscriber = make_subscriber("reader@example.org")
     make_subscriber("stays@example.org")
     client.post(subscriber.get_absolute_url())
