@@ -136,5 +136,15 @@ def unsubscribe(subscriber):
 
 def erase(subscriber):
     """Delete a subscriber on request, leaving nothing behind: the row with its consent
-    record, and (by cascade) every delivery row. Editions keep only their recipient count."""
-    subscriber.delete()
+    record, every delivery row (by cascade) and the admin history that names the address
+    (the deletion itself stays logged, as "Subscriber #id", by newsletter.admin). Editions
+    keep only their recipient count."""
+    from django.contrib.admin.models import DELETION, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    with transaction.atomic():
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Subscriber),
+            object_id=str(subscriber.pk),
+        ).exclude(action_flag=DELETION).delete()
+        subscriber.delete()
