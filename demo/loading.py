@@ -1,6 +1,6 @@
 """Load the whole demo site in one transaction: the newsroom, then the support page and
-the site's own pages, then the newsletter. Safe to run again: nothing is duplicated and editors' changes to
-demo rows are kept."""
+the site's own pages, then the newsletter. Safe to run again: nothing is duplicated and
+editors' changes to demo rows are kept."""
 
 from django.db import transaction
 
