@@ -213,8 +213,9 @@ class EditionAdmin(admin.ModelAdmin):
             added = editions.fill_with_top_stories(form.instance)
             self.message_user(
                 request,
-                f"Filled with {added} top stories published since the last edition: reorder "
-                "them with the position numbers, remove or add stories, then preview.",
+                f"Filled with the {added} top {'story' if added == 1 else 'stories'} published "
+                "since the last edition: reorder them with the position numbers, remove or add "
+                "stories, then preview.",
                 messages.INFO,
             )
 

@@ -62,12 +62,15 @@ def _stylesheet():
 
 
 def _image_url(image):
+    """The 16:9 JPEG sharing crop: mail clients that show no WebP (Outlook) show JPEG. The
+    original when the crop is not there (yet)."""
     if image is None:
         return ""
     try:
-        return absolute_url(image.src(640))
-    except (KeyError, IndexError, ValueError):
-        return absolute_url(image.file.url)
+        url = image.crop_url("crop_16x9")
+    except (KeyError, IndexError, ValueError, AttributeError):
+        url = ""
+    return absolute_url(url or image.file.url)
 
 
 def render(edition, unsubscribe_url=UNSUBSCRIBE_PLACEHOLDER):

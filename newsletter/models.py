@@ -79,8 +79,10 @@ class Subscriber(models.Model):
 
 class EditionQuerySet(models.QuerySet):
     def sent(self):
-        """What the public archive lists: editions whose sending has finished."""
-        return self.filter(status=Edition.Status.SENT)
+        """What the public archive lists, and what "since the last edition" counts from:
+        editions whose sending has started (sent_at is when it started), so the link
+        "read this edition on the web" works for the first recipients too."""
+        return self.filter(status__in=[Edition.Status.SENDING, Edition.Status.SENT])
 
 
 class Edition(models.Model):
@@ -104,7 +106,9 @@ class Edition(models.Model):
         help_text="Scheduled: sent by the background worker at the time below.",
     )
     scheduled_for = models.DateTimeField(null=True, blank=True, editable=False)
-    sent_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    sent_at = models.DateTimeField(
+        null=True, blank=True, editable=False, db_index=True, help_text="When sending started."
+    )
     created = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

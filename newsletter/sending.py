@@ -95,7 +95,8 @@ def start(edition_id):
         if edition.status == Edition.Status.SCHEDULED:
             editions.freeze(edition)
             edition.status = Edition.Status.SENDING
-            edition.save(update_fields=["status"])
+            edition.sent_at = timezone.now()
+            edition.save(update_fields=["status", "sent_at"])
         with db.cursor() as cursor:
             cursor.execute(
                 """
@@ -260,7 +261,6 @@ def finish(edition_id):
         if busy:
             return False
         edition.status = Edition.Status.SENT
-        edition.sent_at = timezone.now()
         edition.recipients = edition.deliveries.filter(status=Delivery.Status.SENT).count()
         edition.save(update_fields=["status", "sent_at", "recipients"])
     logger.info("Edition %s sent to %s subscribers", edition_id, edition.recipients)
