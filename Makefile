@@ -73,7 +73,10 @@ bench: $(STAMP) ## Search benchmark: 100,000 articles in PostgreSQL database ben
 bench-import: $(STAMP) ## WordPress import benchmark: 10,000 posts into PostgreSQL database bench_import
 	$(BIN)/python bench/import_bench.py
 
+bench-newsletter: $(STAMP) ## Newsletter benchmark: one edition to 100,000 subscribers into a local SMTP sink (database bench_newsletter)
+	$(BIN)/python bench/newsletter_bench.py
+
 bench-pages: $(STAMP) ## Page benchmark: every reader page at 1k and 100k articles, cache off/on, with wrk
 	$(BIN)/python bench/pages_bench.py
 
-.PHONY: help install lock run test lint fmt check backup restore bench bench-import bench-pages
+.PHONY: help install lock run test lint fmt check backup restore bench bench-import bench-newsletter bench-pages
