@@ -37,7 +37,7 @@ def send_batch(edition_id):
     sending.send_batch(edition_id)
 
 
-@retrying_task(attempts=1)
+@retrying_task(attempts=3, backoff=30)
 def watch_edition(edition_id):
     from . import sending
 
