@@ -31,6 +31,7 @@ def load_newsletter():
             defaults={
                 "status": Subscriber.Status.CONFIRMED,
                 "source": Subscriber.Source.DEMO,
+                "created": now - timedelta(days=30),
                 "consent_text": consent_text(),
                 "consent_at": now - timedelta(days=30),
                 "confirmed_at": now - timedelta(days=30),

@@ -38,7 +38,7 @@ def _stamp(value):
 
 @admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin):
-    list_display = ["email", "status", "source", "created", "confirmed_at", "unsubscribed_at"]
+    list_display = ["email", "status", "source", "created", "confirmed_at"]
     list_filter = ["status", "source"]
     search_fields = ["email"]
     show_full_result_count = False
