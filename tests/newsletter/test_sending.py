@@ -316,3 +316,12 @@ def test_unsubscribed_reader_gets_no_further_edition(
     client.post(subscriber.get_absolute_url())
     send(edition, django_capture_on_commit_callbacks)
     assert [m.to for m in mail.outbox] == [["stays@example.org"]]
+
+
+def test_text_part_is_not_html_escaped(stories):
+    ArticleFactory(title="Ships & subs: what's next", published_at=ago(minutes=5))
+    edition = Edition.objects.create(subject="Plain", intro="Tom's note & more")
+    editions.fill_with_top_stories(edition)
+    html, text = editions.render(edition)
+    assert "Ships & subs: what's next" in text and "Tom's note & more" in text
+    assert "Ships &amp; subs" in html
