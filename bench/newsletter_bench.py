@@ -52,7 +52,10 @@ def child_env(url, port=None, batch=500):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "defenceblog.settings",
-        "DEBUG": "1",
+        # As in production: DEBUG off (no query log in the worker's memory).
+        "DEBUG": "0",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-only-" + "k9x2" * 12,
+        "SECURE_SSL_REDIRECT": "0",
         "DATABASE_URL": url,
         "REDIS_URL": "",
         "EMBEDS_RESOLVE": "0",
