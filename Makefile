@@ -73,6 +73,9 @@ bench: $(STAMP) ## Search benchmark: 100,000 articles in PostgreSQL database ben
 bench-import: $(STAMP) ## WordPress import benchmark: 10,000 posts with 100 pictures (then the worker making their renditions) into PostgreSQL database bench_import
 	$(BIN)/python bench/import_bench.py --attachments 100
 
+bench-newsletter: $(STAMP) ## Newsletter benchmark: one edition to 100,000 subscribers into a local SMTP sink (database bench_newsletter)
+	$(BIN)/python bench/newsletter_bench.py
+
 bench-pages: $(STAMP) ## Page benchmark: every reader page at 1k and 100k articles, cache off/on, with wrk
 	$(BIN)/python bench/pages_bench.py
 
@@ -92,5 +95,5 @@ bench-cluster: $(STAMP) ## Requests/s through nginx, cache on/off, one and two a
 bench-liveblog: $(STAMP) ## Live blog poll endpoint: capacity and CPU at 1,000 readers polling every 15 s, with wrk
 	$(BIN)/python bench/liveblog_bench.py
 
-.PHONY: help install lock run test lint fmt check backup restore bench bench-import bench-pages \
-	bench-liveblog cluster cluster-stop test-cluster bench-cluster
+.PHONY: help install lock run test lint fmt check backup restore bench bench-import bench-newsletter \
+	bench-pages bench-liveblog cluster cluster-stop test-cluster bench-cluster

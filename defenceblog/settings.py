@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "embeds",
     "feedback",
     "liveblog",
+    "newsletter",
     "support",
     "accounts",
     "demo",
@@ -238,6 +239,7 @@ PAGE_CACHE_MODELS = [
     "support.SupportPage",
     "support.DonationOption",
     "support.Page",
+    "newsletter.Edition",
 ]
 
 # --- Auth: staff accounts (accounts app; see docs/deploying.md) -----------------------
@@ -389,6 +391,24 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Newsletter (newsletter app; see docs/deploying.md) ------------------------------
+# The sender of editions and confirmation mails; empty: DEFAULT_FROM_EMAIL.
+NEWSLETTER_FROM_EMAIL = os.environ.get("NEWSLETTER_FROM_EMAIL", "") or DEFAULT_FROM_EMAIL
+# Optional mailbox for List-Unsubscribe's mailto: form (as well as the one-click link).
+NEWSLETTER_UNSUBSCRIBE_MAILTO = os.environ.get("NEWSLETTER_UNSUBSCRIBE_MAILTO", "")
+# A confirmation link works for this many seconds.
+NEWSLETTER_CONFIRM_MAX_AGE = int(os.environ.get("NEWSLETTER_CONFIRM_MAX_AGE", 3 * 24 * 3600))
+# At most one confirmation (or "already subscribed") mail per address in this many seconds.
+NEWSLETTER_CONFIRM_RESEND_SECONDS = int(os.environ.get("NEWSLETTER_CONFIRM_RESEND_SECONDS", 600))
+# Messages sent over one SMTP connection by one background task.
+NEWSLETTER_BATCH_SIZE = int(os.environ.get("NEWSLETTER_BATCH_SIZE", 500))
+# Sending rate per worker (messages per second; 0: as fast as the mail server accepts).
+NEWSLETTER_RATE = float(os.environ.get("NEWSLETTER_RATE", 0))
+# A delivery claimed ("sending") this long ago by a worker that died is sent again.
+NEWSLETTER_SENDING_LEASE = int(os.environ.get("NEWSLETTER_SENDING_LEASE", 900))
+# Seconds an SMTP connection waits for the server before giving up.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 60))
 
 # --- Reader error reports (feedback app; see docs/deploying.md) ----------------------
 # Who hears about new reports; empty: the active members of the "Feedback staff" group.

@@ -23,6 +23,7 @@ urlpatterns = [
     path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap_section"),
     path("news-sitemap.xml", sitemaps.news, name="news_sitemap"),
     path("", include("authors.urls")),
+    path("", include("newsletter.urls")),  # before support: /newsletter/
     path("", include("feedback.urls")),  # before articles: /corrections/, /feedback/
     path("", include("liveblog.urls")),  # /live/<id>/...
     path("", include("articles.urls")),

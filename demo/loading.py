@@ -1,19 +1,22 @@
 """Load the whole demo site in one transaction: the newsroom, then the support page and
-the site's own pages. Safe to run again: nothing is duplicated and editors' changes to
-demo rows are kept."""
+the site's own pages, then the newsletter. Safe to run again: nothing is duplicated and
+editors' changes to demo rows are kept."""
 
 from django.db import transaction
 
 from .live_blog import load_live_blog
+from .newsletter import load_newsletter
 from .newsroom import load_newsroom
 from .support_pages import load_support_pages
 
 
 def load_demo(stdout=None):
     """Return what was created: the newsroom's counts (sections, authors, articles,
-    images), the live blog's updates and the support app's (options, pages)."""
+    images), the live blog's updates, the support app's (options, pages) and the
+    newsletter's (editions, subscribers)."""
     with transaction.atomic():
         newsroom = load_newsroom()
         live = load_live_blog()
         support = load_support_pages(stdout=stdout)
-    return {**newsroom, **live, **support}
+        newsletter = load_newsletter()
+    return {**newsroom, **live, **support, **newsletter}

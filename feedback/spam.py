@@ -1,4 +1,5 @@
-"""Spam defences for the public error-report form, without any third-party captcha:
+"""Spam defences for the public error-report form (and the newsletter sign-up, which
+reuses them), without any third-party captcha:
 
 - a honeypot field people never see (`HONEYPOT_FIELD`);
 - a signed render timestamp: a form sent back too fast (a script) or too late (a stale
@@ -24,7 +25,7 @@ from django.utils.crypto import salted_hmac
 HONEYPOT_FIELD = "website"
 TOKEN_FIELD = "rendered"  # noqa: S105 (a form field name, not a secret)
 TOKEN_SALT = "feedback.report-form"  # noqa: S105 (a namespace, not a secret)
-RATE_KEY = "feedback:rate:{}"
+RATE_KEY = "{scope}:rate:{client}"
 
 logger = logging.getLogger(__name__)
 
@@ -104,13 +105,14 @@ def check_form_token(token, now=None):
 # --- Rate limit ------------------------------------------------------------------------
 
 
-def rate_limited(hashed_client):
+def rate_limited(hashed_client, scope="feedback"):
     """Count one submission from this client; True when it is over the limit for the
-    current window. The window starts at the client's first submission.
+    current window. The window starts at the client's first submission. Each form that
+    reuses these defences (the newsletter sign-up) counts under its own `scope`.
 
     Fails open: when the cache cannot count (Redis is down), the report is accepted and
     the lapse is logged, so that a reader's text is never lost to an outage."""
-    key = RATE_KEY.format(hashed_client)
+    key = RATE_KEY.format(scope=scope, client=hashed_client)
     window = settings.FEEDBACK_RATE_WINDOW
     try:
         cache.add(key, 0, timeout=window)

@@ -7,6 +7,7 @@ from django.db.models import Count
 from articles.models import Article, Image, Section
 from authors.models import Author
 from liveblog.models import LiveBlog
+from newsletter.models import Edition, Subscriber
 from support.models import DonationOption, Page
 
 pytestmark = pytest.mark.django_db
@@ -31,13 +32,18 @@ def test_demo_content_is_complete_and_loading_it_twice_adds_nothing(client):
 
     assert (Page.objects.published().count(), DonationOption.objects.active().count()) == (6, 4)
 
+    edition = Edition.objects.sent().get()
+    assert edition.items.count() == 5 and edition.html
+    assert Subscriber.objects.confirmed().count() == 3
+    assert client.get(edition.get_absolute_url()).status_code == 200
+
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     assert (Article.objects.count(), Image.objects.count(), Author.objects.count()) == counts
     assert (Page.objects.count(), DonationOption.objects.count()) == (6, 4)
     assert (
         "Demo content ready (created 0 sections, 0 authors, 0 articles, 0 images, "
-        "0 live updates, 0 options, 0 pages)." in out.getvalue()
+        "0 live updates, 0 options, 0 pages, 0 editions, 0 subscribers)." in out.getvalue()
     )
 
     article = published.first()

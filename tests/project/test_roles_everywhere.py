@@ -25,6 +25,8 @@ from articles import previews
 from articles.models import Article, ArticleRedirect, Correction, Image, PreviewLink
 from feedback.models import ErrorReport
 from liveblog.models import LiveBlog, LiveUpdate
+from newsletter import subscriptions
+from newsletter.models import Edition, Subscriber
 from support.models import Page
 from tests.factories import (
     ArticleFactory,
@@ -130,7 +132,13 @@ def site():
         LiveUpdate.objects.create(
             live_blog=blog, headline=f"Update on {article.title}", body="<p>x</p>"
         )
+    subscriber = Subscriber.objects.create(
+        email="reader@example.org", consent_text="Yes.", consent_at=timezone.now()
+    )
+    edition = Edition.objects.create(subject="Sent", status="sent", sent_at=timezone.now())
     return {
+        "subscriber": subscriber,
+        "edition": edition,
         "users": users,
         "articles": [published, scheduled, draft_cara, draft_eve],
         "page": hidden_page,
@@ -189,6 +197,13 @@ def fill(name, named, positional, site):
         ]
     if name == "articles:preview":
         return [((), {"token": previews.path_for(site["link"]).split("/")[2]})]
+    if name == "newsletter:confirm":
+        url = subscriptions.confirmation_url(site["subscriber"])
+        return [((), {"signed": url.rstrip("/").rsplit("/", 1)[1]})]
+    if name == "newsletter:unsubscribe":
+        return [((), {"token": site["subscriber"].token})]
+    if name == "newsletter:edition":
+        return [((), {"pk": site["edition"].pk})]
     if name == "support:page":
         return [((), {"slug": slug}) for slug in ("about", "secret-page")]
     if name == "support:go":
@@ -202,7 +217,7 @@ def fill(name, named, positional, site):
         return [((), {"slug": "navy"})]
     if name == "admin:app_list":
         labels = {ct.app_label for ct in ContentType.objects.all()}
-        labels &= {"articles", "authors", "feedback", "support", "auth", "taggit"}
+        labels &= {"articles", "authors", "feedback", "newsletter", "support", "auth", "taggit"}
         return [((), {"app_label": label}) for label in sorted(labels)]
     if name == "admin:view_on_site":
         ct = ContentType.objects.get_for_model(Article)

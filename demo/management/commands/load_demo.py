@@ -7,8 +7,8 @@ class Command(BaseCommand):
     help = (
         "Load the demo content: sections, authors with portraits, 40 published articles "
         "with illustrations, one draft, the support page, donation options and the site's "
-        "own pages. Safe to run again: existing demo rows are kept as they are and nothing "
-        "is duplicated."
+        "own pages, a sent newsletter edition and a few demo subscribers. Safe to run again: "
+        "existing demo rows are kept as they are and nothing is duplicated."
     )
 
     def handle(self, *args, **options):

@@ -1,0 +1,92 @@
+"""A reader signs up from an article's form, confirms with the link from the e-mail,
+receives an edition and leaves with one click on its unsubscribe link."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.core import mail
+
+from newsletter import editions, sending
+from newsletter.models import Edition, Subscriber
+from tests.e2e.conftest import assert_accessible, screenshot
+from tests.factories import ArticleFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _fast_enough_for_a_script(settings):
+    settings.FEEDBACK_MIN_FORM_SECONDS = 1
+
+
+def local(url, live_server):
+    return url.replace(settings.SITE_URL, live_server.url)
+
+
+def test_reader_signs_up_confirms_and_unsubscribes_in_one_click(page, live_server):
+    article = ArticleFactory(
+        title="Navy orders two more replenishment ships",
+        standfirst="The tankers will keep the fleet at sea for longer.",
+        section=SectionFactory(name="Naval", slug="naval"),
+    )
+
+    # 1. The form after the article: no CSRF token, no cookie, on a cacheable page.
+    page.goto(article.get_absolute_url())
+    form = page.locator(".newsletter-signup--article")
+    assert form.locator("input[name=csrfmiddlewaretoken]").count() == 0
+    assert page.context.cookies() == []
+    page.wait_for_timeout(1100)
+    form.get_by_label("Your e-mail address").fill("reader@example.org")
+    form.get_by_role("button", name="Subscribe").click()
+    page.wait_for_url("**/newsletter/check-your-inbox/")
+    assert page.locator("h1").inner_text() == "Check your inbox"
+    assert_accessible(page)
+
+    subscriber = Subscriber.objects.get()
+    assert subscriber.status == "pending" and subscriber.source == "article"
+    assert [m.to for m in mail.outbox] == [["reader@example.org"]]
+
+    # 2. The link from the e-mail, then one button.
+    link = re.search(r"https?://\S+/newsletter/confirm/\S+/", mail.outbox[0].body).group(0)
+    page.goto(local(link, live_server))
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirm my subscription").click()
+    assert page.locator("h1").inner_text() == "You are subscribed"
+    subscriber.refresh_from_db()
+    assert subscriber.status == "confirmed"
+    screenshot(page, "newsletter-confirmed")
+
+    # 3. An edition arrives; its unsubscribe link takes one click.
+    edition = Edition.objects.create(subject="The week at sea")
+    editions.fill_with_top_stories(edition)
+    sending.send_now(edition)
+    message = mail.outbox[-1]
+    assert message.subject == "The week at sea" and message.to == ["reader@example.org"]
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    unsubscribe = message.extra_headers["List-Unsubscribe"].split(",")[0].strip("<> ")
+    page.goto(local(unsubscribe, live_server))
+    assert_accessible(page)
+    page.get_by_role("button", name="Unsubscribe").click()
+    assert page.locator("h1").inner_text() == "You are unsubscribed"
+    subscriber.refresh_from_db()
+    assert subscriber.status == "unsubscribed"
+
+    # 4. The edition is in the public archive.
+    page.goto("/newsletter/archive/")
+    page.get_by_role("link", name="The week at sea").click()
+    assert "Navy orders two more replenishment ships" in page.locator("main").inner_text()
+    assert_accessible(page)
+    assert page.console_errors == []
+
+
+def test_signup_page_and_footer_form_are_accessible(page, live_server):
+    page.goto("/newsletter/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Subscribe").first.click()
+    assert "Give the e-mail address" in page.get_by_role("alert").inner_text()
+    screenshot(page, "newsletter-signup-errors")
+    page.goto("/")
+    footer = page.locator("footer .newsletter-signup")
+    assert footer.get_by_role("button", name="Subscribe").is_visible()
+    assert page.locator("footer").get_by_role("link", name="Newsletter", exact=True).is_visible()
