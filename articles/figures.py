@@ -15,6 +15,7 @@ pictures up in the library (one query) and writes into the body what the library
 `figure_html` is the one way code writes an inline figure (the demo content, tests).
 """
 
+import html
 import re
 from functools import reduce
 from operator import or_
@@ -64,12 +65,19 @@ def _with_renditions(tag, image):
     """A picture written while `image` was pending shows its original: once the renditions
     are made, the tag gets their src and srcset."""
     found = _SRC.search(tag)
-    if image.is_pending or not found or unquote(found.group(1)) != unquote(image.file.url):
+    if image.is_pending or not found or not _shows_original(found.group(1), image):
         return tag
     tag = set_attribute(tag, "src", image.src(settings.INLINE_IMAGE_MAX_WIDTH))
     if not re.search(r'\ssizes="', tag):
         tag = set_attribute(tag, "sizes", BODY_IMAGE_SIZES)
     return set_attribute(tag, "srcset", image.srcset())
+
+
+def _shows_original(url, image):
+    """Whether `url` is the address of `image`'s original. Compared by path: a private
+    original's address is signed, with a query string that changes at every signing."""
+    path = unquote(urlsplit(html.unescape(url).strip()).path)
+    return not _is_rendition(url) and path.endswith(f"/{image.file.name}")
 
 
 def figure_html(image, caption=None):
