@@ -124,6 +124,9 @@ def test_feedback_rate_limit_counts_across_both_servers(cluster, cluster_db):
     assert ErrorReport.objects.count() == before + limit
 
 
+RENDITION_SECONDS = 30
+
+
 def test_image_uploaded_through_a_is_served_through_b(cluster, editor):
     from PIL import Image as Picture
 
@@ -150,6 +153,13 @@ def test_image_uploaded_through_a_is_served_through_b(cluster, editor):
     )
     assert saved.status == 302, saved.text[:3000]
     image = Image.objects.get(alt_text=alt)
+    # The cluster's task worker makes the renditions in the background, within seconds
+    # (read as a value: this process's storage is not the cluster's bucket).
+    made = Image.objects.filter(pk=image.pk).values_list("rendition_names", flat=True)
+    deadline = time.monotonic() + RENDITION_SECONDS
+    while not made.get() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert made.get(), f"the worker made no renditions in {RENDITION_SECONDS} s"
     cluster_dir = Path(cluster["CLUSTER_DIR"])
     for server in ("a", "b"):  # in the bucket, on neither server's own disk
         assert not (cluster_dir / f"app-{server}" / "media" / image.file.name).exists()
