@@ -10,20 +10,18 @@ from .models import LiveBlog
 
 class NewsWithLiveBlogs(NewsSitemap):
     def items(self):
-        # Two small reads, each through an index: the articles' own window (at most
-        # `limit`, newest first) and the live blogs' articles (by primary key), merged
-        # here. A single query joining the two let the planner scan the archive.
+        # Small reads, each through an index: the articles' own window (at most `limit`,
+        # newest first), then the live blogs' articles, merged here.
         recent = list(super().items()[: self.limit])
         shown = {article.pk for article in recent}
+        # The live blogs' articles by primary key, from a list: a subquery here let the
+        # planner scan the archive instead.
+        live_ids = [pk for pk in LiveBlog.objects.live_article_ids() if pk not in shown]
         live = (
             Article.objects.published()
-            .filter(
-                canonical_url="",
-                exclude_from_news=False,
-                pk__in=LiveBlog.objects.live().values("article_id"),
-            )
+            .filter(canonical_url="", exclude_from_news=False, pk__in=live_ids)
             .only("pk", "title", "slug", "published_at", "modified")
         )
-        merged = recent + [article for article in live if article.pk not in shown]
+        merged = recent + list(live)
         merged.sort(key=lambda article: (article.published_at, article.pk), reverse=True)
         return merged[: self.limit]
