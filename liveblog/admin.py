@@ -10,7 +10,6 @@ restored from its history.
 """
 
 import reversion
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -22,6 +21,7 @@ from django.utils import timezone
 from reversion.admin import VersionAdmin
 
 from articles import workflow
+from articles.admin.articles import PublishedCorrectionsInline
 from articles.models import Article
 
 from . import rules
@@ -43,28 +43,10 @@ def author_profile(user):
         return None
 
 
-class UpdateCorrectionInline(admin.StackedInline):
+class UpdateCorrectionInline(PublishedCorrectionsInline):
     model = UpdateCorrection
-    extra = 0
     fields = ["kind", "published_at", "text"]
-    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
-    verbose_name = "correction or note"
     verbose_name_plural = "Corrections and notes (shown on the update)"
-
-    def has_delete_permission(self, request, obj=None):
-        """A published correction is part of the record: only superusers delete one."""
-        return request.user.is_superuser and super().has_delete_permission(request, obj)
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        user = request.user
-
-        class RecordsWhoAdded(formset):
-            def save_new(self, form, commit=True):
-                form.instance.created_by = user
-                return super().save_new(form, commit)
-
-        return RecordsWhoAdded
 
 
 @admin.register(LiveUpdate)

@@ -54,16 +54,14 @@ class BylineInline(admin.TabularInline):
     verbose_name_plural = "Authors (in byline order)"
 
 
-class CorrectionInline(admin.StackedInline):
-    """Corrections, clarifications, updates and notes readers see on the article, dated.
-    Editors add their own findings here; the feedback app makes them from reader reports."""
+class PublishedCorrectionsInline(admin.StackedInline):
+    """What every inline of published corrections shares (an article's here, a live-blog
+    update's in liveblog/admin.py): short text boxes, only superusers delete, and each new
+    one records who added it."""
 
-    model = Correction
     extra = 0
-    fields = ["kind", "position", "published_at", "text"]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
     verbose_name = "correction or note"
-    verbose_name_plural = "Corrections and notes (shown to readers)"
 
     def has_delete_permission(self, request, obj=None):
         """A published correction is part of the record: only superusers delete one."""
@@ -79,6 +77,15 @@ class CorrectionInline(admin.StackedInline):
                 return super().save_new(form, commit)
 
         return RecordsWhoAdded
+
+
+class CorrectionInline(PublishedCorrectionsInline):
+    """Corrections, clarifications, updates and notes readers see on the article, dated.
+    Editors add their own findings here; the feedback app makes them from reader reports."""
+
+    model = Correction
+    fields = ["kind", "position", "published_at", "text"]
+    verbose_name_plural = "Corrections and notes (shown to readers)"
 
 
 # Revisions: every save through the admin (and every bulk action) keeps the article with its
