@@ -22,14 +22,13 @@ import argparse
 import os
 import re
 import secrets
-import signal
-import socket
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.request import urlopen
+
+from serving import Server, warm, wrk  # bench/serving.py (the script's folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -43,80 +42,19 @@ def read_env():
     return dict(line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wrk(url, duration):
-    done = subprocess.run(  # noqa: S603
-        ["wrk", "-t2", "-c8", f"-d{duration}s", "--timeout", "30s", "--latency", url],  # noqa: S607
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    text = done.stdout
-
-    def ms(label):
-        found = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", text, re.MULTILINE)
-        value, unit = float(found.group(1)), found.group(2)
-        return value * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-    socket_errors = re.search(
-        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text
-    )
-    return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
-        "p50": ms("50"),
-        "p99": ms("99"),
-        "errors": (int(errors.group(1)) if errors else 0)
-        + (sum(map(int, socket_errors.groups())) if socket_errors else 0),
-    }
-
-
-def warm(url, times=6):
-    for _ in range(times):
-        urlopen(url, timeout=60).read()  # noqa: S310 (127.0.0.1)
-
-
 def floor(duration):
-    port = free_port()
     env = {
         **os.environ,
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(48),
         "PYTHONPATH": str(ROOT),
     }
-    server = subprocess.Popen(  # noqa: S603
-        [
-            str(Path(PYTHON).with_name("gunicorn")),
-            "bench.floor_wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--no-control-socket",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
+    server = Server("bench.floor_wsgi:application", env)
     try:
-        url = f"http://127.0.0.1:{port}/"
-        for _ in range(100):
-            try:
-                warm(url)
-                break
-            except OSError:
-                time.sleep(0.2)
-        return wrk(url, duration)
+        warm(server.url("/"), times=6)
+        return wrk(server.url("/"), duration)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        server.stop()
 
 
 def main():
@@ -139,7 +77,7 @@ def main():
                     [*CLUSTER, "nginx", "--servers", servers, "--cache", cache], check=True
                 )
                 for name, path in pages.items():
-                    warm(f"{base}{path}")
+                    warm(f"{base}{path}", times=6)
                     run = wrk(f"{base}{path}", args.duration)
                     results[servers, cache, name] = run
                     print(servers, cache, name, run, flush=True)

@@ -25,8 +25,6 @@ import json
 import os
 import re
 import secrets
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -35,6 +33,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 from urllib.request import Request, urlopen
+
+from serving import Server, latency_ms  # bench/serving.py (the script's folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -127,67 +127,6 @@ def build(admin_url):
     return int(re.search(r"LIVE (\d+)", found.stdout).group(1))
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    def __init__(self, env):
-        self.port = free_port()
-        self.process = subprocess.Popen(  # noqa: S603
-            [
-                str(Path(PYTHON).with_name("gunicorn")),
-                "defenceblog.wsgi",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                "2",
-                "--no-control-socket",
-                "--log-level",
-                "warning",
-            ],
-            env=env,
-            cwd=ROOT,
-            start_new_session=True,
-        )
-        for _ in range(150):
-            try:
-                urlopen(self.url("/healthz"), timeout=1)  # noqa: S310 (127.0.0.1)
-                break
-            except OSError as exc:
-                if getattr(exc, "code", None):
-                    break
-                time.sleep(0.2)
-
-    def url(self, path):
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def pids(self):
-        children = subprocess.run(  # noqa: S603
-            ["/usr/bin/ps", "-o", "pid=", "--ppid", str(self.process.pid)],
-            capture_output=True,
-            text=True,
-        ).stdout.split()
-        return [self.process.pid, *map(int, children)]
-
-    def cpu_seconds(self):
-        ticks = os.sysconf("SC_CLK_TCK")
-        total = 0
-        for pid in self.pids():
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except FileNotFoundError:
-                continue
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-        return total / ticks
-
-    def stop(self):
-        os.killpg(self.process.pid, signal.SIGTERM)
-        self.process.wait(timeout=30)
-
-
 def wrk(url, lua, seconds, connections, threads, etag=""):
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(lua)
@@ -214,12 +153,7 @@ def wrk(url, lua, seconds, connections, threads, etag=""):
     p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)", done)
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", done)
     statuses = re.search(r"STATUSES (\S*)", done).group(1)
-    return rate, ms(p50), ms(p99), statuses
-
-
-def ms(match):
-    value, unit = float(match.group(1)), match.group(2)
-    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+    return rate, latency_ms(p50), latency_ms(p99), statuses
 
 
 def measure(server, path, args):
@@ -250,7 +184,7 @@ def main():
         env = production_env(
             database_url(args.database_url, NAME), PAGE_CACHE=cache, REDIS_URL=args.redis_url
         )
-        server = Server(env)
+        server = Server("defenceblog.wsgi", env)
         try:
             rows, cpu = measure(server, path, args)
         finally:

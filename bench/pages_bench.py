@@ -33,10 +33,7 @@ import argparse
 import gzip
 import json
 import os
-import re
 import secrets
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -44,7 +41,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
-from urllib.request import urlopen
+
+from serving import Server, warm, wrk  # bench/serving.py (the script's folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -271,77 +269,6 @@ def measure_in_process(db_urls, runs, rounds=5):
 
 
 # --- Served measurements ---------------------------------------------------------------
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    def __init__(self, app, env):
-        self.port = free_port()
-        self.process = subprocess.Popen(  # noqa: S603
-            [
-                str(Path(PYTHON).with_name("gunicorn")),
-                app,
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                "2",
-                "--no-control-socket",
-                "--log-level",
-                "warning",
-            ],
-            env=env,
-            cwd=ROOT,
-            start_new_session=True,
-        )
-        for _ in range(100):
-            try:
-                urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1)  # noqa: S310
-                break
-            except OSError as exc:
-                if getattr(exc, "code", None):  # an HTTP error: the server is up
-                    break
-                time.sleep(0.2)
-
-    def url(self, path):
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def stop(self):
-        os.killpg(self.process.pid, signal.SIGTERM)
-        self.process.wait(timeout=30)
-
-
-def warm(url, times=4):
-    """Let both workers load templates and open their database connection first."""
-    for _ in range(times):
-        urlopen(url, timeout=60).read()  # noqa: S310 (127.0.0.1)
-
-
-def wrk(url, duration):
-    done = subprocess.run(  # noqa: S603
-        ["wrk", "-t2", "-c8", f"-d{duration}s", "--timeout", "30s", "--latency", url],  # noqa: S607
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    text = done.stdout
-
-    def ms(label):
-        found = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", text, re.MULTILINE)
-        value, unit = float(found.group(1)), found.group(2)
-        return value * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-    return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
-        "p50": ms("50"),
-        "p99": ms("99"),
-        "errors": int(errors.group(1)) if errors else 0,
-    }
 
 
 def flush_redis(url):
