@@ -10,9 +10,8 @@ renditions will have, so nothing breaks and nothing asks the storage about files
 
 import contextvars
 from contextlib import contextmanager
-from functools import partial
 
-from django.db import transaction
+from core.tasks import enqueue_on_commit
 
 from .tasks import make_image_renditions
 
@@ -39,7 +38,7 @@ def schedule(image_pk):
     if collected is not None:
         collected.append(image_pk)
         return
-    transaction.on_commit(partial(make_image_renditions.enqueue, image_pk))
+    enqueue_on_commit(make_image_renditions, image_pk)
 
 
 @contextmanager

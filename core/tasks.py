@@ -20,6 +20,7 @@ import functools
 import logging
 from datetime import timedelta
 
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -76,3 +77,8 @@ def retrying_task(*, attempts=5, backoff=30, **task_options):
         return the_task
 
     return decorator
+
+
+def enqueue_on_commit(task, *args):
+    """Enqueue `task` once the current transaction commits (at once outside one)."""
+    transaction.on_commit(functools.partial(task.enqueue, *args))

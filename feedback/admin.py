@@ -21,6 +21,7 @@ from django.utils.timesince import timesince
 from articles import revisions, workflow
 from articles.models import Article
 from core.admin_site import register_panel
+from core.csv_export import Echo, csv_safe
 
 from . import corrections, rules
 from .forms import CorrectedTextForm, CorrectionFromReportForm
@@ -48,26 +49,12 @@ CSV_COLUMNS = [
 ]
 
 
-def csv_safe(value):
-    """Text for a spreadsheet cell: readers wrote it, so a leading = + - @ must not turn
-    into a formula when staff open the file."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 UNPUBLISHED = "(an unpublished article)"
 
 
 def readable(report):
     """May the staff member who loaded this report read its article? (get_queryset)"""
     return getattr(report, "article_readable", True)
-
-
-class _Echo:
-    def write(self, value):
-        return value
 
 
 class OpenFilter(admin.SimpleListFilter):
@@ -401,7 +388,7 @@ class ErrorReportAdmin(admin.ModelAdmin):
             .select_related("article", "assignee", "correction")
             .iterator(chunk_size=500)
         )
-        writer = csv.writer(_Echo())
+        writer = csv.writer(Echo())
 
         def rows():
             yield writer.writerow(CSV_COLUMNS)

@@ -14,6 +14,7 @@ from reversion.models import Version
 
 from articles import revisions, workflow
 from articles.models import Article, Correction
+from core.tasks import enqueue_on_commit
 
 from . import tasks
 from .models import ErrorReport
@@ -107,5 +108,5 @@ def publish(report, correction_form, text_form, user):
         report.assignee = report.assignee or user
         report.save()
         if report.can_reply:
-            tasks.enqueue_on_commit(tasks.tell_reader_about_correction, report.pk)
+            enqueue_on_commit(tasks.tell_reader_about_correction, report.pk)
     return Published(correction, changed)

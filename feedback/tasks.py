@@ -1,10 +1,7 @@
 """Background tasks of the feedback app: the e-mails about error reports. Enqueued once
-the report's transaction commits (`enqueue_on_commit`), retried with backoff when the mail
-server fails (core.tasks), so the request never waits for SMTP and no send is lost."""
-
-from functools import partial
-
-from django.db import transaction
+the report's transaction commits (`core.tasks.enqueue_on_commit`), retried with backoff
+when the mail server fails (core.tasks), so the request never waits for SMTP and no send
+is lost."""
 
 from core.tasks import retrying_task
 
@@ -24,8 +21,3 @@ def acknowledge_reader(report_id):
 @retrying_task(attempts=5, backoff=60)
 def tell_reader_about_correction(report_id):
     emails.tell_reader_about_correction(report_id)
-
-
-def enqueue_on_commit(task, *args):
-    """Enqueue `task` once the current transaction commits (at once outside one)."""
-    transaction.on_commit(partial(task.enqueue, *args))

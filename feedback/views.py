@@ -11,6 +11,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from articles.models import Article, Correction
 from core.caching import public_page
+from core.tasks import enqueue_on_commit
 
 from . import spam, tasks
 from .forms import ErrorReportForm
@@ -90,9 +91,9 @@ class ReportError(FormView):
         with transaction.atomic():
             report.save()
             if report.status != ErrorReport.Status.SPAM:
-                tasks.enqueue_on_commit(tasks.notify_staff, report.pk)
+                enqueue_on_commit(tasks.notify_staff, report.pk)
                 if report.can_reply:
-                    tasks.enqueue_on_commit(tasks.acknowledge_reader, report.pk)
+                    enqueue_on_commit(tasks.acknowledge_reader, report.pk)
         if report.spam_reason:
             logger.info("Error report %s stored as spam: %s", report.pk, report.spam_reason)
         thanks = reverse("feedback:thanks")

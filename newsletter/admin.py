@@ -18,18 +18,13 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 
-from feedback.admin import csv_safe
+from core.csv_export import Echo, csv_safe
 
 from . import editions, sending, subscriptions
 from .models import Delivery, Edition, EditionItem, Subscriber
 
 SUBSCRIBER_CSV = ["e-mail", "status", "signed up", "source", "consent", "consent given",
                   "confirmed", "unsubscribed"]  # fmt: skip
-
-
-class _Echo:
-    def write(self, value):
-        return value
 
 
 def _stamp(value):
@@ -120,7 +115,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         except IncorrectLookupParameters:
             return HttpResponseRedirect(reverse("admin:newsletter_subscriber_changelist"))
         rows_qs = changelist.get_queryset(request).order_by("id").iterator(chunk_size=2000)
-        writer = csv.writer(_Echo())
+        writer = csv.writer(Echo())
 
         def rows():
             yield writer.writerow(SUBSCRIBER_CSV)

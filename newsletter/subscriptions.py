@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.links import absolute_url
+from core.tasks import enqueue_on_commit
 
 from . import tasks
 from .models import Subscriber
@@ -69,9 +70,9 @@ def subscribe(email, source=Subscriber.Source.PAGE):
             return subscriber
         Subscriber.objects.filter(pk=subscriber.pk).update(confirmation_sent_at=now)
         if subscriber.status == Subscriber.Status.CONFIRMED:
-            tasks.enqueue_on_commit(tasks.send_already_subscribed, subscriber.pk)
+            enqueue_on_commit(tasks.send_already_subscribed, subscriber.pk)
         else:
-            tasks.enqueue_on_commit(tasks.send_confirmation, subscriber.pk)
+            enqueue_on_commit(tasks.send_confirmation, subscriber.pk)
     return subscriber
 
 

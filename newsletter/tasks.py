@@ -2,10 +2,6 @@
 server that is down never loses a sign-up) and the sending of editions in batches
 (newsletter/sending.py)."""
 
-from functools import partial
-
-from django.db import transaction
-
 from core.tasks import retrying_task
 
 
@@ -42,8 +38,3 @@ def watch_edition(edition_id):
     from . import sending
 
     sending.watch(edition_id)
-
-
-def enqueue_on_commit(task, *args):
-    """Enqueue `task` once the current transaction commits (at once outside one)."""
-    transaction.on_commit(partial(task.enqueue, *args))
