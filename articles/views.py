@@ -203,8 +203,10 @@ class TagArticles(ArticleListing):
     def get_listing_object(self):
         return get_object_or_404(Tag, slug=self.kwargs["slug"])
 
+    key_field = "listed_at"
+
     def filter_articles(self, articles):
-        return articles.filter(tagged_items__tag=self.listing)
+        return articles.listed_through("tagged_items", tag=self.listing)
 
 
 class SearchResults(ReaderPageMixin, ListView):

@@ -25,12 +25,14 @@ class AuthorDetail(KeysetListMixin, ListView):
     template_name = "authors/author_detail.html"
     context_object_name = "articles"
     paginate_by = 20
+    key_field = "listed_at"
 
     def get_queryset(self):
         self.author = get_object_or_404(Author.objects.for_profile(), slug=self.kwargs["slug"])
-        # The related manager is built on Article's own manager, so published() is the same
-        # single definition of "published" without this app importing articles.
-        return self.author.articles.published().for_listing()
+        # The related manager's model is Article, so published() is the same single
+        # definition of "published" without this app importing articles.
+        articles = self.author.articles.model.objects.published()
+        return articles.listed_through("bylines", author=self.author).for_listing()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)

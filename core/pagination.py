@@ -65,10 +65,14 @@ class KeysetPage:
 
 
 class KeysetListMixin:
-    """For a ListView whose queryset is ordered newest first by (published_at, id)."""
+    """For a ListView whose queryset is ordered newest first by (published_at, id).
+    `key_field` is the column the order reads, when it is not the article's own: a copy
+    on a link table (`ArticleQuerySet.listed_through`), so `?before=` pages bound the
+    same index the order walks."""
 
     paginate_by = 20
     max_offset_page = 50
+    key_field = "published_at"
 
     def get(self, request, *args, **kwargs):
         number = self._page_number()
@@ -103,9 +107,12 @@ class KeysetListMixin:
         if before:
             published_at, pk = decode_key(before)
             # The plain bound makes the index range start at the key; the OR only settles
-            # ties at that exact time.
-            queryset = queryset.filter(published_at__lte=published_at).filter(
-                Q(published_at__lt=published_at) | Q(published_at=published_at, pk__lt=pk)
+            # ties at that exact time. One filter() call, so that a key on a link table
+            # reuses the listing's own join instead of adding one per condition.
+            key = self.key_field
+            queryset = queryset.filter(
+                Q(**{f"{key}__lte": published_at})
+                & (Q(**{f"{key}__lt": published_at}) | Q(**{key: published_at, "pk__lt": pk}))
             )
             rows, number = list(queryset[: page_size + 1]), None
             before = encode_key(published_at, pk)  # canonical spelling
