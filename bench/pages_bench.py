@@ -310,12 +310,13 @@ def main():
     for label in SIZES:
         print(f"In-process, {label}: " + json.dumps(inproc[label]), flush=True)
 
+    # The floor runs beside every page and is measured just before it: each page's share
+    # of the floor compares two samples a few seconds apart, so a change in the machine's
+    # load during the run falls on both (a single floor sample at the start let a noisy
+    # minute move one page's share by a fifth).
     floor_server = Server("bench.floor_wsgi:application", production_env(args.database_url))
     warm(floor_server.url("/"))
-    floor = wrk(floor_server.url("/"), args.duration)
-    floor_server.stop()
-    print(f"Floor: {floor}", flush=True)
-    served = {}
+    floors, served = {}, {}
     for label in SIZES:
         db_url = database_url(args.database_url, f"bench_pages_{label}")
         for cache in ("0", "1"):
@@ -326,16 +327,26 @@ def main():
             )
             for name, path in urls[label].items():
                 warm(server.url(path))
+                floors[label, cache, name] = wrk(floor_server.url("/"), args.duration)
                 served[label, cache, name] = wrk(server.url(path), args.duration)
                 print(label, cache, name, served[label, cache, name], flush=True)
             server.stop()
+    floor_server.stop()
     load_after = os.getloadavg()
+    floor_rps = sorted(run["rps"] for run in floors.values())
+    floor = {
+        "rps": statistics.median(floor_rps),
+        "p50": statistics.median(run["p50"] for run in floors.values()),
+        "p99": statistics.median(run["p99"] for run in floors.values()),
+    }
 
     lines = [
         f"Measured {datetime.now(UTC):%d %B %Y %H:%M} UTC; {os.cpu_count()} CPUs; load average "
         f"{load_before[0]:.1f} before, {load_after[0]:.1f} after. wrk -t2 -c8 "
-        f"-d{args.duration}s; gunicorn 2 sync workers; floor (bare Django view): "
-        f"**{floor['rps']:.0f} req/s**, p50 {floor['p50']:.1f} ms, p99 {floor['p99']:.1f} ms.",
+        f"-d{args.duration}s; gunicorn 2 sync workers; floor (bare Django view), measured "
+        f"just before each page: median **{floor['rps']:.0f} req/s** (range "
+        f"{floor_rps[0]:.0f}–{floor_rps[-1]:.0f}), p50 {floor['p50']:.1f} ms, p99 "
+        f"{floor['p99']:.1f} ms. Each page's % of floor is against its own floor sample.",
         "",
         "| page | articles | cache | req/s | % of floor | p50 ms | p99 ms | in-process ms | "
         "100k/1k | queries | first view ms | 100k/1k | first-view queries | HTML bytes | "
@@ -356,7 +367,8 @@ def main():
                 shown = f"{name} (`{urls[label][name]}`)" if "deep" in name else name
                 lines.append(
                     f"| {shown} | {label} | {'on' if cache == '1' else 'off'} | "
-                    f"{run['rps']:.0f}{errors} | {100 * run['rps'] / floor['rps']:.1f}% | "
+                    f"{run['rps']:.0f}{errors} | "
+                    f"{100 * run['rps'] / floors[label, cache, name]['rps']:.1f}% | "
                     f"{run['p50']:.1f} | {run['p99']:.1f} | {own['ms']:.1f} | {growth} | "
                     f"{own['queries']} | {own['first_ms']:.1f} | {first_growth} | "
                     f"{own['first_queries']} | {own['bytes']:,} | {own['gzip']:,} |"
