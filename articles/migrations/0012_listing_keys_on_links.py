@@ -6,25 +6,27 @@ from django.db import migrations, models
 # (articles.models.listing_key_field). Triggers rather than save() hooks, so that every
 # writer keeps it: the admin, taggit's bulk inserts, queryset.update(), the importer's raw
 # INSERTs and the benchmarks' COPY.
-CREATE = """
-CREATE FUNCTION articles_byline_listing_key() RETURNS trigger LANGUAGE plpgsql AS $$
+LINK_KEY = """
+CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     SELECT CASE WHEN a.status = 'published' THEN a.published_at END INTO NEW.published_at
-    FROM articles_article a WHERE a.id = NEW.article_id;
+    FROM articles_article a WHERE a.id = NEW.{column};
     RETURN NEW;
 END $$;
-CREATE TRIGGER articles_byline_listing_key BEFORE INSERT OR UPDATE ON articles_articleauthor
-    FOR EACH ROW EXECUTE FUNCTION articles_byline_listing_key();
+CREATE TRIGGER {name} BEFORE INSERT OR UPDATE ON {table}
+    FOR EACH ROW EXECUTE FUNCTION {name}();
+"""
 
-CREATE FUNCTION articles_tagged_listing_key() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    SELECT CASE WHEN a.status = 'published' THEN a.published_at END INTO NEW.published_at
-    FROM articles_article a WHERE a.id = NEW.content_object_id;
-    RETURN NEW;
-END $$;
-CREATE TRIGGER articles_tagged_listing_key BEFORE INSERT OR UPDATE ON articles_taggedarticle
-    FOR EACH ROW EXECUTE FUNCTION articles_tagged_listing_key();
-
+CREATE = (
+    LINK_KEY.format(
+        name="articles_byline_listing_key", table="articles_articleauthor", column="article_id"
+    )
+    + LINK_KEY.format(
+        name="articles_tagged_listing_key",
+        table="articles_taggedarticle",
+        column="content_object_id",
+    )
+    + """
 CREATE FUNCTION articles_article_listing_keys() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     listed timestamptz := CASE WHEN NEW.status = 'published' THEN NEW.published_at END;
@@ -45,6 +47,7 @@ UPDATE articles_articleauthor l SET published_at = a.published_at
 UPDATE articles_taggedarticle l SET published_at = a.published_at
     FROM articles_article a WHERE a.id = l.content_object_id AND a.status = 'published';
 """
+)
 
 DROP = """
 DROP TRIGGER articles_article_listing_keys ON articles_article;
