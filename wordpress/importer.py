@@ -30,6 +30,7 @@ from django.utils.text import slugify
 from taggit.models import Tag
 
 from articles import renditions
+from articles.figures import sync_pictures
 from articles.models import Article, ArticleAuthor, ArticleRedirect, Section, TaggedArticle
 from articles.search import refresh_search_names
 from support.models import Page
@@ -360,6 +361,8 @@ class WordPressImporter:
             old_key = self._day_slug(article)
             for name, value in values.items():
                 if not same_value(name, getattr(article, name), value):
+                    if name == "body" and same_value(name, article.body, sync_pictures(value)):
+                        continue  # only what saving writes from the media library (credits)
                     setattr(article, name, value)
                     changed = True
             if changed:

@@ -14,6 +14,7 @@ from authors.models import Author
 from support.models import Page
 from tests.factories import ArticleFactory, PageFactory
 from tests.wordpress.exports import (
+    FRIGATE_BODY,
     SITE,
     counts_line,
     frigate_attachments,
@@ -124,6 +125,25 @@ def test_a_second_run_changes_nothing_and_says_so(export_file, media_dir):
     assert list(Article.objects.order_by("pk").values_list("pk", "modified", "body")) == before
     assert list(Image.objects.order_by("pk").values_list("pk", "file")) == images
     assert ArticleRedirect.objects.count() == 0  # permalinks equal the new addresses
+
+
+@pytest.mark.django_db
+def test_a_second_run_leaves_a_figure_credited_from_the_library_unchanged(export_file, media_dir):
+    """The post's [caption] names one credit, the attachment another: saving writes the
+    media library's credit into the figure (articles.figures), so a second run must
+    compare against that, not report the post as updated at every run."""
+    body = FRIGATE_BODY.replace(
+        "(Photo: Navy Press Office)[/caption]", "(Photo: Fleet Archive)[/caption]"
+    )
+    path = export_file(*frigate_attachments(), frigate_post(content=body))
+    run_import(path, "--media-dir", media_dir)
+    stored = Article.objects.values_list("modified", "body").get()
+    assert "(Photo: Navy Press Office)</span></figcaption>" in stored[1]
+
+    report, _ = run_import(path, "--media-dir", media_dir)
+
+    assert counts_line(report, "posts")[:3] == [0, 0, 1]
+    assert Article.objects.values_list("modified", "body").get() == stored
 
 
 @pytest.mark.django_db
