@@ -1,6 +1,11 @@
 """Spreadsheet exports from the admin (error reports, newsletter subscribers), streamed
 row by row so a large export never sits whole in memory."""
 
+import csv
+
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+
 
 def csv_safe(value):
     """Text for a spreadsheet cell: readers wrote it, so a leading = + - @ must not turn
@@ -17,3 +22,19 @@ class Echo:
 
     def write(self, value):
         return value
+
+
+def csv_download(name, header, rows):
+    """A streamed `name-YYYY-MM-DD-HHMM.csv` download: `header`, then each of `rows` (an
+    iterable of value tuples, read lazily), every cell made spreadsheet-safe."""
+    writer = csv.writer(Echo())
+
+    def lines():
+        yield writer.writerow(header)
+        for row in rows:
+            yield writer.writerow([csv_safe(value) for value in row])
+
+    stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
+    return response

@@ -1,7 +1,5 @@
 """Triage of reader error reports, and turning a report into a published correction."""
 
-import csv
-
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -9,7 +7,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, When
-from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -21,7 +19,7 @@ from django.utils.timesince import timesince
 from articles import revisions, workflow
 from articles.models import Article
 from core.admin_site import register_panel
-from core.csv_export import Echo, csv_safe
+from core.csv_export import csv_download
 
 from . import corrections, rules
 from .forms import CorrectedTextForm, CorrectionFromReportForm
@@ -388,43 +386,30 @@ class ErrorReportAdmin(admin.ModelAdmin):
             .select_related("article", "assignee", "correction")
             .iterator(chunk_size=500)
         )
-        writer = csv.writer(Echo())
-
-        def rows():
-            yield writer.writerow(CSV_COLUMNS)
-            for r in reports:
-                yield writer.writerow(
-                    [
-                        csv_safe(value)
-                        for value in (
-                            r.pk,
-                            timezone.localtime(r.created).isoformat(timespec="seconds"),
-                            r.get_status_display(),
-                            r.get_kind_display(),
-                            (r.article.title if readable(r) else UNPUBLISHED)
-                            if r.article_id
-                            else "",
-                            r.page_address(),
-                            r.quoted_text,
-                            r.suggested_correction,
-                            r.details,
-                            r.name,
-                            r.email,
-                            "yes" if r.wants_reply else "no",
-                            r.assignee.get_username() if r.assignee_id else "",
-                            timezone.localtime(r.resolved_at).isoformat(timespec="seconds")
-                            if r.resolved_at
-                            else "",
-                            r.correction.get_absolute_url() if r.correction_id else "",
-                            r.staff_notes,
-                        )
-                    ]
-                )
-
-        stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="error-reports-{stamp}.csv"'
-        return response
+        rows = (
+            (
+                r.pk,
+                timezone.localtime(r.created).isoformat(timespec="seconds"),
+                r.get_status_display(),
+                r.get_kind_display(),
+                (r.article.title if readable(r) else UNPUBLISHED) if r.article_id else "",
+                r.page_address(),
+                r.quoted_text,
+                r.suggested_correction,
+                r.details,
+                r.name,
+                r.email,
+                "yes" if r.wants_reply else "no",
+                r.assignee.get_username() if r.assignee_id else "",
+                timezone.localtime(r.resolved_at).isoformat(timespec="seconds")
+                if r.resolved_at
+                else "",
+                r.correction.get_absolute_url() if r.correction_id else "",
+                r.staff_notes,
+            )
+            for r in reports
+        )
+        return csv_download("error-reports", CSV_COLUMNS, rows)
 
     def correction_view(self, request, object_id):
         """Publish a correction on the report's article with the article's text beside it,

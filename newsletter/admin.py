@@ -2,7 +2,6 @@
 on request) and editions (pre-filled with the top stories, reordered, previewed, tested,
 scheduled or sent)."""
 
-import csv
 from datetime import datetime
 
 from django.contrib import admin, messages
@@ -13,12 +12,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.mail import BadHeaderError
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 
-from core.csv_export import Echo, csv_safe
+from core.csv_export import csv_download
 
 from . import editions, sending, subscriptions
 from .models import Delivery, Edition, EditionItem, Subscriber
@@ -115,31 +114,20 @@ class SubscriberAdmin(admin.ModelAdmin):
         except IncorrectLookupParameters:
             return HttpResponseRedirect(reverse("admin:newsletter_subscriber_changelist"))
         rows_qs = changelist.get_queryset(request).order_by("id").iterator(chunk_size=2000)
-        writer = csv.writer(Echo())
-
-        def rows():
-            yield writer.writerow(SUBSCRIBER_CSV)
-            for s in rows_qs:
-                yield writer.writerow(
-                    [
-                        csv_safe(value)
-                        for value in (
-                            s.email,
-                            s.get_status_display(),
-                            _stamp(s.created),
-                            s.get_source_display(),
-                            s.consent_text,
-                            _stamp(s.consent_at),
-                            _stamp(s.confirmed_at),
-                            _stamp(s.unsubscribed_at),
-                        )
-                    ]
-                )
-
-        stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="subscribers-{stamp}.csv"'
-        return response
+        rows = (
+            (
+                s.email,
+                s.get_status_display(),
+                _stamp(s.created),
+                s.get_source_display(),
+                s.consent_text,
+                _stamp(s.consent_at),
+                _stamp(s.confirmed_at),
+                _stamp(s.unsubscribed_at),
+            )
+            for s in rows_qs
+        )
+        return csv_download("subscribers", SUBSCRIBER_CSV, rows)
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {
