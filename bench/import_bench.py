@@ -33,7 +33,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from serving import recreate_database  # bench/serving.py (the script's folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bench_import"
@@ -210,17 +211,6 @@ def write_media(root, attachments):
     for n, aid in enumerate(range(100_001, 100_001 + attachments)):
         color = (40 + n % 180, 80, 200 - n % 150)
         Image.new("RGB", (1200, 800), color).save(folder / f"picture-{aid}.jpg", "JPEG")
-
-
-def recreate_database(url):
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def run_child(args, env, log):

@@ -24,17 +24,20 @@ import argparse
 import json
 import os
 import re
-import secrets
 import subprocess
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 from urllib.request import Request, urlopen
 
-from serving import Server, latency_ms  # bench/serving.py (the script's folder is on sys.path)
+from serving import (  # bench/serving.py (the script's folder is on sys.path)
+    Server,
+    database_url,
+    latency_ms,
+    production_env,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -77,28 +80,6 @@ def parse_args():
         "--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
     )
     return parser.parse_args()
-
-
-def database_url(base, name):
-    parts = urlsplit(base)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def production_env(db_url, **extra):
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=db_url,
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(48),
-        ALLOWED_HOSTS="127.0.0.1,testserver",
-        SECURE_SSL_REDIRECT="0",
-        MEDIA_ROOT=str(ROOT / "var" / "bench"),
-        LOG_LEVEL="WARNING",
-        PYTHONPATH=str(ROOT),
-    )
-    env.pop("REDIS_URL", None)
-    env.update(extra)
-    return env
 
 
 def build(admin_url):

@@ -33,21 +33,25 @@ import argparse
 import gzip
 import json
 import os
-import secrets
 import statistics
 import subprocess
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-from serving import Server, warm, wrk  # bench/serving.py (the script's folder is on sys.path)
+from serving import (  # bench/serving.py (the script's folder is on sys.path)
+    MEDIA_ROOT,
+    Server,
+    database_url,
+    production_env,
+    warm,
+    wrk,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 SIZES = {"1k": 1_000, "100k": 100_000}
-MEDIA_ROOT = ROOT / "var" / "bench"
 ADMIN_TARGET_MS = 300
 
 
@@ -63,30 +67,6 @@ def parse_args():
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/6")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     return parser.parse_args()
-
-
-def database_url(base, name):
-    return urlunsplit(urlsplit(base)._replace(path=f"/{name}"))
-
-
-def production_env(db_url, **extra):
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=db_url,
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(48),
-        ALLOWED_HOSTS="127.0.0.1,testserver",
-        SECURE_SSL_REDIRECT="0",
-        MEDIA_ROOT=str(MEDIA_ROOT),
-        LOG_LEVEL="WARNING",
-        PYTHONPATH=str(ROOT),
-        # The admin timing signs in with force_login: it measures the article list, not
-        # the two-factor step that production staff go through first.
-        STAFF_2FA_REQUIRED="0",
-    )
-    env.pop("REDIS_URL", None)
-    env.update(extra)
-    return env
 
 
 # --- In-process measurements (child process, one per database) ------------------------

@@ -1,18 +1,59 @@
-"""What the served benchmarks share (pages_bench, liveblog_bench, cluster_bench): a
-gunicorn on a free 127.0.0.1 port, warming it, and wrk at c=8 with its numbers read back."""
+"""What the benchmarks share. Served ones (pages_bench, liveblog_bench, cluster_bench): a
+gunicorn on a free 127.0.0.1 port with production settings, warming it, and wrk at c=8
+with its numbers read back. All: the bench databases beside `DATABASE_URL`."""
 
 import os
 import re
+import secrets
 import signal
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 from urllib.request import urlopen
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
+MEDIA_ROOT = ROOT / "var" / "bench"
+
+
+def database_url(base, name):
+    """`base` with its database name replaced by `name`."""
+    return urlunsplit(urlsplit(base)._replace(path=f"/{name}"))
+
+
+def recreate_database(url):
+    """Drop the database `url` names (if it exists) and create it empty."""
+    import psycopg
+
+    name = urlsplit(url).path.lstrip("/")
+    with psycopg.connect(database_url(url, "postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def production_env(db_url, **extra):
+    """The environment of a served bench process: production settings on `db_url`, no
+    Redis unless `extra` gives one."""
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=db_url,
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(48),
+        ALLOWED_HOSTS="127.0.0.1,testserver",
+        SECURE_SSL_REDIRECT="0",
+        MEDIA_ROOT=str(MEDIA_ROOT),
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+        # The admin timing signs in with force_login: it measures the article list, not
+        # the two-factor step that production staff go through first.
+        STAFF_2FA_REQUIRED="0",
+    )
+    env.pop("REDIS_URL", None)
+    env.update(extra)
+    return env
 
 
 def free_port():
