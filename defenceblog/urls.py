@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("newsletter.urls")),  # before support: /newsletter/
     path("", include("feedback.urls")),  # before articles: /corrections/, /feedback/
     path("", include("liveblog.urls")),  # /live/<id>/...
+    path("", include("planning.urls")),  # /planning/calendar/<token>.ics
     path("", include("articles.urls")),
 ]
 
