@@ -94,10 +94,10 @@ class BudgetLineAdmin(admin.ModelAdmin):
             fieldsets.append(("Freelance commission", {"fields": ["fee", "currency"]}))
         return fieldsets
 
-    def get_form(self, request, obj=None, **kwargs):
+    def get_exclude(self, request, obj=None):
         if not request.user.has_perm(COMMISSION_PERMISSION):
-            kwargs["exclude"] = ["fee", "currency"]
-        return super().get_form(request, obj, **kwargs)
+            return ["fee", "currency"]
+        return super().get_exclude(request, obj)
 
     def get_queryset(self, request):
         lines = super().get_queryset(request).prefetch_related("assignments__author")

@@ -3,7 +3,7 @@ private iCalendar feeds: budget lines (when copy is due, when the story should r
 scheduled articles, and diary events."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.core import signing
 from django.db.models import Q
@@ -184,8 +184,10 @@ def ical(feed, now=None, days_back=30, days_ahead=180):
         event.add("uid", f"{entry.uid}@planning")
         event.add("dtstamp", now)
         event.add("summary", entry.title)
-        event.add("dtstart", entry.starts)
-        event.add("dtend", entry.ends or entry.starts + timedelta(minutes=30))
+        # In UTC ("Z"): every client places it in its own time zone, no VTIMEZONE needed.
+        starts = entry.starts.astimezone(UTC)
+        event.add("dtstart", starts)
+        event.add("dtend", (entry.ends or entry.starts + timedelta(minutes=30)).astimezone(UTC))
         event.add("url", absolute_url(entry.url))
         if entry.detail:
             event.add("description", entry.detail)
