@@ -7,6 +7,7 @@ from django.db import transaction
 from .live_blog import load_live_blog
 from .newsletter import load_newsletter
 from .newsroom import load_newsroom
+from .planning import load_planning
 from .support_pages import load_support_pages
 
 
@@ -19,4 +20,5 @@ def load_demo(stdout=None):
         live = load_live_blog()
         support = load_support_pages(stdout=stdout)
         newsletter = load_newsletter()
-    return {**newsroom, **live, **support, **newsletter}
+        planning = load_planning()
+    return {**newsroom, **live, **support, **newsletter, **planning}

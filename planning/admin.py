@@ -64,7 +64,7 @@ class BudgetLineAdmin(admin.ModelAdmin):
         "slug",
         "section",
         "writers",
-        "editor",
+        "editor_name",
         "due",
         "publish_at",
         "priority",
@@ -106,6 +106,12 @@ class BudgetLineAdmin(admin.ModelAdmin):
     @admin.display(description="writers")
     def writers(self, line):
         return ", ".join(a.author.name for a in line.assignments.all()) or "—"
+
+    @admin.display(description="editor", ordering="editor__last_name")
+    def editor_name(self, line):
+        if line.editor is None:
+            return "—"
+        return line.editor.get_full_name() or line.editor.get_username()
 
     @admin.display(description="due", ordering="deadline")
     def due(self, line):

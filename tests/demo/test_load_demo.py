@@ -43,7 +43,8 @@ def test_demo_content_is_complete_and_loading_it_twice_adds_nothing(client):
     assert (Page.objects.count(), DonationOption.objects.count()) == (6, 4)
     assert (
         "Demo content ready (created 0 sections, 0 authors, 0 articles, 0 images, "
-        "0 live updates, 0 options, 0 pages, 0 editions, 0 subscribers)." in out.getvalue()
+        "0 live updates, 0 options, 0 pages, 0 editions, 0 subscribers, 0 planned stories, "
+        "0 diary events)." in out.getvalue()
     )
 
     article = published.first()

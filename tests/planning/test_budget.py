@@ -132,3 +132,15 @@ def test_a_filed_line_is_not_overdue(line, carl, editor):
 
     assert flag_overdue(now=line.deadline + timedelta(minutes=1)) == 0
     assert mail.outbox == []
+
+
+def test_the_demo_plans_a_week_with_a_commission_and_runs_again_without_doubles(roles):
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=__import__("io").StringIO())
+    call_command("load_demo", stdout=__import__("io").StringIO())
+
+    assert BudgetLine.objects.count() == 4
+    assert BudgetLine.objects.filter(status=BudgetLine.Status.ASSIGNED).count() == 3
+    assert BudgetLine.objects.exclude(fee=None).get().currency == "EUR"
+    assert BudgetLine.objects.exclude(event=None).count() == 2
