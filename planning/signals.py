@@ -1,7 +1,6 @@
 """Receivers: the article workflow moves budget lines; deleting a person flags their lines."""
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models.signals import post_save, pre_delete
 from django.dispatch import receiver
 
@@ -15,7 +14,7 @@ from . import budget
 def article_saved(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    transaction.on_commit(lambda: budget.follow_article(instance))
+    budget.follow_article(instance)  # in the article's own transaction: both or neither
 
 
 @receiver(pre_delete, sender=Author, dispatch_uid="planning_author_deleted")

@@ -14,11 +14,18 @@ from planning.emails import flag_overdue
 from planning.models import BudgetLine
 from tests.factories import ArticleFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
-def test_assigning_tells_the_writer_by_email_and_moves_an_idea_to_assigned(line, carl):
-    budget.assign(line, [carl])
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what waits for the commit (the e-mail tasks) as a real commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def test_assigning_tells_the_writer_by_email_and_moves_an_idea_to_assigned(line, carl, committed):
+    with committed():
+        budget.assign(line, [carl])
 
     line.refresh_from_db()
     assert line.status == BudgetLine.Status.ASSIGNED
@@ -28,9 +35,11 @@ def test_assigning_tells_the_writer_by_email_and_moves_an_idea_to_assigned(line,
     assert "what the delay cost" in mail.outbox[0].body
 
 
-def test_assigning_again_tells_only_the_new_writer(line, carl, freelancer):
-    budget.assign(line, [carl])
-    budget.assign(line, [carl, freelancer])
+def test_assigning_again_tells_only_the_new_writer(line, carl, freelancer, committed):
+    with committed():
+        budget.assign(line, [carl])
+    with committed():
+        budget.assign(line, [carl, freelancer])
 
     assert [m.to for m in mail.outbox] == [["carl@example.org"], ["ines@example.org"]]
 
