@@ -27,7 +27,13 @@ $(STAMP): $(LOCK) pyproject.toml
 	if [ -n "$$extra" ]; then $(BIN)/python -m pip uninstall --quiet --yes $$extra; fi
 	@touch $(STAMP)
 
-install: $(STAMP) ## Create the virtual environment and install the lock's exact versions
+# Tools from npm (package-lock.json): the W3C HTML checker the tests run (vnu-jar, with Java).
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(NODE_STAMP)
+
+install: $(STAMP) $(NODE_STAMP) ## Create the virtual environment and install the lock's exact versions (and npm's)
 
 lock: $(STAMP) ## Refresh requirements.lock from pyproject.toml (LOCK_FLAGS=--upgrade for newest)
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes \
@@ -43,7 +49,7 @@ run: $(STAMP) ## Set up the database, load demo content, serve http://127.0.0.1:
 # Two worker processes (pytest-xdist), each with its own test database and live server:
 # measured 14.5 min against 18 min serial on two cores (docs/decisions.md). TEST_WORKERS=0:
 # one process.
-test: $(STAMP) ## Run every test (end-to-end in Chromium included) on TEST_WORKERS processes
+test: $(STAMP) $(NODE_STAMP) ## Run every test (end-to-end in Chromium included) on TEST_WORKERS processes
 	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 lint: $(STAMP) ## Lint with ruff, and check the import contracts (docs/architecture.md)

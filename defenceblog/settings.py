@@ -127,6 +127,8 @@ TEMPLATES = [
                 "articles.context_processors.navigation",
                 "support.context_processors.support",
             ],
+            # `{{ moment|iso }}` for <time datetime> everywhere (core/templatetags/times.py).
+            "builtins": ["core.templatetags.times"],
         },
     },
 ]

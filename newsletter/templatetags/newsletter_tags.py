@@ -11,4 +11,6 @@ register = template.Library()
 
 @register.inclusion_tag("includes/newsletter_signup.html")
 def newsletter_signup(source, heading="Get the newsletter"):
-    return {"form": SignupForm(initial={"source": source}), "source": source, "heading": heading}
+    # Ids per box (newsletter-footer-rendered, …): a page can hold more than one form.
+    form = SignupForm(initial={"source": source}, auto_id=f"newsletter-{source}-%s")
+    return {"form": form, "source": source, "heading": heading}

@@ -55,7 +55,8 @@ def test_article_page_shows_every_part(client, article):
     assert response.status_code == 200
     html = response.content.decode()
     dateline = article.published_at.strftime("%-d %B %Y, %H:%M UTC")  # time of day and zone
-    assert f'<time datetime="{article.published_at.isoformat()}">{dateline}</time>' in html
+    machine = article.published_at.replace(microsecond=0).isoformat()  # whole seconds (HTML)
+    assert f'<time datetime="{machine}">{dateline}</time>' in html
     assert "1 min read" in html
     assert '<h1 id="headline">Coastal radar network completed</h1>' in html
     assert "The last of twelve stations went live this week." in html
