@@ -27,6 +27,7 @@ from feedback.models import ErrorReport
 from liveblog.models import LiveBlog, LiveUpdate
 from newsletter import subscriptions
 from newsletter.models import Edition, Subscriber
+from planning import calendar
 from support.models import Page
 from tests.factories import (
     ArticleFactory,
@@ -195,6 +196,14 @@ def fill(name, named, positional, site):
             ((), {"pk": a.pk, **({"update_id": updates[a.pk]} if "update_id" in named else {})})
             for a in articles
         ]
+    if name == "planning:calendar_feed":
+        # A feed's address is a capability, like a preview link: whoever holds a live one
+        # reads the desk's diary, scheduled stories included. Revoked ones are walked here.
+        tokens = []
+        for feed in (calendar.feed_for(), calendar.feed_for(site["users"]["editor"])):
+            tokens.append(calendar.feed_token(feed))
+            calendar.revoke(feed)
+        return [((), {"token": token}) for token in tokens]
     if name == "articles:preview":
         return [((), {"token": previews.path_for(site["link"]).split("/")[2]})]
     if name == "newsletter:confirm":
