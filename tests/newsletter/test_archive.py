@@ -56,12 +56,14 @@ def test_archive_query_count_does_not_grow(client, warm_site, django_assert_num_
         sent_edition(f"Edition {n}", stories=1)
     warm_site()
     with django_assert_num_queries(2):  # the page count and one page of editions
-        client.get("/newsletter/archive/")
+        response = client.get("/newsletter/archive/")
+    assert response.status_code == 200 and "Edition 2" in response.content.decode()
     for n in range(10):
         sent_edition(f"More {n}", stories=1)
     warm_site()
     with django_assert_num_queries(2):
-        client.get("/newsletter/archive/")
+        response = client.get("/newsletter/archive/")
+    assert response.status_code == 200 and "More 9" in response.content.decode()
 
 
 def test_edition_page_query_count_does_not_grow(client, warm_site, django_assert_num_queries):
@@ -69,9 +71,12 @@ def test_edition_page_query_count_does_not_grow(client, warm_site, django_assert
     big = sent_edition("Big", stories=8)
     warm_site()
     with django_assert_num_queries(2):  # the edition, its stories with sections
-        client.get(small.get_absolute_url())
+        response = client.get(small.get_absolute_url())
+    assert response.status_code == 200 and "Small" in response.content.decode()
     with django_assert_num_queries(2):
-        client.get(big.get_absolute_url())
+        response = client.get(big.get_absolute_url())
+    assert response.status_code == 200
+    assert all(item.article.title in response.content.decode() for item in big.items.all())
 
 
 def test_archive_is_served_from_the_page_cache(client, settings):
