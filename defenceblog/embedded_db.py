@@ -54,7 +54,9 @@ def database_settings(data_dir: Path) -> dict:
         "USER": "postgres",
         "HOST": host,
         "PORT": port,
-        "CONN_MAX_AGE": 0,
+        # Persistent connections, as with DATABASE_URL: a new one per request costs ~7 ms.
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
     }
 
 
