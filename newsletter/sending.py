@@ -33,6 +33,8 @@ from django.db import connection as db
 from django.db import transaction
 from django.utils import timezone
 
+from core.db import fast_commit
+
 from . import editions, tasks
 from .models import Delivery, Edition, Subscriber
 
@@ -149,10 +151,16 @@ def claim(edition_id, size):
 
 
 def _mark(delivery_id, status, error=""):
+    """A delivery's mark commits without waiting for the disk (core.db.fast_commit). A
+    worker that dies loses none of them (the database has them); only a crash of the
+    database server itself could lose the last fraction of a second of marks, whose
+    messages would then go out again. One fsync per message would otherwise bound the
+    sending rate (docs/decisions.md)."""
     fields = {"status": status, "error": error[:1000]}
     if status == Delivery.Status.SENT:
         fields["sent_at"] = timezone.now()
-    Delivery.objects.filter(pk=delivery_id).update(**fields)
+    with fast_commit():
+        Delivery.objects.filter(pk=delivery_id).update(**fields)
 
 
 def _release(delivery_ids):
@@ -236,7 +244,6 @@ def send_batch(edition_id):
     connection = get_connection()
     template = unsubscribe_template()
     remaining = [delivery_id for delivery_id, _ in claimed]
-    _durable_marks(False)
     try:
         connection.open()
         for delivery_id, subscriber_id in claimed:
@@ -267,18 +274,7 @@ def send_batch(edition_id):
         raise
     finally:
         connection.close()
-        _durable_marks(True)
     tasks.send_batch.enqueue(edition_id)
-
-
-def _durable_marks(on):
-    """The "sent" marks of a batch commit without waiting for the disk (PostgreSQL's
-    synchronous_commit, for this session during the batch only). A worker that dies loses
-    none of them (the database has them); only a crash of the database server itself could
-    lose the last fraction of a second of marks, whose messages would then go out again.
-    One fsync per message would otherwise bound the sending rate (docs/decisions.md)."""
-    with db.cursor() as cursor:
-        cursor.execute("RESET synchronous_commit" if on else "SET synchronous_commit TO OFF")
 
 
 def finish(edition_id):

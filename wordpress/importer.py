@@ -33,6 +33,7 @@ from articles import renditions
 from articles.figures import sync_pictures
 from articles.models import Article, ArticleAuthor, ArticleRedirect, Section, TaggedArticle
 from articles.search import refresh_search_names
+from core.db import fast_commit
 from support.models import Page
 
 from .bylines import AuthorImporter
@@ -41,7 +42,7 @@ from .media import attachment_page_keys
 from .pictures import Pictures
 from .report import Outcome, Progress, Report
 from .text import plain_text
-from .writes import asynchronous_commits, insert_links, same_value, search_names
+from .writes import insert_links, same_value, search_names
 from .wxr import WXRError, WXRItem, WXRSite, read_export
 
 READ_AHEAD = 250  # posts and pages held in memory at once, so existing articles come in bulk
@@ -108,7 +109,7 @@ class WordPressImporter:
                         self._run()
                     transaction.set_rollback(True)
             else:
-                with asynchronous_commits(), renditions.collect() as pictures:
+                with renditions.collect() as pictures:
                     self._run()
                 if pictures:
                     self.report.notes.append(
@@ -190,7 +191,10 @@ class WordPressImporter:
         try:
             if not item.post_id:
                 raise ValueError("the item has no wp:post_id")
-            with transaction.atomic():
+            # Its commit does not wait for the disk: a crash of the database server can
+            # lose only the last fraction of a second of items, which a second run
+            # imports again (the import is idempotent).
+            with fast_commit():
                 result = importer(item)
         except Skipped as skip:
             self._forget_pending()

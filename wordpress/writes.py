@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 
-from django.conf import settings
 from django.db import connection
 
 from articles.models import ArticleAuthor, TaggedArticle
@@ -17,33 +16,6 @@ def file_digest(fileobj) -> str:
     for chunk in iter(lambda: fileobj.read(1024 * 1024), b""):
         digest.update(chunk)
     return digest.hexdigest()
-
-
-class asynchronous_commits:  # noqa: N801 — used as a context manager, like atomic
-    """Each item still commits on its own, but without waiting for the disk: a crash can
-    lose only the last fraction of a second of items, which a second run imports again
-    (the import is idempotent). PostgreSQL's synchronous_commit, for this session only.
-    Not behind a transaction-pooling PgBouncer (DATABASE_POOLER=pgbouncer), where the
-    setting would stay on a server connection that other clients then use: there every
-    item waits for its commit."""
-
-    def __enter__(self):
-        if (
-            connection.vendor == "postgresql"
-            and not connection.in_atomic_block
-            and settings.DATABASE_POOLER != "pgbouncer"
-        ):
-            with connection.cursor() as cursor:
-                cursor.execute("SET synchronous_commit TO OFF")
-            self.active = True
-        else:
-            self.active = False
-
-    def __exit__(self, *exc):
-        if self.active:
-            with connection.cursor() as cursor:
-                cursor.execute("RESET synchronous_commit")
-        return False
 
 
 def search_names(tags, authors) -> str:

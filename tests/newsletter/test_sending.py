@@ -325,3 +325,31 @@ def test_text_part_is_not_html_escaped(stories):
     html, text = editions.render(edition)
     assert "Ships & subs: what's next" in text and "Tom's note & more" in text
     assert "Ships &amp; subs" in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fast_marks_leave_no_setting_on_the_connection_between_messages(
+    edition, settings, monkeypatch
+):
+    """Behind PgBouncer in transaction mode, a session setting left between two
+    transactions would reach other clients on that server connection (core.db)."""
+    from django.core.mail.backends.locmem import EmailBackend
+    from django.db import connection
+
+    settings.NEWSLETTER_BATCH_SIZE = 5
+    for n in range(3):
+        make_subscriber(f"reader{n}@example.org")
+    seen = []
+    original = EmailBackend.send_messages
+
+    def send_and_look(self, messages):
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            seen.append(cursor.fetchone()[0])
+        return original(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", send_and_look)
+    sending.send_now(edition)  # outside a transaction: the tasks run at once
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.SENT and len(mail.outbox) == 3
+    assert seen == ["on", "on", "on"]

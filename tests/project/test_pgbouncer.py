@@ -111,3 +111,26 @@ def test_a_reader_journey_through_pgbouncer(bouncer, site):
         assert value in (None, "", "0.6")
         assert conn.execute("SELECT count(*) FROM feedback_errorreport").fetchone()[0] == 1
     assert "ERROR" not in site.log()
+
+
+FAST_COMMIT = """
+import os, psycopg
+from django.db import connection
+from core.db import fast_commit
+from feedback.models import ErrorReport
+with fast_commit():
+    ErrorReport.objects.create(page_url="/about/", quoted_text="fast commit")
+connection.close()
+# The pool has one server connection: the next client gets the one fast_commit used.
+with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
+    print(conn.execute("SHOW synchronous_commit").fetchone()[0])
+    print(conn.execute("SELECT count(*) FROM feedback_errorreport").fetchone()[0])
+"""
+
+
+def test_a_fast_commit_leaves_no_setting_on_the_pooled_connection(bouncer, site):
+    with psycopg.connect(bouncer.url(site.database), autocommit=True) as conn:
+        before = conn.execute("SELECT count(*) FROM feedback_errorreport").fetchone()[0]
+    setting, count = site.manage("shell", "-c", FAST_COMMIT).stdout.split()[-2:]
+    assert setting == "on"  # SET LOCAL ended with its transaction
+    assert int(count) == before + 1

@@ -1,0 +1,25 @@
+"""PostgreSQL specifics shared by the apps.
+
+Settings for one transaction are made with ``SET LOCAL``: they end with the transaction,
+so behind PgBouncer in transaction mode (DATABASE_POOLER=pgbouncer) they never stay on a
+server connection that other clients then use. A plain ``SET`` would.
+"""
+
+from contextlib import contextmanager
+
+from django.db import connections, transaction
+
+
+@contextmanager
+def fast_commit(using="default"):
+    """A transaction whose commit does not wait for the disk (synchronous_commit off, for
+    this transaction only). A crash of the database server itself can lose the last
+    fraction of a second of such commits, never a process's: use it only for writes that
+    are safe to do again (a delivery mark, an idempotent import). Inside an outer
+    transaction it applies to that whole transaction."""
+    with transaction.atomic(using=using):
+        connection = connections[using]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        yield
