@@ -23,3 +23,8 @@ def fast_commit(using="default"):
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
         yield
+
+
+def table(model, using="default"):
+    """A model's table name, quoted, for raw SQL (never the name spelt out by hand)."""
+    return connections[using].ops.quote_name(model._meta.db_table)

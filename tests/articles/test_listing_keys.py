@@ -100,3 +100,19 @@ def test_older_stories_pages_follow_the_listing_order(client, author, tag):
         older = re.search(r'href="(\?before=[^"]+)"', first).group(1).replace("&amp;", "&")
         assert titles(client, url)[:2] == ["zero", "n1"]
         assert titles(client, url + older) == [f"n{n}" for n in range(20, 25)]
+
+
+@pytest.mark.parametrize(
+    "function",
+    ["articles_byline_listing_key", "articles_tagged_listing_key", "articles_article_listing_keys"],
+)
+def test_the_triggers_name_the_status_the_model_publishes_with(function):
+    """Migration 0012's triggers spell the status as SQL text; they must keep matching
+    Article.Status.PUBLISHED (and name the tables the models use)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_functiondef(%s::regproc)", [function])
+        source = cursor.fetchone()[0]
+    assert f"status = '{Article.Status.PUBLISHED}'" in source
+    assert Article._meta.db_table in source
