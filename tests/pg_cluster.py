@@ -22,18 +22,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.helpers.environment import skip_or_fail
+
 ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("pgcluster", ROOT / "deploy" / "pgcluster.py")
 pgcluster = importlib.util.module_from_spec(_spec)
 sys.modules.setdefault("pgcluster", pgcluster)
 _spec.loader.exec_module(pgcluster)
-
-
-def skip_or_fail(message):
-    """Skip locally; in CI (CI=true) a missing server program is a failure."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 def postgres_binaries_available() -> bool:

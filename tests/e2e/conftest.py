@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.environment import skip_or_fail
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 LAUNCH_ARGS = [
@@ -41,9 +43,7 @@ def browser():
             f"Chromium not found at {CHROMIUM}. Install Debian's package with "
             "'sudo apt-get install chromium' (or set CHROMIUM_PATH) to run end-to-end tests."
         )
-        if os.environ.get("CI"):
-            pytest.fail(message + " In CI the end-to-end tests must run.")
-        pytest.skip(message)
+        skip_or_fail(message + " In CI the end-to-end tests must run.")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -1,16 +1,15 @@
 import os
 
-import pytest
-
+from tests.helpers.environment import skip_or_fail
 from tests.project.test_settings import manage
 
 
 def test_redis_is_the_cache_when_redis_url_is_set():
     redis_url = os.environ.get("REDIS_URL")
     if not redis_url:
-        if os.environ.get("CI"):
-            pytest.fail("CI must set REDIS_URL so the Redis cache is tested.")
-        pytest.skip("REDIS_URL is not set; start Redis and set it to test the shared cache.")
+        skip_or_fail(
+            "REDIS_URL is not set: CI must set it; start Redis and set it to test the shared cache."
+        )
     script = (
         "from django.core.cache import caches; cache = caches['default']; "
         "cache.set('ping', 'pong', 30); "

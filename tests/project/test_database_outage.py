@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.environment import skip_or_fail
 from tests.project.test_settings import PRODUCTION, ROOT
 
 PG_BIN_DIRS = sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
@@ -73,9 +74,7 @@ class ThrowawayCluster:
 @pytest.fixture
 def cluster():
     if not (PG_BIN / "pg_ctl").exists():
-        if os.environ.get("CI"):
-            pytest.fail("CI must have PostgreSQL's server binaries (or set PG_BIN_DIR).")
-        pytest.skip("No PostgreSQL server binaries under /usr/lib/postgresql; set PG_BIN_DIR.")
+        skip_or_fail("No PostgreSQL server binaries under /usr/lib/postgresql; set PG_BIN_DIR.")
     cluster = ThrowawayCluster()
     cluster.start()
     yield cluster

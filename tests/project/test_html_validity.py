@@ -8,7 +8,6 @@ error (warnings are allowed). Without Java or `make install`'s node_modules it s
 locally; in CI (CI=true) that is a failure."""
 
 import json
-import os
 import shutil
 import subprocess
 from datetime import timedelta
@@ -22,6 +21,7 @@ from liveblog.models import LiveBlog, LiveUpdate
 from newsletter.models import Edition
 from support.models import DonationOption, Page, SupportPage
 from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory
+from tests.helpers.environment import skip_or_fail
 
 VNU = (
     Path(__file__).resolve().parents[2] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -46,9 +46,7 @@ def _checker():
         "The HTML checker needs Java and vnu-jar: `make install` runs `npm ci` for "
         "node_modules/vnu-jar, and Java comes from Debian's default-jre-headless."
     )
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
+    skip_or_fail(message)
 
 
 def _site():

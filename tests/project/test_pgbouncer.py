@@ -14,7 +14,8 @@ import psycopg
 import pytest
 
 from feedback.spam import form_token
-from tests.pg_cluster import PGBOUNCER, PgBouncer, SiteServer, skip_or_fail
+from tests.helpers.environment import skip_or_fail
+from tests.pg_cluster import PGBOUNCER, PgBouncer, SiteServer
 
 DIRECT = "postgres://postgres@127.0.0.1:5432/{}"
 

@@ -1,6 +1,5 @@
 """WordPress's own Theme Unit Test export, imported once for the class."""
 
-import os
 import re
 import shutil
 import tempfile
@@ -11,6 +10,7 @@ from django.test import TestCase
 
 from articles.models import Article, ArticleRedirect, Image
 from support.models import Page
+from tests.helpers.environment import in_ci
 from tests.wordpress.exports import THEME_EXPORT, counts_line, run_import, write_jpeg
 
 THEME_MEDIA = {
@@ -33,7 +33,7 @@ class ThemeUnitTestImportTests(TestCase):
     @classmethod
     def setUpClass(cls):
         if not THEME_EXPORT.is_file():
-            if os.environ.get("CI"):
+            if in_ci():
                 raise AssertionError(f"The Theme Unit Test export is missing: {THEME_EXPORT}")
             raise unittest.SkipTest(f"{THEME_EXPORT} is not here (CI has it beside the clone)")
         cls.media = Path(tempfile.mkdtemp(prefix="wp-uploads-"))
