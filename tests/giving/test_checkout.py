@@ -169,3 +169,20 @@ def test_donate_page_allows_exactly_stripe_in_its_policy(client, stripe_local):
 def test_donate_page_without_stripe_sends_readers_to_the_other_options(client, settings):
     settings.STRIPE_SECRET_KEY = ""
     assert client.get("/support/donate/").url == "/support/"
+
+
+def test_support_page_offers_the_quick_choice_and_stays_cacheable(client, stripe_local):
+    page = client.get("/support/")
+    body = page.content.decode()
+    assert '<form class="give-inline" action="/support/donate/" method="get">' in body
+    assert "csrfmiddlewaretoken" not in body
+    assert "public" in page["Cache-Control"]
+
+
+def test_article_support_line_names_the_article_as_the_source(client, reader):
+    article = ArticleFactory()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert f'href="/support/donate/?from={article.pk}"' in html
+    donate = client.get(f"/support/donate/?from={article.pk}").content.decode()
+    assert f'<input type="hidden" name="source" value="{article.pk}">' in donate
+    assert article.title in donate
