@@ -171,6 +171,11 @@ class Donation(models.Model):
 
     class Meta:
         ordering = ["-created"]
+        permissions = [
+            ("view_revenue", "Can see the revenue numbers"),
+            ("refund_donation", "Can refund donations"),
+            ("export_supporters", "Can export supporters as CSV"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="donation_amount_positive"),
             models.CheckConstraint(
