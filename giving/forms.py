@@ -41,12 +41,18 @@ class DonateForm(forms.Form):
     email = forms.EmailField(
         label="E-mail address",
         help_text="For your receipt, and to manage your giving later.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={
             "required": "We need your e-mail address to send the receipt.",
             "invalid": "That does not look like an e-mail address; check it, please.",
         },
     )
-    name = forms.CharField(label="Name (optional)", max_length=120, required=False)
+    name = forms.CharField(
+        label="Name (optional)",
+        max_length=120,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     anonymous = forms.BooleanField(
         label="Keep me anonymous: never name me as a supporter", required=False
     )
