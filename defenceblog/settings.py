@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "demo",
     "wordpress",
     "planning",
+    "giving",
     "core",
 ]
 
@@ -593,3 +594,46 @@ PLANNING_CURRENCIES = [
     for c in os.environ.get("PLANNING_CURRENCIES", "EUR,GBP,USD").split(",")
     if c.strip()
 ]
+
+# --- Reader revenue: donations through Stripe (giving app; docs/deploying.md) ---------
+# With STRIPE_SECRET_KEY set, the real Stripe is used. Without it and with DEBUG on,
+# localstripe (a fake Stripe server, started by `make run`) stands in on LOCALSTRIPE_PORT,
+# so a newcomer can give a test donation end to end. Without it in production, giving on
+# the site is off and the support page shows only its other options.
+LOCALSTRIPE_PORT = int(os.environ.get("LOCALSTRIPE_PORT", 8420))
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_LOCAL = not STRIPE_SECRET_KEY and DEBUG
+_stripe_default_base = (
+    f"http://127.0.0.1:{LOCALSTRIPE_PORT}" if STRIPE_LOCAL else "https://api.stripe.com"
+)
+if STRIPE_LOCAL:
+    STRIPE_SECRET_KEY = "sk_test_localstripe"  # noqa: S105 - localstripe takes any sk_ key
+STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "") or (
+    "pk_test_localstripe" if STRIPE_LOCAL else ""
+)
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "") or (
+    "whsec_localstripe" if STRIPE_LOCAL else ""
+)
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "") or _stripe_default_base
+STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "") or (
+    f"{_stripe_default_base}/js.stripe.com/v3/" if STRIPE_LOCAL else "https://js.stripe.com/v3/"
+)
+# Empty: the API version the installed stripe library is pinned to. Set the webhook
+# endpoint at Stripe to the same version.
+STRIPE_API_VERSION = os.environ.get("STRIPE_API_VERSION", "")
+STRIPE_TIMEOUT = float(os.environ.get("STRIPE_TIMEOUT", 20))
+if STRIPE_SECRET_KEY and not (STRIPE_PUBLISHABLE_KEY and STRIPE_WEBHOOK_SECRET):
+    raise ImproperlyConfigured(
+        "STRIPE_SECRET_KEY needs STRIPE_PUBLISHABLE_KEY and STRIPE_WEBHOOK_SECRET too."
+    )
+# The currencies readers may give in (two-decimal ones: EUR, GBP, USD, CHF…), amounts in
+# whole units within the bounds, and the amounts the form suggests.
+GIVING_CURRENCIES = [c.upper() for c in env_list("GIVING_CURRENCIES", "EUR,GBP,USD")]
+GIVING_MIN_AMOUNT = int(os.environ.get("GIVING_MIN_AMOUNT", 2))
+GIVING_MAX_AMOUNT = int(os.environ.get("GIVING_MAX_AMOUNT", 5000))
+GIVING_SUGGESTED_AMOUNTS = [int(a) for a in env_list("GIVING_SUGGESTED_AMOUNTS", "5,10,25,50")]
+# Printed on every receipt and annual statement.
+PUBLISHER_LEGAL_NAME = os.environ.get("PUBLISHER_LEGAL_NAME", "") or SITE_NAME
+PUBLISHER_ADDRESS = os.environ.get("PUBLISHER_ADDRESS", "")
+# A supporter's sign-in link works once, for this many seconds.
+SUPPORTER_LINK_MAX_AGE = int(os.environ.get("SUPPORTER_LINK_MAX_AGE", 3600))

@@ -4,6 +4,7 @@ editors' changes to demo rows are kept."""
 
 from django.db import transaction
 
+from .giving import load_giving
 from .live_blog import load_live_blog
 from .newsletter import load_newsletter
 from .newsroom import load_newsroom
@@ -21,4 +22,5 @@ def load_demo(stdout=None):
         support = load_support_pages(stdout=stdout)
         newsletter = load_newsletter()
         planning = load_planning()
+        load_giving()  # its own test counts it (tests/giving/test_demo.py)
     return {**newsroom, **live, **support, **newsletter, **planning}

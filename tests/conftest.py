@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from core import fragments, pagecache
+from tests.localstripe_fixtures import localstripe_server, stripe_local  # noqa: F401 - shared
 from tests.storage_fixtures import s3_calls, s3_media, s3_server  # noqa: F401 - shared fixtures
 
 

@@ -98,7 +98,7 @@ def _site():
     return article, live, mira
 
 
-def test_every_reader_page_type_is_valid_html(client, tmp_path):
+def test_every_reader_page_type_is_valid_html(client, tmp_path, stripe_local):
     java = _checker()
     article, live, author = _site()
     pages = {
@@ -117,6 +117,9 @@ def test_every_reader_page_type_is_valid_html(client, tmp_path):
         "report-error": f"/feedback/report/?article={article.pk}",
         "newsletter": "/newsletter/",
         "newsletter-archive": "/newsletter/archive/",
+        "donate": f"/support/donate/?from={article.pk}",
+        "donate-thanks": "/support/donate/thanks/",
+        "supporter-sign-in": "/supporter/sign-in/",
         "not-found": "/no-such-page/",
     }
     files = []

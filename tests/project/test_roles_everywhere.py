@@ -215,6 +215,12 @@ def fill(name, named, positional, site):
         return [((), {"pk": site["edition"].pk})]
     if name == "support:page":
         return [((), {"slug": slug}) for slug in ("about", "secret-page")]
+    if name == "giving:sign_in_link":  # a spent or unknown sign-in link
+        return [((), {"token": "not-a-live-link"})]
+    if name in ("giving:gift_change", "giving:gift_cancel"):
+        return [((), {"pk": 1})]
+    if name == "giving:statement":
+        return [((), {"year": 2026})]
     if name == "support:go":
         return [((), {"slug": "card"})]
     if name in ("authors:detail", "articles:author_feed", "articles:author_feed_atom"):

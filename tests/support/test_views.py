@@ -122,7 +122,8 @@ def test_every_article_ends_with_the_editable_support_sentence(client, support_p
     html = client.get(article.get_absolute_url()).content.decode()
 
     assert (
-        '<p class="support-cta">Found this useful? <a href="/support/">Back our reporting</a>.</p>'
+        '<p class="support-cta">Found this useful? '
+        f'<a href="/support/donate/?from={article.pk}">Back our reporting</a>.</p>'
     ) in html
     footer = html.split('<footer class="article-footer">')[1]
     assert footer.index("support-cta") < footer.index('class="tags"')
@@ -136,7 +137,7 @@ def test_article_shows_the_default_sentence_before_the_support_page_is_saved(cli
 
     assert (
         "If you would like to show your support for what we are doing, "
-        '<a href="/support/">here&#x27;s where to do it</a>.'
+        f'<a href="/support/donate/?from={article.pk}">here&#x27;s where to do it</a>.'
     ) in html
 
 
