@@ -18,11 +18,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from reversion.admin import VersionAdmin
 
 from articles import workflow
 from articles.admin.articles import PublishedCorrectionsInline
 from articles.models import Article
+from core.revisions import SafeVersionAdmin
 
 from . import rules
 from .forms import LiveUpdateChangeForm, LiveUpdateForm
@@ -50,7 +50,7 @@ class UpdateCorrectionInline(PublishedCorrectionsInline):
 
 
 @admin.register(LiveUpdate)
-class LiveUpdateAdmin(VersionAdmin):
+class LiveUpdateAdmin(SafeVersionAdmin):
     form = LiveUpdateChangeForm
     inlines = [UpdateCorrectionInline]
     list_display = ["__str__", "live_blog", "published_at", "key_event", "pinned", "created_by"]

@@ -8,7 +8,8 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django_ckeditor_5.widgets import CKEditor5Widget
-from reversion.admin import VersionAdmin
+
+from core.revisions import SafeVersionAdmin
 
 from .models import CLICK_WINDOW_DAYS, DonationClick, DonationOption, Page, SupportPage
 
@@ -164,7 +165,7 @@ class PageForm(forms.ModelForm):
 
 
 @admin.register(Page)
-class PageAdmin(VersionAdmin):
+class PageAdmin(SafeVersionAdmin):
     """Site pages are versioned like articles (django-reversion): every admin save is kept
     with who and when, the history page restores any revision, and a deleted page can be
     recovered."""

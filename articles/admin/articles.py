@@ -15,10 +15,10 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from core.admin_widgets import thumbnail
+from core.revisions import SafeVersionAdmin
 from core.sanitize import clean_html
 
 from .. import changes, previews, revisions, workflow
@@ -112,7 +112,7 @@ class ArticleChangeList(ChangeList):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(SafeVersionAdmin):
     form = ArticleAdminForm
     list_display = [
         "thumb",

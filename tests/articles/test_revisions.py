@@ -2,14 +2,22 @@
 page compares a revision with the article now, and restores any revision."""
 
 import pytest
+import reversion
+from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
 
 from articles import revisions
-from articles.models import Article, ArticleRedirect, Correction
-from tests.factories import AuthorFactory, ImageFactory, SectionFactory, StaffFactory
-from tests.workflow_helpers import change_url, form_data, new_article_data
+from articles.models import Article, ArticleAuthor, ArticleRedirect, Correction, TaggedArticle
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    ImageFactory,
+    SectionFactory,
+    StaffFactory,
+)
+from tests.workflow_helpers import change_url, form_data, new_article_data, number_rows_from
 
 pytestmark = pytest.mark.django_db
 
@@ -215,3 +223,72 @@ def test_word_diff_marks_removed_and_added_words():
         str(revisions.word_diff("a red car", "a blue car")) == "a <del>red</del><ins>blue</ins> car"
     )
     assert str(revisions.word_diff("x", "x <b>")) == "x<ins> &lt;b&gt;</ins>"
+
+
+# --- A restore writes only the article in the address (issue 23) -------------------------
+
+
+@pytest.fixture
+def rows_numbered_apart(db):
+    number_rows_from(ArticleAuthor, 700_000)
+    number_rows_from(TaggedArticle, 800_000)
+
+
+def withdraw(article):
+    Article.objects.filter(pk=article.pk).update(status="archived", title="WITHDRAWN (legal)")
+
+
+def test_a_revision_is_served_only_for_the_article_in_the_address(
+    rows_numbered_apart, client, article, contributor
+):
+    """The attack: a contributor's own draft has the id of a byline row kept in another
+    article's revision; restoring "her" revision through that id would republish the
+    other article, withdrawn by an editor."""
+    withdraw(article)
+    first = versions_of(article)[0]
+    byline = first.revision.version_set.get(
+        content_type=ContentType.objects.get_for_model(ArticleAuthor)
+    )
+    draft = ArticleFactory(pk=int(byline.object_id), status="draft", created_by=contributor)
+    client.force_login(contributor)
+    url = reverse("admin:articles_article_revision", args=[draft.pk, byline.pk])
+    data = form_data(client.get(change_url(draft)))
+
+    assert client.get(url).status_code == 404
+    assert client.post(url, data).status_code == 404
+    article.refresh_from_db()
+    assert (article.status, article.title) == ("archived", "WITHDRAWN (legal)")
+
+
+def test_restoring_never_writes_another_article_in_the_same_revision(client, article, editor):
+    other = ArticleFactory(title="Other article as it is now")
+    with reversion.create_revision():  # one revision holding both articles
+        reversion.add_to_revision(article)
+        reversion.add_to_revision(other)
+    both = Version.objects.get_for_object(article).order_by("-pk").first()
+    Article.objects.filter(pk=other.pk).update(title="Other article, retitled")
+    page = client.get(revision_url(article, both))
+    assert client.post(revision_url(article, both), form_data(page)).status_code == 302
+    other.refresh_from_db()
+    assert other.title == "Other article, retitled"
+
+
+def test_restoring_is_refused_when_a_row_it_writes_is_not_the_users_to_change(
+    client, contributor, editor
+):
+    """A contributor's draft whose revision holds a correction (added while an editor had
+    it): contributors may not change corrections, so they may not restore that revision."""
+    client.force_login(contributor)
+    client.post(reverse("admin:articles_article_add"), new_article_data(status="draft"))
+    draft = Article.objects.get()
+    with reversion.create_revision():
+        reversion.add_to_revision(draft)
+        correction = Correction.objects.create(article=draft, text="First wording.")
+        reversion.add_to_revision(correction)
+    version = Version.objects.get_for_object(draft).order_by("-pk").first()
+    Correction.objects.filter(pk=correction.pk).update(text="Wording an editor settled.")
+    page = client.get(revision_url(draft, version))
+    assert page.status_code == 403
+    assert client.post(revision_url(draft, version), {"title": "x"}).status_code == 403
+    correction.refresh_from_db()
+    assert correction.text == "Wording an editor settled."

@@ -2,13 +2,15 @@
 update's change and delete pages with their revisions."""
 
 import pytest
+import reversion
 from django.urls import reverse
 from reversion.models import Version
 
 from articles.models import Article
-from liveblog.models import LiveBlog, LiveUpdate
+from liveblog.models import LiveBlog, LiveUpdate, UpdateCorrection
 from tests.factories import ArticleFactory, AuthorFactory
 from tests.liveblog.conftest import member, post
+from tests.workflow_helpers import number_rows_from
 
 pytestmark = pytest.mark.django_db
 
@@ -239,3 +241,48 @@ def test_editor_recovers_a_deleted_update(client, editor, blog):
     )
     assert response.status_code == 302
     assert LiveUpdate.objects.get().headline == "Posted by mistake"
+
+
+# --- A restore writes only the update in the address (issue 23) --------------------------
+
+
+def revision_url(update, version):
+    return reverse("admin:liveblog_liveupdate_revision", args=[update.pk, version.pk])
+
+
+def test_a_revision_is_served_only_for_the_update_in_the_address(client, editor, blog):
+    """The attack: a contributor's own update has the id of a correction kept in another
+    update's revision; restoring "his" revision through that id would rewrite theirs."""
+    number_rows_from(UpdateCorrection, 900_000)
+    theirs = post(blog, created_by=editor, body="<p>Original wording.</p>")
+    with reversion.create_revision():
+        reversion.add_to_revision(theirs)
+        correction = UpdateCorrection.objects.create(update=theirs, text="A note.")
+        reversion.add_to_revision(correction)
+    LiveUpdate.objects.filter(pk=theirs.pk).update(body="<p>Checked wording.</p>")
+    kept = Version.objects.get_for_object(correction).get()
+    contributor = member("Contributor", "carl")
+    mine = post(blog, created_by=contributor, pk=int(kept.object_id))
+    client.force_login(contributor)
+    url = revision_url(mine, kept)
+
+    assert client.get(url).status_code == 404
+    assert client.post(url, change_data(mine)).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.body == "<p>Checked wording.</p>"
+
+
+def test_editor_restores_an_earlier_wording_of_an_update(client, editor, blog):
+    update = post(blog, created_by=editor, body="<p>First wording.</p>")
+    with reversion.create_revision():
+        reversion.add_to_revision(update)
+    first = Version.objects.get_for_object(update).get()
+    LiveUpdate.objects.filter(pk=update.pk).update(body="<p>Second wording.</p>")
+    client.force_login(editor)
+    page = client.get(revision_url(update, first))
+    assert page.status_code == 200
+    assert "First wording." in page.content.decode()
+    data = change_data(update, body=page.context["adminform"].form["body"].value())
+    assert client.post(revision_url(update, first), data).status_code == 302
+    update.refresh_from_db()
+    assert update.body == "<p>First wording.</p>"

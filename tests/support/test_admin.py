@@ -1,10 +1,15 @@
 from datetime import timedelta
 
 import pytest
+import reversion
+from django.contrib.auth.models import Permission
+from django.urls import reverse
 from django.utils import timezone
+from reversion.models import Version
 
+from articles.models import Article
 from support.models import DonationOption, Page, SupportPage
-from tests.factories import DonationOptionFactory, PageFactory
+from tests.factories import ArticleFactory, DonationOptionFactory, PageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +200,50 @@ def test_page_list_links_to_each_page(staff_client):
     PageFactory(slug="about", title="About")
     html = staff_client.get("/admin/support/page/").content.decode()
     assert '<a href="/about/">/about/</a>' in html
+
+
+# --- A restore writes only the page in the address (issue 23) ----------------------------
+
+
+@pytest.fixture
+def page_editor(client, django_user_model):
+    """Staff who may edit site pages and nothing else."""
+    user = django_user_model.objects.create_user("pages", "pages@example.org", "pw", is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="support", content_type__model="page")
+    )
+    client.force_login(user)
+    return client
+
+
+def page_revision_url(page, version):
+    return reverse("admin:support_page_revision", args=[page.pk, version.pk])
+
+
+def test_a_page_revision_is_served_only_for_the_page_in_the_address(page_editor):
+    """The attack: a page with the same id as an article; the article's revision, asked
+    for through the page's history, would restore the article."""
+    article = ArticleFactory(title="Headline as first written")
+    with reversion.create_revision():
+        reversion.add_to_revision(article)
+    version = Version.objects.get_for_object(article).get()
+    Article.objects.filter(pk=article.pk).update(title="Headline as corrected")
+    page = PageFactory(pk=article.pk, slug="about", title="About")
+    data = {"title": "About", "slug": "about", "body": "<p>Us.</p>", "seo_description": ""}
+    data |= {"is_published": "on", "footer_order": "1"}
+
+    assert page_editor.get(page_revision_url(page, version)).status_code == 404
+    assert page_editor.post(page_revision_url(page, version), data).status_code == 404
+    article.refresh_from_db()
+    assert article.title == "Headline as corrected"
+
+
+def test_editor_restores_an_earlier_page(page_editor):
+    page = PageFactory(slug="about", title="About", body="<p>First text.</p>")
+    with reversion.create_revision():
+        reversion.add_to_revision(page)
+    first = Version.objects.get_for_object(page).get()
+    Page.objects.filter(pk=page.pk).update(body="<p>Second text.</p>")
+    form = page_editor.get(page_revision_url(page, first))
+    assert form.status_code == 200
+    assert form.context["adminform"].form["body"].value() == "<p>First text.</p>"
