@@ -6,6 +6,8 @@ event handlers, javascript:/data: links, iframes, objects, forms, styles and com
 """
 
 import re
+from html import escape
+from html.parser import HTMLParser
 
 import nh3
 
@@ -129,3 +131,50 @@ def clean_html(html: str) -> str:
     # the same input always gives byte-identical output. nh3 escapes "<" inside
     # attribute values, so "<img " can only be a tag.
     return cleaned.replace("<img ", '<img loading="lazy" decoding="async" ')
+
+
+_VOID_TAGS = {"br", "hr", "img", "col", "source"}
+_BLOCK_TAGS = "|".join(
+    ("p", "h2", "h3", "h4", "ul", "ol", "li", "blockquote", "pre", "hr", "br", "figure")
+    + ("figcaption", "picture", "source", "table", "thead", "tbody", "tfoot", "tr", "th")
+    + ("td", "caption", "colgroup", "col")
+)
+_SPACE = re.compile(r"\s+")
+# White space beside a block's tags is layout, not text (an editor's re-indenting).
+_SPACE_BY_BLOCK = re.compile(rf"\s*(</?(?:{_BLOCK_TAGS})\b[^>]*>)\s*")
+
+
+class _Canonical(HTMLParser):
+    """Writes parsed HTML back one way: attributes sorted, values and text escaped alike,
+    runs of white space as one space."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+
+    def handle_starttag(self, tag, attrs):
+        written = "".join(
+            f' {name}="{escape(value or "", quote=True)}"' for name, value in sorted(attrs)
+        )
+        self.parts.append(f"<{tag}{written}>")
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag):
+        if tag not in _VOID_TAGS:
+            self.parts.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        self.parts.append(escape(data, quote=False))
+
+
+def canonical_html(html: str) -> str:
+    """html sanitised, then written one way, so two bodies that differ only in how an
+    editor serialised them (CKEditor reorders <img> attributes, re-indents, writes
+    entities or characters) compare equal, and any real change in text, tags or
+    attribute values does not."""
+    parser = _Canonical()
+    parser.feed(clean_html(html))
+    parser.close()
+    return _SPACE_BY_BLOCK.sub(r"\1", _SPACE.sub(" ", "".join(parser.parts))).strip()

@@ -1,14 +1,17 @@
 """Revisions (django-reversion): every admin save is kept with who and when; the history
 page compares a revision with the article now, and restores any revision."""
 
+import re
+
 import pytest
 import reversion
+from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
 
-from articles import revisions
+from articles import figures, revisions
 from articles.models import Article, ArticleAuthor, ArticleRedirect, Correction, TaggedArticle
 from tests.factories import (
     ArticleFactory,
@@ -292,3 +295,51 @@ def test_restoring_is_refused_when_a_row_it_writes_is_not_the_users_to_change(
     assert client.post(revision_url(draft, version), {"title": "x"}).status_code == 403
     correction.refresh_from_db()
     assert correction.text == "Wording an editor settled."
+
+
+def _reordered(tag):
+    """The <img> tag `tag` with its attributes in reverse order, as CKEditor writes them."""
+    name, *attributes = re.findall(r'<img|\s[\w-]+="[^"]*"', tag)
+    return name + "".join(reversed(attributes)) + ">"
+
+
+def last_change_message(article):
+    entry = LogEntry.objects.filter(object_id=str(article.pk)).order_by("-pk").first()
+    return entry.get_change_message()
+
+
+def test_resaving_with_reordered_picture_attributes_does_not_log_a_body_change(client, editor):
+    client.force_login(editor)
+    image = ImageFactory()
+    body = f"<p>The boat at sea.</p>{figures.figure_html(image, 'On trials')}"
+    data = new_article_data(title="Boat on trials", body=body)
+    assert client.post(reverse("admin:articles_article_add"), data).status_code == 302
+    article = Article.objects.get()
+    assert "<img " in article.body
+    reordered = re.sub(r"<img\b[^>]*>", lambda m: _reordered(m.group(0)), article.body)
+    reordered = reordered.replace("</p>", "</p>\n  ")
+    assert reordered != article.body
+
+    data = form_data(client.get(change_url(article)), title="Boat on sea trials", body=reordered)
+    assert client.post(change_url(article), data).status_code == 302
+
+    assert last_change_message(article) == "Changed Title."
+    assert "Body" not in versions_of(article)[-1].revision.comment
+
+
+def test_a_real_body_change_is_named_in_the_history(client, editor):
+    client.force_login(editor)
+    image = ImageFactory()
+    body = f"<p>The boat at sea.</p>{figures.figure_html(image, 'On trials')}"
+    client.post(reverse("admin:articles_article_add"), new_article_data(body=body))
+    article = Article.objects.get()
+    changed = article.body.replace("The boat at sea.", "The boat at anchor.")
+    data = form_data(client.get(change_url(article)), body=changed)
+    assert client.post(change_url(article), data).status_code == 302
+    assert last_change_message(article) == "Changed Body."
+    # A changed attribute value (the picture's alt text) is a real change too.
+    article.refresh_from_db()
+    changed = re.sub(r'alt="[^"]*"', 'alt="A boat at anchor"', article.body)
+    data = form_data(client.get(change_url(article)), body=changed)
+    assert client.post(change_url(article), data).status_code == 302
+    assert last_change_message(article) == "Changed Body."

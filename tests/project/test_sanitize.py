@@ -2,7 +2,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from core.sanitize import clean_html
+from core.sanitize import canonical_html, clean_html
 
 FORBIDDEN_TAGS = {"script", "iframe", "object", "embed", "form", "input", "base", "svg"}
 FORBIDDEN_TAGS |= {"style", "math", "noscript"}
@@ -118,3 +118,20 @@ def test_empty_body_stays_empty():
 def test_cleaning_is_stable_so_reimports_see_no_change():
     once = clean_html('<p>x</p><img src="/a.webp" alt="a" width="2" height="1">')
     assert clean_html(once) == once
+
+
+def test_canonical_html_ignores_attribute_order_layout_and_entities():
+    written = '<figure class="image"><img src="/media/a.jpg" alt="Dock &amp; crane" width="10">'
+    rewritten = (
+        '<figure class="image">\n  <img width="10" alt="Dock &#38; crane" src="/media/a.jpg">'
+    )
+    assert canonical_html(written + "</figure><p>A  ship</p>") == canonical_html(
+        rewritten + "\n</figure>\n<p>A ship</p>"
+    )
+
+
+def test_canonical_html_sees_changed_words_values_and_spaces_between_words():
+    body = '<p>A <em>grey</em> ship</p><img src="/media/a.jpg" alt="Dock">'
+    assert canonical_html(body) != canonical_html(body.replace("grey", "blue"))
+    assert canonical_html(body) != canonical_html(body.replace('alt="Dock"', 'alt="Quay"'))
+    assert canonical_html(body) != canonical_html(body.replace("A <em>", "A<em>"))
