@@ -118,3 +118,15 @@ def number_rows_from(model, first_id):
             "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s, false)",
             [model._meta.db_table, first_id],
         )
+
+
+def inline_management(prefix="bylines", total=0):
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    if prefix == "bylines":  # the article form also carries the (empty) corrections inline
+        data.update(inline_management("corrections"))
+    return data

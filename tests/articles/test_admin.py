@@ -12,22 +12,11 @@ from tests.factories import (
     SectionFactory,
     image_bytes,
 )
+from tests.workflow_helpers import inline_management
 
 pytestmark = pytest.mark.django_db
 
 UPLOAD_URL = "/admin-upload/image/"
-
-
-def inline_management(prefix="bylines", total=0):
-    data = {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": "0",
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
-    if prefix == "bylines":  # the article form also carries the (empty) corrections inline
-        data.update(inline_management("corrections"))
-    return data
 
 
 def test_editor_adds_an_article_with_byline_tags_and_lead_image(staff_client):

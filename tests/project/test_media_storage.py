@@ -18,9 +18,9 @@ from django.urls import reverse
 from articles.models import Article, Image
 from authors.models import Author
 from core.storage import RENDITION_CACHE_CONTROL
-from tests.articles.test_admin import inline_management
 from tests.factories import ArticleFactory, image_bytes
 from tests.storage_fixtures import fetch
+from tests.workflow_helpers import inline_management
 
 pytestmark = pytest.mark.django_db
 

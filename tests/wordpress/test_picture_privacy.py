@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 
 from articles.models import Image
 from tests.factories import png_claiming
-from tests.project.test_image_privacy import assert_clean, geotagged
+from tests.helpers.images import assert_clean, geotagged
 from tests.wordpress.exports import SITE, frigate_attachments, frigate_post, run_import
 
 pytestmark = pytest.mark.django_db
