@@ -2,10 +2,12 @@
 set, local memory otherwise). Turned off with PAGE_CACHE=0.
 
 What is cached: GET responses with status 200 that the page itself marked public
-(core.caching.public_page) and that set no cookie, to requests that carry no session,
-messages or read-your-writes cookie (core/db_router.py). Never: signed-in staff, drafts and
-previews (never-cache headers), pages with a form (the CSRF token sets a cookie), POSTs,
-the paths in SKIP_PREFIXES.
+(core.caching.public_page) and that set no cookie, to requests that carry no valid session,
+flash messages or read-your-writes cookie (core/db_router.py). A cookie of those names
+whose value is not real (no such session, a bad signature) is served like no cookie: a
+client adding `Cookie: sessionid=x` to every request must not get a fresh render each
+time. Never: signed-in staff, drafts and previews (never-cache headers), pages with a form
+(the CSRF token sets a cookie), POSTs, the paths in SKIP_PREFIXES.
 
 Keys carry a site-wide content version, so a change is visible on the next request:
 
@@ -36,17 +38,23 @@ that made the change sees it at once).
 import bisect
 import hashlib
 import logging
+import re
 import threading
 import time
 import uuid
 from collections import OrderedDict
+from importlib import import_module
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core import signing
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, set_response_etag
+
+from core.db_router import recently_wrote
 
 logger = logging.getLogger(__name__)
 
@@ -231,16 +239,45 @@ def _version(version=None):
     return version
 
 
+SESSION_KEY = re.compile(r"[a-z0-9]{32}")  # what Django's session stores hand out
+
+
+def _holds_session(request):
+    """A session cookie naming a session that exists (one look-up, by primary key or in
+    the cache; a value that cannot be a session key costs nothing)."""
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key or not SESSION_KEY.fullmatch(key):
+        return False
+    return import_module(settings.SESSION_ENGINE).SessionStore().exists(key)
+
+
+def _holds_messages(request):
+    """A flash-message cookie the site signed (messages' CookieStorage)."""
+    value = request.COOKIES.get(CookieStorage.cookie_name)
+    if not value:
+        return False
+    try:
+        signing.get_cookie_signer(salt=CookieStorage.key_salt).unsign(value)
+    except signing.BadSignature:
+        return False
+    return True
+
+
+def _recently_wrote(request):
+    """The signed read-your-writes cookie, still fresh (core/db_router.py)."""
+    return settings.READ_YOUR_WRITES_COOKIE in request.COOKIES and recently_wrote(request)
+
+
 def _bypass(request):
     return (
         not settings.PAGE_CACHE
         or request.method not in ("GET", "HEAD")
-        or settings.SESSION_COOKIE_NAME in request.COOKIES
-        or "messages" in request.COOKIES
+        or request.path.startswith(SKIP_PREFIXES)
+        or _holds_messages(request)
         # A client that just wrote reads from the primary for a few seconds
         # (core/db_router.py): it gets pages rendered afresh, not ones from the replica.
-        or settings.READ_YOUR_WRITES_COOKIE in request.COOKIES
-        or request.path.startswith(SKIP_PREFIXES)
+        or _recently_wrote(request)
+        or _holds_session(request)
     )
 
 

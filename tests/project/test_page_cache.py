@@ -5,10 +5,16 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib.messages import constants
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.http import HttpResponse
+from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article, Correction
+from core.db_router import COOKIE_SALT
 from support.models import SupportPage
 from tests.factories import (
     ArticleFactory,
@@ -320,3 +326,45 @@ def test_a_change_made_by_another_process_reaches_readers_within_the_state_time(
     assert page(client, url)[0] == "hit"  # this process still has the old version
     time.sleep(0.3)
     assert page(client, url)[0] == "miss"
+
+
+# --- Bogus cookies (issue 27): served like no cookie -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "cookie",
+    [
+        "sessionid=x",
+        "sessionid=0123456789abcdefghijklmnopqrstuv",  # a well-formed key of no session
+        "messages=forged",
+        'messages="W1siX19qc29uX21lc3NhZ2UiXV0:1tZ:badsignature"',
+        "read_primary=1",
+        "read_primary=1:1tZabc:forgedsignature",
+    ],
+)
+def test_a_bogus_cookie_is_served_from_the_cache_like_no_cookie(client, article, cookie):
+    url = article.get_absolute_url()
+    assert page(client, url)[0] == "miss"
+    response = client.get(url, HTTP_COOKIE=cookie)
+    assert response.status_code == 200 and response["X-Page-Cache"] == "hit"
+
+
+def test_a_real_session_flash_message_or_recent_write_still_bypasses(
+    staff_client, article, rf, settings
+):
+    client = Client()
+    url = article.get_absolute_url()
+    assert page(client, url)[0] == "miss"
+    # A signed-in reader or staff member: a session that exists.
+    assert "X-Page-Cache" not in staff_client.get(url)
+    # A flash message the site set (signed by messages' cookie storage).
+    storage = CookieStorage(rf.get("/"))
+    response = HttpResponse()
+    storage._store([Message(constants.SUCCESS, "Thank you.")], response)
+    flash = response.cookies[CookieStorage.cookie_name].value
+    assert "X-Page-Cache" not in client.get(url, HTTP_COOKIE=f'messages="{flash}"')
+    # A client that has just written: the router's signed cookie.
+    response = HttpResponse()
+    response.set_signed_cookie(settings.READ_YOUR_WRITES_COOKIE, "1", salt=COOKIE_SALT)
+    wrote = response.cookies[settings.READ_YOUR_WRITES_COOKIE].value
+    assert "X-Page-Cache" not in client.get(url, HTTP_COOKIE=f"read_primary={wrote}")
