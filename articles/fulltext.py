@@ -4,8 +4,9 @@ SearchQuerySet; the rest of search (headlines, suggestions, pagination, the form
 names column) is in articles/search.py, which imports the models.
 
 Readers type web-search syntax: "quoted phrases", -excluded words and `or`. Any text is
-safe: `clean_query` drops control characters (NUL included) and caps the length, and
-PostgreSQL's `websearch_to_tsquery` never raises a syntax error.
+safe: `clean_query` drops control characters (NUL included) and caps the length,
+`bounded_operators` reads a run of hyphens as one exclusion (PostgreSQL refuses a query
+with too many operators in a row), and `websearch_to_tsquery` never raises a syntax error.
 """
 
 import re
@@ -34,12 +35,30 @@ def clean_query(text):
     return text
 
 
+# A run of hyphens among spaces and punctuation (quotes apart, which open and close
+# phrases): each hyphen there is one more "not" waiting for a word, and PostgreSQL stops
+# with "tsquery stack too small" after 32 of them.
+_EXCLUSION_RUN = re.compile(r'[^\w"]*-[^\w"]*')
+
+
+def bounded_operators(text):
+    """`text` with every run of hyphens between words read as one: "drone - - -(-sea" is
+    "drone -sea", "F-35" stays "F-35". The query means what the reader meant, with at
+    most one "not" per word, so PostgreSQL's operator stack stays small."""
+
+    def one(match):
+        spaced = any(character.isspace() for character in match.group(0))
+        return " -" if spaced else "-"
+
+    return _EXCLUSION_RUN.sub(one, text)
+
+
 def search_query(text):
     """A websearch_to_tsquery for `text`, or None when there is nothing to search for."""
     text = clean_query(text)
     if not text:
         return None
-    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    return SearchQuery(bounded_operators(text), search_type="websearch", config=SEARCH_CONFIG)
 
 
 class SearchQuerySet(models.QuerySet):

@@ -14,10 +14,14 @@ import difflib
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from html import unescape
 
+from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
+
+from .models import Article
 
 _BLOCK_END = re.compile(
     r"</(?:p|h[1-6]|li|blockquote|figcaption|figure|tr|pre|table|ul|ol)>|<br\s*/?>", re.I
@@ -181,3 +185,92 @@ def stored_text(version):
     else:
         fields = version.field_dict
     return {name: fields.get(name) or "" for name in TEXT_NAMES}
+
+
+# --- Restoring a revision: the status stays as it is now unless the editor chooses -------
+
+
+def _when(moment):
+    return f"{timezone.localtime(moment):%d %b %Y %H:%M}"
+
+
+def _state(status, published_at, now):
+    """ "live", "scheduled" or "off" (draft, in review, archived, or published without a
+    time)."""
+    if status != Article.Status.PUBLISHED or published_at is None:
+        return "off"
+    return "live" if published_at <= now else "scheduled"
+
+
+def _describe(status, published_at, now):
+    label = f"“{Article.Status(status).label}”"
+    state = _state(status, published_at, now)
+    if state == "live":
+        return f"{label}, on the site since {_when(published_at)}"
+    if state == "scheduled":
+        return f"{label}, scheduled for {_when(published_at)}"
+    return f"{label}, not on the site"
+
+
+@dataclass(frozen=True)
+class Restore:
+    """A revision being restored onto an article: the article as stored now (locked by the
+    admin's revision view) and the status and publication time the revision holds. A
+    restore brings back the content and keeps the status and publication time of now; the
+    editor may choose to take the revision's too, told what that does to the live page."""
+
+    stored: Article
+    old_status: str
+    old_published_at: datetime | None
+
+    @property
+    def status_differs(self):
+        return (self.old_status, self.old_published_at) != (
+            self.stored.status,
+            self.stored.published_at,
+        )
+
+    def explanation(self):
+        """What the revision holds and what the article keeps, for the restore form."""
+        now = timezone.now()
+        old = _describe(self.old_status, self.old_published_at, now)
+        current = _describe(self.stored.status, self.stored.published_at, now)
+        return (
+            f"This revision was saved as {old}. Now the article is {current}; it keeps that "
+            "status and publication time, and restoring brings back its content only."
+        )
+
+    def choice_label(self):
+        label = Article.Status(self.old_status).label
+        return f"Also take this revision's status (“{label}”) and publication time"
+
+    def warning(self):
+        """What taking the revision's status and time would do to the page readers see."""
+        now = timezone.now()
+        before = _state(self.stored.status, self.stored.published_at, now)
+        after = _state(self.old_status, self.old_published_at, now)
+        if before == "live" and after == "off":
+            return (
+                "Warning: this takes the live article off the site at once. Readers who "
+                "follow its address get “not found”, and it leaves the front page, section "
+                "pages, feeds and sitemaps."
+            )
+        if before == "live" and after == "scheduled":
+            return (
+                "Warning: this takes the live article off the site until "
+                f"{_when(self.old_published_at)}; until then readers get “not found”."
+            )
+        if after == "live" and before != "live":
+            return (
+                "Warning: this publishes the article again at once, dated "
+                f"{_when(self.old_published_at)}: it returns to the front page, section "
+                "pages, feeds and sitemaps."
+            )
+        if after == "live":
+            return (
+                f"This changes the live article's publication time to "
+                f"{_when(self.old_published_at)}, which moves it in listings and feeds."
+            )
+        if after == "scheduled":
+            return f"This schedules the article for {_when(self.old_published_at)}."
+        return "The article stays off the site either way."

@@ -78,11 +78,14 @@ class Subscriber(models.Model):
     def __str__(self):
         return self.email
 
-    def get_absolute_url(self):
+    # No get_absolute_url: the only page of a subscriber is their unsubscribe page, whose
+    # address is a secret (it shows the e-mail address and ends the subscription), and the
+    # admin's "view on site" would hand it to staff.
+    def unsubscribe_path(self):
         return reverse("newsletter:unsubscribe", kwargs={"token": self.token})
 
     def unsubscribe_url(self):
-        return absolute_url(self.get_absolute_url())
+        return absolute_url(self.unsubscribe_path())
 
 
 class EditionQuerySet(models.QuerySet):

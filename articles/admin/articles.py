@@ -186,8 +186,10 @@ class ArticleAdmin(SafeVersionAdmin):
     change_list_template = "admin/articles/article/change_list.html"
     history_latest_first = True
     # Form-only fields: not on the model, so left out of read-only views.
-    FORM_ONLY = ("loaded_version", "substantive_update", "new_tags")
+    FORM_ONLY = ("loaded_version", "substantive_update", "new_tags", "restore_old_status")
     CONTRIBUTOR_READONLY = ("published_at", "featured")
+    # A restore keeps these as they are now; a box on the form takes the revision's.
+    KEPT_ON_RESTORE = ("status", "published_at")
 
     # --- Permissions: the rules are in workflow.py ---------------------------------------
 
@@ -208,6 +210,8 @@ class ArticleAdmin(SafeVersionAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if not workflow.is_editor(request.user):
             fields += [f for f in self.CONTRIBUTOR_READONLY if f not in fields]
+        if getattr(request, "article_restore", None) is not None:
+            fields += [f for f in self.KEPT_ON_RESTORE if f not in fields]
         return fields
 
     def get_fieldsets(self, request, obj=None):
@@ -230,6 +234,10 @@ class ArticleAdmin(SafeVersionAdmin):
             if not editable and "body" in fields:  # the article as readers will see it
                 fields[fields.index("body")] = "body_rendered"
             fieldsets.append((name, {**options, "fields": fields}))
+        restore = getattr(request, "article_restore", None)
+        if editable and restore is not None and restore.status_differs:
+            choice = {"fields": ["restore_old_status"], "description": restore.explanation()}
+            fieldsets.insert(0, ("Status after the restore", choice))
         return fieldsets
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -304,13 +312,35 @@ class ArticleAdmin(SafeVersionAdmin):
     def revision_view(self, request, object_id, version_id, extra_context=None):
         """Restore a revision. Only someone who may edit the article as it is now may do it,
         and the edit-conflict check and redirects compare with the article as it is now, not
-        with the old revision reversion writes into the row while the form is shown."""
+        with the old revision written into the row while the form is shown. The status and
+        publication time stay as they are now unless the editor ticks the box to take the
+        revision's (restore_revision)."""
         with transaction.atomic():
             current = workflow.lock_stored(unquote(object_id))
             if current is None or not self.has_change_permission(request, current):
                 raise PermissionDenied
-            request.article_before_revert = current
+            version = (
+                Version.objects.get_for_object(current).filter(pk=version_id).only("pk").first()
+            )
+            if version is not None:
+                old = version.field_dict
+                request.article_restore = revisions.Restore(
+                    current, old["status"], old["published_at"]
+                )
             return super().revision_view(request, object_id, version_id, extra_context)
+
+    def restore_revision(self, request, version):
+        """The revision's content; its status and publication time only when chosen."""
+        super().restore_revision(request, version)
+        restore = getattr(request, "article_restore", None)
+        if restore is None:  # recovering a deleted article: it comes back as it was
+            return
+        if request.method == "POST" and request.POST.get("restore_old_status"):
+            return
+        stored = restore.stored
+        Article.objects.filter(pk=stored.pk).update(
+            status=stored.status, published_at=stored.published_at
+        )
 
     def changelist_view(self, request, extra_context=None):
         context = {"can_recover": workflow.is_editor(request.user), **(extra_context or {})}

@@ -72,6 +72,10 @@ class ArticleAdminForm(forms.ModelForm):
         label="New tags",
         help_text='Tags that do not exist yet, separated by commas, e.g. "F-35, Baltic Sea".',
     )
+    restore_old_status = forms.BooleanField(
+        required=False,
+        label="Also take this revision's status and publication time",
+    )
 
     class Meta:
         model = Article
@@ -112,7 +116,11 @@ class ArticleAdminForm(forms.ModelForm):
                 self.initial["tags"] = [t.pk for t in self.instance.tags.all()]
         # The article as stored now. While a revision is being restored, the database row
         # briefly holds the old revision; ArticleAdmin.revision_view keeps the real one.
-        stored = getattr(self.request, "article_before_revert", None)
+        self.restore = getattr(self.request, "article_restore", None)
+        stored = self.restore.stored if self.restore is not None else None
+        if "restore_old_status" in self.fields and self.restore is not None:
+            self.fields["restore_old_status"].label = self.restore.choice_label()
+            self.fields["restore_old_status"].help_text = self.restore.warning()
         if stored is None and self.instance.pk:
             stored = self.instance
         self.stored_status = stored.status if stored is not None else None
@@ -154,7 +162,7 @@ class ArticleAdminForm(forms.ModelForm):
         user = self.request.user
         self.stored = None
         if self.instance.pk:
-            self.stored = getattr(self.request, "article_before_revert", None)
+            self.stored = self.restore.stored if self.restore is not None else None
             if self.stored is None:
                 self.stored = workflow.lock_stored(self.instance.pk)
             if self.stored is None:
@@ -171,12 +179,15 @@ class ArticleAdminForm(forms.ModelForm):
                     workflow.conflict_message(self.instance.pk), code="edit_conflict"
                 )
         status = cleaned.get("status")
+        if self.restore is not None and "status" not in self.fields:
+            # Kept from now, or the revision's when the editor chose it: checked the same.
+            status = self.instance.status
         if status:
             refusal = workflow.move_refusal(
                 user, self.stored.status if self.stored else None, status
             )
             if refusal:
-                self.add_error("status", refusal)
+                self.add_error("status" if "status" in self.fields else None, refusal)
         if status == Article.Status.PUBLISHED:
             missing = workflow.missing_for_publication(
                 title=cleaned.get("title", self.instance.title),

@@ -343,3 +343,76 @@ def test_a_real_body_change_is_named_in_the_history(client, editor):
     data = form_data(client.get(change_url(article)), body=changed)
     assert client.post(change_url(article), data).status_code == 302
     assert last_change_message(article) == "Changed Body."
+
+
+# --- A restore keeps the status and publication time of now (issue 23) -------------------
+
+
+@pytest.fixture
+def live_article(client, editor):
+    """Saved first as a draft (revision 1), then published with more text (revision 2)."""
+    client.force_login(editor)
+    data = new_article_data(
+        SectionFactory(), ImageFactory(), AuthorFactory(), title="Draft headline", body=BODY_V1
+    )
+    assert client.post(reverse("admin:articles_article_add"), data).status_code == 302
+    article = Article.objects.get()
+    data = form_data(client.get(change_url(article)), title="Live headline", status="published")
+    assert client.post(change_url(article), data).status_code == 302
+    article.refresh_from_db()
+    assert article.is_published
+    return article
+
+
+def test_restoring_a_draft_revision_keeps_the_live_article_published(client, live_article):
+    published_at = live_article.published_at
+    draft = versions_of(live_article)[0]
+    page = client.get(revision_url(live_article, draft))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Draft headline" in html
+    assert "status" not in page.context["adminform"].form.fields  # shown, not editable
+    assert "This revision was saved as “Draft”, not on the site." in html
+    assert "Warning: this takes the live article off the site at once." in html
+
+    assert client.post(revision_url(live_article, draft), form_data(page)).status_code == 302
+    live_article.refresh_from_db()
+    assert live_article.title == "Draft headline"
+    assert (live_article.status, live_article.published_at) == ("published", published_at)
+    assert Client().get(live_article.get_absolute_url()).status_code == 200
+
+
+def test_restoring_takes_the_old_status_only_when_the_editor_ticks_it(client, live_article):
+    draft = versions_of(live_article)[0]
+    page = client.get(revision_url(live_article, draft))
+    data = form_data(page, restore_old_status="on")
+    assert client.post(revision_url(live_article, draft), data).status_code == 302
+    live_article.refresh_from_db()
+    assert (live_article.title, live_article.status) == ("Draft headline", "draft")
+    assert live_article.published_at is None
+    assert Client().get(live_article.get_absolute_url()).status_code == 404
+
+
+def test_taking_the_old_status_is_checked_by_the_workflow(client, live_article):
+    """Taking the revision's status is a move like any other: an archived article cannot
+    go back to "In review"."""
+    data = form_data(client.get(change_url(live_article)), status="review")
+    Article.objects.filter(pk=live_article.pk).update(status="draft")
+    live_article.refresh_from_db()
+    assert (
+        client.post(
+            change_url(live_article), data | {"loaded_version": str(live_article.version)}
+        ).status_code
+        == 302
+    )
+    in_review = versions_of(live_article)[-1]
+    Article.objects.filter(pk=live_article.pk).update(status="archived")
+    page = client.get(revision_url(live_article, in_review))
+    assert "The article stays off the site either way." in page.content.decode()
+    response = client.post(
+        revision_url(live_article, in_review), form_data(page, restore_old_status="on")
+    )
+    assert response.status_code == 200
+    assert "An article cannot go from “Archived” to “In review”." in response.content.decode()
+    live_article.refresh_from_db()
+    assert live_article.status == "archived"

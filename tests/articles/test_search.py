@@ -632,6 +632,13 @@ HOSTILE = [
     "a" * 5000,
     "word " * 2000,
     "\ue000marked\ue001",
+    # Stacked exclusions: PostgreSQL's "tsquery stack too small" (issue 23).
+    "-" * 33,
+    "- " * 60,
+    "-(" * 40,
+    "-!" * 40 + "drone",
+    "drone -" + "-" * 40 + "trial",
+    '-"' * 60,
 ]
 
 
@@ -683,3 +690,26 @@ def test_any_text_is_searchable_and_the_cleaned_query_is_safe(text):
     assert len(cleaned) <= MAX_QUERY_LENGTH
     assert "\x00" not in cleaned and cleaned == cleaned.strip()
     list(Article.objects.published().search(text)[:1])  # never raises
+
+
+STACKED = ["-" * 33, "- " * 60, "-(" * 40, "a" + "-(" * 40, "x -" + "-" * 40 + "y", "-!" * 40]
+
+
+@pytest.mark.parametrize("text", STACKED)
+def test_stacked_exclusions_answer_with_a_normal_admin_list(staff_client, text):
+    """The admin's article search uses the same query: many hyphens give a list, not a
+    server error (issue 23)."""
+    ArticleFactory(title="Drone trial")
+    response = staff_client.get("/admin/articles/article/", {"q": text})
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == []  # nothing but exclusions
+
+
+def test_runs_of_hyphens_exclude_the_next_word_once():
+    """A run of hyphens, spaces and punctuation before a word reads as one "-": the query
+    still means what it did, and PostgreSQL's operator stack stays small."""
+    ArticleFactory(title="Drone trial at sea")
+    ArticleFactory(title="Drone trial on land")
+    found = Article.objects.published().search("drone " + "- " * 50 + "-(-(sea")
+    assert [a.title for a in found] == ["Drone trial on land"]
+    assert [a.title for a in Article.objects.published().search("F-35 drone")] == []

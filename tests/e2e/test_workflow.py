@@ -238,6 +238,42 @@ def test_editor_compares_and_restores_a_revision(page):
     assert "Unions" not in article.body
 
 
+def test_restoring_a_draft_revision_keeps_a_live_article_live(page):
+    member("Editor", "eve")
+    article = ArticleFactory(
+        title="Depot contract signed",
+        status="draft",
+        published_at=None,
+        lead_image=ImageFactory(),
+        authors=[AuthorFactory()],
+    )
+    login_admin(page, "eve", PASSWORD)
+    page.goto(f"/admin/articles/article/{article.pk}/change/")
+    page.click("input[name=_continue]")  # the first revision: a draft
+    page.wait_for_selector(".messagelist .success")
+    published_at = (timezone.now() - timedelta(hours=2)).replace(microsecond=0)
+    Article.objects.filter(pk=article.pk).update(
+        status="published", published_at=published_at, title="Depot contract signed for £40m"
+    )
+    page.goto(f"/admin/articles/article/{article.pk}/change/")
+    page.click("input[name=_continue]")  # the second: published
+    page.wait_for_selector(".messagelist .success")
+    page.goto(f"/admin/articles/article/{article.pk}/history/")
+    page.get_by_role("link", name="Restore…").last.click()
+    choice = page.locator("fieldset", has_text="Status after the restore")
+    assert "This revision was saved as “Draft”, not on the site." in choice.inner_text()
+    assert "status (“Draft”) and publication time" in choice.inner_text()
+    assert "Warning: this takes the live article off the site at once." in choice.inner_text()
+    assert not page.is_checked("#id_restore_old_status")
+    screenshot(page, "workflow-restore-keeps-status", full_page=False)
+
+    page.click("input[name=_save]")
+    page.wait_for_selector(".messagelist .success")
+    article.refresh_from_db()
+    assert article.title == "Depot contract signed"
+    assert (article.status, article.published_at) == ("published", published_at)
+
+
 def test_media_library_shows_uses_and_refuses_to_delete_an_image_in_use(page):
     member("Editor", "eve")
     image = ImageFactory(caption="Howitzer on the range", alt_text="A howitzer firing")

@@ -201,3 +201,20 @@ def test_contributor_cannot_send(client, contributor):
     assert response.status_code == 403
     edition.refresh_from_db()
     assert edition.status == Edition.Status.DRAFT
+
+
+def test_a_subscribers_unsubscribe_address_is_not_their_view_on_site_link(client, editor):
+    """The unsubscribe address is a secret (it shows the address and ends the
+    subscription): even an editor of the newsletter is not sent there by the admin."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.urls import reverse
+
+    subscriber = make_subscriber("reader@example.org")
+    content_type = ContentType.objects.get_for_model(Subscriber)
+    response = client.get(reverse("admin:view_on_site", args=[content_type.pk, subscriber.pk]))
+    assert response.status_code == 404
+    assert subscriber.token not in response.get("Location", "")
+    change = client.get(reverse("admin:newsletter_subscriber_change", args=[subscriber.pk]))
+    assert change.status_code == 200
+    assert "View on site" not in change.content.decode()
+    assert subscriber.token not in change.content.decode()

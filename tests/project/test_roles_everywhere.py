@@ -236,7 +236,16 @@ def fill(name, named, positional, site):
         return [((), {"app_label": label}) for label in sorted(labels)]
     if name == "admin:view_on_site":
         ct = ContentType.objects.get_for_model(Article)
-        return [((), {"content_type_id": ct.pk, "object_id": a.pk}) for a in articles]
+        subscriber = site["subscriber"]
+        return [((), {"content_type_id": ct.pk, "object_id": a.pk}) for a in articles] + [
+            (
+                (),
+                {
+                    "content_type_id": ContentType.objects.get_for_model(subscriber).pk,
+                    "object_id": subscriber.pk,
+                },
+            )
+        ]
     if name == "admin:password_reset_confirm" or "uidb64" in named:
         return [((), {"uidb64": "MQ", "token": "set-password"})]
     model = _admin_model(name or "")
