@@ -9,10 +9,11 @@ returning None (nothing to show this user) or a dict:
 Panel functions must run a fixed, small number of queries.
 """
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.urls import reverse
+
+from .staff import is_verified_staff
 
 _panels = []
 
@@ -30,12 +31,9 @@ class NewsroomAdminSite(admin.AdminSite):
         (django-otp's `is_verified`); signing out needs only the password."""
         if not super().has_permission(request):
             return False
-        if not getattr(settings, "STAFF_2FA_REQUIRED", False):
+        if request.path_info == reverse("admin:logout", current_app=self.name):
             return True
-        if request.path == reverse("admin:logout", current_app=self.name):
-            return True
-        is_verified = getattr(request.user, "is_verified", None)
-        return bool(is_verified and is_verified())
+        return is_verified_staff(request.user)
 
     def index(self, request, extra_context=None):
         panels = [panel for panel in (func(request) for func in _panels) if panel]

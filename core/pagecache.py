@@ -240,7 +240,7 @@ def _bypass(request):
         # A client that just wrote reads from the primary for a few seconds
         # (core/db_router.py): it gets pages rendered afresh, not ones from the replica.
         or settings.READ_YOUR_WRITES_COOKIE in request.COOKIES
-        or request.path.startswith(SKIP_PREFIXES)
+        or request.path_info.startswith(SKIP_PREFIXES)
     )
 
 
@@ -276,7 +276,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         try:
             state, upcoming = state_key()
-            address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+            address = f"{request.scheme}://{request.get_host()}{request.get_full_path_info()}"
             digest = hashlib.sha256(address.encode()).hexdigest()
             key = f"pagecache:page:{state}:{digest}"
             timeout = settings.PAGE_CACHE_SECONDS

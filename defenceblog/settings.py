@@ -593,3 +593,8 @@ PLANNING_CURRENCIES = [
     for c in os.environ.get("PLANNING_CURRENCIES", "EUR,GBP,USD").split(",")
     if c.strip()
 ]
+
+# The site is served at the root, whatever a SCRIPT_NAME header says (gunicorn takes one
+# from the client, and it would prefix request.path: a 2FA or page-cache path check
+# fooled, issue 23).
+FORCE_SCRIPT_NAME = ""

@@ -320,3 +320,15 @@ def test_a_change_made_by_another_process_reaches_readers_within_the_state_time(
     assert page(client, url)[0] == "hit"  # this process still has the old version
     time.sleep(0.3)
     assert page(client, url)[0] == "miss"
+
+
+def test_a_script_name_header_cannot_store_one_page_under_another_address(client, article):
+    """gunicorn takes SCRIPT_NAME from the request: '/ethics' in front of '/' must not
+    keep the front page as /ethics/ for every later reader."""
+    PageFactory(title="Ethics policy", slug="ethics", body="<p>We correct errors openly.</p>")
+    poisoned = client.get("/", SCRIPT_NAME="/ethics")
+    assert poisoned.status_code == 200
+
+    state, html = page(client, "/ethics/")
+    assert "We correct errors openly." in html
+    assert "Radar network completed" not in html
