@@ -28,7 +28,7 @@ class StaffTwoFactorMiddleware:
         return self.get_response(request)
 
     def redirect_target(self, request):
-        path = request.path
+        path = request.path_info  # never the client's SCRIPT_NAME
         exempt = (reverse("two_factor:index"), settings.STATIC_URL, reverse("healthz"))
         if path.startswith(exempt) or path == reverse("admin:logout"):
             return None

@@ -11,6 +11,7 @@ from taggit.models import Tag
 from core.caching import never_cached, public_page
 from core.fragments import Fragments
 from core.pagination import KeysetListMixin
+from core.staff import is_verified_staff
 from core.validators import validate_image_file
 
 from . import previews, workflow
@@ -38,7 +39,7 @@ class ReaderPageMixin:
         return super().dispatch(request, *args, **kwargs)
 
     def staff_preview(self):
-        return self.request.user.is_authenticated and self.request.user.is_staff
+        return is_verified_staff(self.request.user)
 
 
 class FrontPage(ReaderPageMixin, TemplateView):
@@ -280,7 +281,7 @@ def editor_image_upload(request):
     answer with its renditions so the editor writes a responsive <img srcset>. Needs the
     same permission as adding an image in the media library."""
     user = request.user
-    if not (user.is_active and user.is_staff and user.has_perm("articles.add_image")):
+    if not (is_verified_staff(user) and user.has_perm("articles.add_image")):
         return JsonResponse(
             {"error": {"message": "You do not have permission to upload files."}}, status=403
         )

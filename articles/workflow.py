@@ -28,6 +28,8 @@ from django.utils import timezone
 from django.utils.html import format_html, strip_tags
 from django.utils.text import get_text_list
 
+from core.staff import is_verified_staff
+
 from .models import Article, ArticleRedirect
 
 Status = Article.Status
@@ -70,7 +72,7 @@ def readable_articles(user, queryset):
     ones for everyone, and unpublished ones (drafts, in review, scheduled, archived) only as
     the admin shows them: editors all, contributors their own, other staff none."""
     published = queryset.published()
-    if not (user.is_active and user.is_staff and user.has_perm(VIEW_PERMISSION)):
+    if not (is_verified_staff(user) and user.has_perm(VIEW_PERMISSION)):
         return published
     return published | visible_articles(user, queryset)
 
@@ -79,7 +81,7 @@ def can_read(user, article):
     """readable_articles for one article already loaded."""
     if article.is_published:
         return True
-    if not (user.is_active and user.is_staff and user.has_perm(VIEW_PERMISSION)):
+    if not (is_verified_staff(user) and user.has_perm(VIEW_PERMISSION)):
         return False
     return is_editor(user) or article.created_by_id == user.pk
 

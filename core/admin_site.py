@@ -9,13 +9,14 @@ returning None (nothing to show this user) or a dict:
 Panel functions must run a fixed, small number of queries.
 """
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import path, reverse
+
+from .staff import is_verified_staff
 
 _panels = []
 
@@ -33,12 +34,9 @@ class NewsroomAdminSite(admin.AdminSite):
         (django-otp's `is_verified`); signing out needs only the password."""
         if not super().has_permission(request):
             return False
-        if not getattr(settings, "STAFF_2FA_REQUIRED", False):
+        if request.path_info == reverse("admin:logout", current_app=self.name):
             return True
-        if request.path == reverse("admin:logout", current_app=self.name):
-            return True
-        is_verified = getattr(request.user, "is_verified", None)
-        return bool(is_verified and is_verified())
+        return is_verified_staff(request.user)
 
     def get_urls(self):
         """Django's own, with "view on site" asking the object's admin first."""

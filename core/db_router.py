@@ -202,7 +202,7 @@ def may_read_replica(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and not request.path.startswith(PRIMARY_PREFIXES)
+        and not request.path_info.startswith(PRIMARY_PREFIXES)
         and not recently_wrote(request)
     )
 

@@ -22,7 +22,7 @@ class AdminCSPMiddleware:
         if self.prefix is None:
             self.prefix = reverse("admin:index")
         response = self.get_response(request)
-        if request.path.startswith(self.prefix):
+        if request.path_info.startswith(self.prefix):
             response._csp_update = {
                 "img-src": [SELF, "data:"],
                 "style-src-attr": ["'unsafe-inline'"],

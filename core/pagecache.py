@@ -29,15 +29,19 @@ trip at all. Both tiers use the same key, so a change reaches the local tier exa
 reaches the shared one. The middleware is the first in MIDDLEWARE, so a hit skips every
 other middleware; the stored response is the one those middleware finished (the
 security, CSP, permissions-policy and reporting headers are stored with it), so a hit
-carries the same headers as a miss. The content version and the schedule are kept in
-process memory for STATE_SECONDS (settings.PAGE_CACHE_STATE_SECONDS, 1 s): a change made
-through another process reaches readers served by this one within that time (the process
-that made the change sees it at once).
+carries the same headers as a miss, except the CSP nonce: it is stored as a marker, and
+each hit gets a fresh one in its header and inline scripts (as core.fragments does). The
+content version and the schedule are kept in process memory for STATE_SECONDS
+(settings.PAGE_CACHE_STATE_SECONDS, 1 s): a change made through another process reaches
+readers served by this one within that time (the process that made the change sees it at
+once).
 """
 
+import base64
 import bisect
 import hashlib
 import logging
+import os
 import re
 import threading
 import time
@@ -52,7 +56,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
-from django.utils.cache import get_conditional_response, set_response_etag
+from django.utils.cache import get_conditional_response, quote_etag
 
 from core.db_router import recently_wrote
 
@@ -64,6 +68,8 @@ SETTLE_KEY = "pagecache:settle"
 SCHEDULE_LIMIT = 100  # upcoming publication times kept; read again when all have passed
 SKIP_PREFIXES = ("/admin/", "/ckeditor5/", "/support/go/", "/preview/", "/draft/", "/static/")
 STATE_HEADER = "X-Page-Cache"
+# Stands for the CSP nonce in a stored page; each reader's copy gets a fresh one.
+NONCE_MARKER = "\x00csp-nonce\x00"
 
 _schedule_provider = None
 # (monotonic expiry, version, schedule entry, settle time): the shared state, read at most
@@ -272,7 +278,7 @@ def _bypass(request):
     return (
         not settings.PAGE_CACHE
         or request.method not in ("GET", "HEAD")
-        or request.path.startswith(SKIP_PREFIXES)
+        or request.path_info.startswith(SKIP_PREFIXES)
         or _holds_messages(request)
         # A client that just wrote reads from the primary for a few seconds
         # (core/db_router.py): it gets pages rendered afresh, not ones from the replica.
@@ -302,6 +308,35 @@ def _storable(request, response):
     )
 
 
+def _kept(request, response):
+    """What is stored of `response`: (status, headers, content), with this request's CSP
+    nonce replaced by NONCE_MARKER wherever it appears, and an ETag of the content without
+    it (so a conditional request matches whichever nonce the reader was served)."""
+    nonce = getattr(request, "_csp_nonce", None)  # django-csp's, once the page used it
+    content = response.content
+    if isinstance(nonce, str) and nonce:
+        content = content.replace(nonce.encode(), NONCE_MARKER.encode())
+    if not response.has_header("ETag"):
+        response["ETag"] = quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest())
+    headers = tuple(
+        (name, value.replace(nonce, NONCE_MARKER) if isinstance(nonce, str) and nonce else value)
+        for name, value in response.items()
+        if name != STATE_HEADER
+    )
+    return (response.status_code, headers, content)
+
+
+def _served(stored):
+    """A response from a stored page, with a nonce of its own where the page had one: every
+    reader's inline scripts and CSP header carry a value no other reader saw."""
+    status, headers, content = stored
+    nonce = base64.b64encode(os.urandom(16)).decode("ascii")
+    response = HttpResponse(content.replace(NONCE_MARKER.encode(), nonce.encode()), status=status)
+    for name, value in headers:
+        response.headers[name] = value.replace(NONCE_MARKER, nonce)
+    return response
+
+
 class PageCacheMiddleware:
     """First in MIDDLEWARE: a hit skips every other middleware (see the module docstring)."""
 
@@ -313,7 +348,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         try:
             state, upcoming = state_key()
-            address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+            address = f"{request.scheme}://{request.get_host()}{request.get_full_path_info()}"
             digest = hashlib.sha256(address.encode()).hexdigest()
             key = f"pagecache:page:{state}:{digest}"
             timeout = settings.PAGE_CACHE_SECONDS
@@ -328,19 +363,13 @@ class PageCacheMiddleware:
             logger.warning("Page cache unavailable: serving uncached", exc_info=True)
             return self.get_response(request)
         if stored is not None:
-            status, headers, content = stored
-            response = HttpResponse(content, status=status)
-            for name, value in headers:
-                response.headers[name] = value
+            response = _served(stored)
             response[STATE_HEADER] = "hit"
             return get_conditional_response(request, etag=response["ETag"], response=response)
         response = self.get_response(request)
         if not _storable(request, response):
             return response
-        if not response.has_header("ETag"):
-            set_response_etag(response)
-        headers = tuple((name, value) for name, value in response.items() if name != STATE_HEADER)
-        stored = (response.status_code, headers, response.content)
+        stored = _kept(request, response)
         local_pages.set(key, stored, len(stored[2]), timeout)
         try:
             cache.set(key, stored, timeout)

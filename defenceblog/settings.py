@@ -637,3 +637,9 @@ PUBLISHER_LEGAL_NAME = os.environ.get("PUBLISHER_LEGAL_NAME", "") or SITE_NAME
 PUBLISHER_ADDRESS = os.environ.get("PUBLISHER_ADDRESS", "")
 # A supporter's sign-in link works once, for this many seconds.
 SUPPORTER_LINK_MAX_AGE = int(os.environ.get("SUPPORTER_LINK_MAX_AGE", 3600))
+
+
+# The site is served at the root, whatever a SCRIPT_NAME header says (gunicorn takes one
+# from the client, and it would prefix request.path: a 2FA or page-cache path check
+# fooled, issue 23).
+FORCE_SCRIPT_NAME = ""

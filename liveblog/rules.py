@@ -9,6 +9,7 @@ them by migration 0002_roles):
 """
 
 from articles import workflow
+from core.staff import is_verified_staff
 
 
 def can_manage_coverage(user):
@@ -18,13 +19,13 @@ def can_manage_coverage(user):
 
 def can_post(user, article):
     """Post a new update to this article's live blog."""
-    if not (user.is_active and user.is_staff and user.has_perm("liveblog.add_liveupdate")):
+    if not (is_verified_staff(user) and user.has_perm("liveblog.add_liveupdate")):
         return False
     return workflow.is_editor(user) or article.created_by_id == user.pk
 
 
 def can_change_update(user, update, action="change"):
     """Edit (`action` "change") or delete ("delete") this update."""
-    if not (user.is_active and user.is_staff and user.has_perm(f"liveblog.{action}_liveupdate")):
+    if not (is_verified_staff(user) and user.has_perm(f"liveblog.{action}_liveupdate")):
         return False
     return workflow.is_editor(user) or update.created_by_id == user.pk

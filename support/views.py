@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView
 
 from core.caching import never_cached, public_page
+from core.staff import is_verified_staff
 
 from .models import DonationOption, Page, SupportPage
 
@@ -54,7 +55,7 @@ class PageDetail(DetailView):
 
     def staff_preview(self):
         user = self.request.user
-        return user.is_active and user.is_staff and user.has_perm("support.view_page")
+        return is_verified_staff(user) and user.has_perm("support.view_page")
 
     def get_queryset(self):
         return Page.objects.all() if self.staff_preview() else Page.objects.published()
