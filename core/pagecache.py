@@ -35,6 +35,11 @@ content version and the schedule are kept in process memory for STATE_SECONDS
 (settings.PAGE_CACHE_STATE_SECONDS, 1 s): a change made through another process reaches
 readers served by this one within that time (the process that made the change sees it at
 once).
+
+The content version is also kept in PostgreSQL (a sequence, VERSION_SEQUENCE, that `bump()`
+advances; reading it takes no lock), and the key carries it too, read with the shared
+state: a change made while the shared cache was unreachable (its new version could not be
+written there) still reaches every process's readers within STATE_SECONDS.
 """
 
 import base64
@@ -53,7 +58,7 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core import signing
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, quote_etag
@@ -65,6 +70,7 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = "pagecache:version"
 SCHEDULE_KEY = "pagecache:schedule"
 SETTLE_KEY = "pagecache:settle"
+VERSION_SEQUENCE = "core_content_version"  # core/migrations/0001_content_version.py
 SCHEDULE_LIMIT = 100  # upcoming publication times kept; read again when all have passed
 SKIP_PREFIXES = ("/admin/", "/ckeditor5/", "/support/go/", "/preview/", "/draft/", "/static/")
 STATE_HEADER = "X-Page-Cache"
@@ -73,8 +79,11 @@ NONCE_MARKER = "\x00csp-nonce\x00"
 
 _schedule_provider = None
 # (monotonic expiry, version, schedule entry, settle time): the shared state, read at most
-# once per STATE_SECONDS per process.
+# once per STATE_SECONDS per process (the version joined with the database's).
 _local_state = None
+# (monotonic expiry, version): the database's version as this process last advanced it, so
+# the next read after its own change needs no query for it.
+_advanced = None
 
 
 class LocalStore:
@@ -132,16 +141,18 @@ def register_schedule(provider):
 
 
 def forget_state():
-    """Drop this process's copy of the content version and schedule (tests, bump())."""
-    global _local_state
-    _local_state = None
+    """Drop this process's copy of the content version and schedule (tests)."""
+    global _local_state, _advanced
+    _local_state = _advanced = None
 
 
 def bump(settle_seconds=0):
     """A new content version: every cached page is stale from now on. With
     `settle_seconds`, pages rendered in the next that many seconds are also stale once
     they have passed (see `replica_settle_seconds`)."""
-    forget_state()
+    global _local_state
+    _local_state = None
+    _advance_database_version()
     try:
         cache.set(VERSION_KEY, uuid.uuid4().hex, None)
         cache.delete(SCHEDULE_KEY)
@@ -149,7 +160,29 @@ def bump(settle_seconds=0):
             cache.set(SETTLE_KEY, time.time() + settle_seconds, None)
     except Exception:
         logger.warning("Page cache unavailable: could not invalidate", exc_info=True)
-    forget_state()
+    _local_state = None
+
+
+def _advance_database_version():
+    """Advance the version kept in PostgreSQL: at once, whatever the transaction does later
+    (a sequence), and never an error (nothing, before core's migration has made it)."""
+    global _advanced
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT nextval(to_regclass(%s))", [VERSION_SEQUENCE])
+        version = cursor.fetchone()[0]
+    if version is not None:
+        _advanced = (time.monotonic() + settings.PAGE_CACHE_STATE_SECONDS, version)
+
+
+def _database_version():
+    """The version kept in PostgreSQL, from the primary (one cheap read, no lock), or
+    the one this process has just made."""
+    advanced = _advanced
+    if advanced is not None and advanced[0] > time.monotonic():
+        return advanced[1]
+    with connections["default"].cursor() as cursor:
+        cursor.execute(f"SELECT last_value FROM {VERSION_SEQUENCE}")  # noqa: S608 - a constant
+        return cursor.fetchone()[0]
 
 
 def _shared_state():
@@ -160,8 +193,9 @@ def _shared_state():
     state = _local_state
     if state is not None and state[0] > now:
         return state[1:]
+    stored = _database_version()
     found = cache.get_many([VERSION_KEY, SCHEDULE_KEY, SETTLE_KEY])
-    version = _version(found.get(VERSION_KEY))
+    version = f"{_version(found.get(VERSION_KEY))}-{stored}"
     entry = found.get(SCHEDULE_KEY)
     settle = found.get(SETTLE_KEY)
     _local_state = (now + settings.PAGE_CACHE_STATE_SECONDS, version, entry, settle)

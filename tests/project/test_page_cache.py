@@ -415,3 +415,36 @@ def test_every_reader_of_a_cached_page_gets_a_nonce_of_their_own(client, article
     assert second["ETag"] == third["ETag"] == first["ETag"]
     again = client.get(url, headers={"If-None-Match": first["ETag"]})
     assert again.status_code == 304
+
+
+def test_a_change_made_while_the_cache_was_unreachable_reaches_other_servers(
+    client, article, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Server A (cache up) has the article cached. An editor unpublishes it through server
+    B, whose connection to the shared cache fails, so the new version cannot be written
+    there. A stops serving the article once it reads the content state again (the version
+    kept in PostgreSQL), within PAGE_CACHE_STATE_SECONDS, not at the end of the TTL."""
+    import time
+
+    from core import pagecache
+    from core.cache import FailSoftRedisCache
+
+    settings.PAGE_CACHE_STATE_SECONDS = 1
+    url = article.get_absolute_url()
+    assert page(client, url)[0] == "miss"
+    assert page(client, url)[0] == "hit"
+    server_a = pagecache._local_state  # what A's process holds
+
+    unreachable = FailSoftRedisCache("redis://127.0.0.1:1/0", {"TIMEOUT": 300})
+    monkeypatch.setattr(pagecache, "cache", unreachable)  # server B
+    with django_capture_on_commit_callbacks(execute=True):
+        article.status = Article.Status.DRAFT
+        article.save()
+    monkeypatch.setattr(pagecache, "cache", cache)  # server A again, with only its memory
+    pagecache.forget_state()
+    pagecache._local_state = server_a
+
+    assert page(client, url)[0] == "hit"  # A has not read the content state again yet
+    real = time.monotonic
+    monkeypatch.setattr(time, "monotonic", lambda: real() + 1.5)
+    assert client.get(url).status_code == 404
