@@ -25,10 +25,19 @@ def write_jpeg(path, width=800, height=600, color=(40, 90, 150)):
     PILImage.new("RGB", (width, height), color).save(path, "JPEG")
 
 
-def counts_line(report, kind):
-    """[created, updated, unchanged, skipped, failed, missing media] for one kind."""
+def _counts(report, kind):
     line = next(line for line in report.splitlines() if line.startswith(kind + " "))
     return [int(n) for n in line.split()[1:]]
+
+
+def counts_line(report, kind):
+    """[created, updated, unchanged, skipped, failed, missing media] for one kind."""
+    return _counts(report, kind)[:6]
+
+
+def kept_count(report, kind):
+    """The "kept (edited here)" column for one kind: rows edited on this site, left alone."""
+    return _counts(report, kind)[6]
 
 
 # ---------------------------------------------------------------------------------------
