@@ -3,14 +3,10 @@
 import io
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management import call_command
 from PIL import Image as PILImage
 
 DATA = Path(__file__).parent / "data"
-THEME_EXPORT = (
-    Path(settings.BASE_DIR).parent / "shared/data/wordpress/themeunittestdata.wordpress.xml"
-)
 SITE = "https://harbourwatch.example"
 
 
