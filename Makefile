@@ -12,13 +12,14 @@ TEST_WORKERS ?= 2
 .DEFAULT_GOAL := help
 
 help: ## List the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+	@echo "System programs each target needs (installed as root with apt-get): bin/require --list"
 
 # The virtual environment holds exactly the lock's versions (checked by hash), then the
 # project itself without dependencies; packages the lock no longer lists are removed.
 # Rebuilt whenever the lock or pyproject.toml changes.
 $(STAMP): $(LOCK) pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/python || { bin/require venv && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@extra=$$(comm -23 \
@@ -30,6 +31,7 @@ $(STAMP): $(LOCK) pyproject.toml
 # Tools from npm (package-lock.json): the W3C HTML checker the tests run (vnu-jar, with Java).
 NODE_STAMP := node_modules/.installed
 $(NODE_STAMP): package.json package-lock.json
+	@bin/require install
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $(NODE_STAMP)
 
@@ -50,6 +52,7 @@ run: $(STAMP) ## Set up the database, load demo content, serve http://127.0.0.1:
 # measured 14.5 min against 18 min serial on two cores (docs/decisions.md). TEST_WORKERS=0:
 # one process.
 test: $(STAMP) $(NODE_STAMP) ## Run every test (end-to-end in Chromium included) on TEST_WORKERS processes
+	@bin/require test
 	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 lint: $(STAMP) ## Lint with ruff, and check the import contracts (docs/architecture.md)
@@ -83,9 +86,11 @@ bench-newsletter: $(STAMP) ## Newsletter benchmark: one edition to 100,000 subsc
 	$(BIN)/python bench/newsletter_bench.py
 
 bench-pages: $(STAMP) ## Page benchmark: every reader page at 1k and 100k articles, cache off/on, with wrk
+	@bin/require bench-pages
 	$(BIN)/python bench/pages_bench.py
 
 cluster: $(STAMP) ## Start nginx on :8080, two app servers, PostgreSQL primary + replica, Redis, S3 (var/cluster/)
+	@bin/require cluster
 	$(BIN)/python bin/cluster up
 
 cluster-stop: ## Stop everything `make cluster` started (by its recorded pids)
@@ -96,9 +101,11 @@ test-cluster: $(STAMP) ## Tests against the running cluster (tests/cluster/; sta
 	CLUSTER_URL=$$(sed -n 's/^CLUSTER_URL=//p' var/cluster/env) $(BIN)/python -m pytest -p no:randomly -s tests/cluster
 
 bench-cluster: $(STAMP) ## Requests/s through nginx, cache on/off, one and two app servers, against the floor
+	@bin/require bench-cluster
 	$(BIN)/python bench/cluster_bench.py
 
 bench-liveblog: $(STAMP) ## Live blog poll endpoint: capacity and CPU at 1,000 readers polling every 15 s, with wrk
+	@bin/require bench-liveblog
 	$(BIN)/python bench/liveblog_bench.py
 
 .PHONY: help install lock run test lint fmt check backup restore bench bench-import bench-newsletter \

@@ -77,6 +77,7 @@ class Author(models.Model):
     )
     import_source = models.CharField(max_length=200, blank=True, default="", editable=False)
     import_id = models.CharField(max_length=64, blank=True, default="", editable=False)
+    import_fingerprint = models.CharField(max_length=64, blank=True, default="", editable=False)
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
 

@@ -14,6 +14,9 @@ class ImportKey(models.Model):
 
     import_source = models.CharField(max_length=200, blank=True, default="", editable=False)
     import_id = models.CharField(max_length=64, blank=True, default="", editable=False)
+    # A hash of the fields the import wrote (wordpress/fingerprints.py): a row whose fields
+    # no longer match it was edited here, and a re-import leaves it as it is.
+    import_fingerprint = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         abstract = True

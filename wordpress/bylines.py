@@ -10,6 +10,8 @@ from django.utils.text import slugify
 
 from authors.models import Author
 
+from . import fingerprints
+from .fingerprints import AUTHOR_FIELDS, KeptEdited
 from .text import plain_text, truncate_words
 from .wxr import WXRAuthor
 
@@ -33,6 +35,11 @@ class AuthorImporter:
         try:
             with transaction.atomic():
                 outcome = self._save_author(wp)
+        except KeptEdited as kept:
+            self.by_login[wp.login] = self._existing(wp.login)
+            report.kept_edited.append(kept.entry)
+            tally.count("kept")
+            return
         except Exception as exc:
             report.failures.append(f"author {wp.login}: {type(exc).__name__}: {exc}")
             tally.count("failed")
@@ -47,21 +54,28 @@ class AuthorImporter:
         if bio:  # WXR 1.2 has no biography; some exporters add wp:author_description
             values["short_bio"] = truncate_words(bio, 400)
             values["long_bio"] = html.unescape(re.sub(r"<[^>]*>", "", wp.description)).strip()
-        author = Author.objects.filter(import_source=self.source, import_id=wp.login).first()
+        author = self._existing(wp.login)
         if author is None:
             author = Author(import_source=self.source, import_id=wp.login[:64], **values)
             author.slug = self._unique_slug(slugify(wp.login) or slugify(name))
             author.save()
             outcome = "created"
-        elif any(getattr(author, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(author, k, v)
-            author.save()
-            outcome = "updated"
         else:
+            current = fingerprints.values(author, AUTHOR_FIELDS)
+            label = f"author {wp.login} “{author.name}”"
+            self.importer.edits.check(author, current, {**current, **values}, AUTHOR_FIELDS, label)
             outcome = "unchanged"
+            if any(getattr(author, k) != v for k, v in values.items()):
+                for k, v in values.items():
+                    setattr(author, k, v)
+                author.save()
+                outcome = "updated"
+        fingerprints.store(author, fingerprints.values(author, AUTHOR_FIELDS))
         self.by_login[wp.login] = author
         return outcome
+
+    def _existing(self, login: str) -> Author | None:
+        return Author.objects.filter(import_source=self.source, import_id=login).first()
 
     @staticmethod
     def _unique_slug(base: str) -> str:
@@ -90,6 +104,7 @@ class AuthorImporter:
                 import_source=self.source,
                 import_id=cleaned[:64],
             )
+            fingerprints.store(author, fingerprints.values(author, AUTHOR_FIELDS))
             self.pending.append(cleaned)
         self.importer.remember(self.by_login, cleaned, author)
         return author

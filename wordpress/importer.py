@@ -36,8 +36,10 @@ from articles.search import refresh_search_names
 from core.db import fast_commit
 from support.models import Page
 
+from . import fingerprints
 from .bylines import AuthorImporter
 from .convert import ConvertedPost, ExportContext, Skipped, convert_post
+from .fingerprints import ARTICLE_FIELDS, PAGE_FIELDS, EditGuard, KeptEdited
 from .media import attachment_page_keys
 from .pictures import Pictures
 from .report import Outcome, Progress, Report
@@ -61,6 +63,7 @@ class WordPressImporter:
         section_map=None,
         default_section=None,
         dry_run=False,
+        overwrite_edited=False,
         progress=None,
     ):
         self.path = Path(path)
@@ -72,7 +75,9 @@ class WordPressImporter:
         self.report = Report(dry_run=dry_run)
         self.site = WXRSite()
         self.source = ""
+        self.edits = EditGuard(self.report, overwrite=overwrite_edited, dry_run=dry_run)
         self.pictures = Pictures(media_dir=self.media_dir, dry_run=dry_run, report=self.report)
+        self.pictures.edits = self.edits
         self.authors = AuthorImporter(self)
         # Filled by the first pass.
         self.sections: dict[str, Section] = {}
@@ -199,6 +204,11 @@ class WordPressImporter:
         except Skipped as skip:
             self._forget_pending()
             tally.count("skipped", skip.reason)
+            return
+        except KeptEdited as kept:
+            self._forget_pending()
+            self.report.kept_edited.append(kept.entry)
+            tally.count("kept")
             return
         except Exception as exc:
             self._forget_pending()
@@ -361,6 +371,7 @@ class WordPressImporter:
             changed = True
         else:
             article = existing
+            self._check_edits(existing, Article(**values), authors, tags, label)
             changed = lead_pending
             old_key = self._day_slug(article)
             for name, value in values.items():
@@ -378,10 +389,39 @@ class WordPressImporter:
                         self.remember(self.day_slugs, new_key, article.pk)
         changed |= self._links(article, existing, [a.pk for a in authors], [t.pk for t in tags])
         changed |= self._redirects(article, post)
+        fingerprints.store(article, self._article_values(article, authors, tags))
         if post.kept_draft:
             self.report.kept_as_draft.append(f"{label} “{post.title}” ({post.kept_draft})")
         outcome = "created" if existing is None else "updated" if changed else "unchanged"
         return Outcome(outcome, missing=bool(post.missing_images) or lead_missing)
+
+    @staticmethod
+    def _article_values(article, authors, tags) -> dict:
+        """What the fingerprint of an article covers: its fields, bylines and tags."""
+        return fingerprints.values(
+            article,
+            ARTICLE_FIELDS,
+            bylines=[a.pk for a in authors],
+            tags=sorted(t.pk for t in tags),
+        )
+
+    def _check_edits(self, existing: Article, wanted: Article, authors, tags, label: str):
+        """Stops here (KeptEdited) when the article was edited on this site since the import,
+        unless --overwrite-edited (then a revision of the edit is saved first)."""
+        current = fingerprints.values(
+            existing,
+            ARTICLE_FIELDS,
+            bylines=list(existing.byline_ids),
+            tags=sorted(existing.tag_ids),
+        )
+        labels = {**ARTICLE_FIELDS, "bylines": "bylines", "tags": "tags"}
+        self.edits.check(
+            existing,
+            current,
+            self._article_values(wanted, authors, tags),
+            labels,
+            f"{label} “{existing.title}”",
+        )
 
     @staticmethod
     def _articles(pks):
@@ -457,7 +497,7 @@ class WordPressImporter:
         if post.kept_draft:
             self.report.kept_as_draft.append(f"{label} “{post.title}” ({post.kept_draft})")
         page = Page.objects.filter(import_source=self.source, import_id=item.post_id).first()
-        values = {
+        fields = {
             "title": post.title,
             "body": post.body,
             "seo_description": post.excerpt,
@@ -465,19 +505,24 @@ class WordPressImporter:
         }
         if page is None:
             slug = self._page_slug(post)
-            Page.objects.create(
-                slug=slug, import_source=self.source, import_id=item.post_id[:64], **values
+            page = Page.objects.create(
+                slug=slug, import_source=self.source, import_id=item.post_id[:64], **fields
             )
+            fingerprints.store(page, fingerprints.values(page, PAGE_FIELDS))
             return Outcome("created", missing=bool(post.missing_images))
         # An imported page keeps its address, whatever WordPress or an editor did to it since.
         self.page_slugs[item.post_id] = page.slug
+        current = fingerprints.values(page, PAGE_FIELDS)
+        wanted = fingerprints.values(Page(**fields), PAGE_FIELDS)
+        self.edits.check(page, current, wanted, PAGE_FIELDS, f"{label} “{page.title}”")
         changed = False
-        for name, value in values.items():
+        for name, value in fields.items():
             if not same_value(name, getattr(page, name), value):
                 setattr(page, name, value)
                 changed = True
         if changed:
             page.save()
+        fingerprints.store(page, fingerprints.values(page, PAGE_FIELDS))
         return Outcome("updated" if changed else "unchanged", missing=bool(post.missing_images))
 
     def _page_slug(self, post: ConvertedPost) -> str:

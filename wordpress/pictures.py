@@ -14,7 +14,9 @@ from articles.models import Image
 from core.images import clean_image
 from core.validators import validate_image_file
 
+from . import fingerprints
 from .convert import Skipped
+from .fingerprints import IMAGE_FIELDS, EditGuard
 from .media import Attachment, ImageRef, original_upload_path, uploads_path
 from .report import Outcome, Report
 from .text import plain_text, split_credit
@@ -34,6 +36,7 @@ class Pictures:
         self.images: dict[str, Image | None] = {}  # attachment id → Image (None: dry run)
         self.attachment_problems: dict[str, str] = {}
         self._refs: dict[str, ImageRef] = {}
+        self.edits = EditGuard(report, overwrite=False, dry_run=dry_run)  # the importer's
 
     def children_ordered(self) -> dict[str, list[str]]:
         """Each post's own attachments in WordPress's order: menu order, then id."""
@@ -98,19 +101,34 @@ class Pictures:
                 upload.seek(0)
                 image.file.save(path.name, upload, save=False)
                 image.save()
+                fingerprints.store(image, fingerprints.values(image, IMAGE_FIELDS))
                 self.images[item.post_id] = image
                 return Outcome("created")
+            # Posts show the picture whatever happens to its fields below.
+            self.images[item.post_id] = image
+            same_file = self._same_file(image, fh)
+            self._check_edits(image, values, same_file, item)
             changed = any(getattr(image, k) != v for k, v in values.items())
             for k, v in values.items():
                 setattr(image, k, v)
-            same_file = self._same_file(image, fh)
             if not same_file and not self.dry_run:
                 upload.seek(0)
                 image.file.save(path.name, upload, save=False)
             if (changed or not same_file) and not self.dry_run:
                 image.save()
-            self.images[item.post_id] = image
+            fingerprints.store(image, fingerprints.values(image, IMAGE_FIELDS))
             return Outcome("updated" if changed or not same_file else "unchanged")
+
+    def _check_edits(self, image: Image, wanted: dict, same_file: bool, item: WXRItem):
+        """Stops here (KeptEdited) when the picture's alt text, caption, credit or file was
+        changed on this site since the import, unless --overwrite-edited."""
+        current = fingerprints.values(image, IMAGE_FIELDS)
+        wanted = {**current, **wanted}
+        if not same_file:
+            wanted["file"] = "(WordPress's file)"
+        title = plain_text(item.title)
+        label = f"attachment {item.post_id}" + (f" “{title}”" if title else "")
+        self.edits.check(image, current, wanted, IMAGE_FIELDS, label)
 
     @staticmethod
     def _attached_file(item: WXRItem) -> str | None:

@@ -7,6 +7,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 KINDS = ("authors", "attachments", "posts", "pages")
+# (Tally attribute, column title, width): "kept (edited here)" last, so the counts before it
+# keep their places for anything that reads the table.
+COLUMNS = (
+    ("created", "created", 15),
+    ("updated", "updated", 15),
+    ("unchanged", "unchanged", 15),
+    ("skipped", "skipped", 15),
+    ("failed", "failed", 15),
+    ("missing_media", "missing media", 15),
+    ("kept", "kept (edited here)", 20),
+)
 
 
 @dataclass
@@ -17,11 +28,12 @@ class Tally:
     skipped: int = 0
     failed: int = 0
     missing_media: int = 0
+    kept: int = 0  # edited here since the import, so left as they are
     skip_reasons: Counter = field(default_factory=Counter)
 
     @property
     def total(self) -> int:
-        return self.created + self.updated + self.unchanged + self.skipped + self.failed
+        return self.created + self.updated + self.unchanged + self.kept + self.skipped + self.failed
 
     def count(self, outcome: str, reason: str = "") -> None:
         setattr(self, outcome, getattr(self, outcome) + 1)
@@ -46,6 +58,8 @@ class Report:
     kept_as_draft: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    kept_edited: list[str] = field(default_factory=list)
+    overwritten: list[str] = field(default_factory=list)
     ignored: Counter = field(default_factory=Counter)
 
     def add_missing(self, address: str, reason: str, used_by: str = "") -> None:
@@ -61,12 +75,11 @@ class Report:
         if self.dry_run:
             lines.append("Dry run: nothing was written. The counts say what would happen.")
         lines.append("")
-        columns = ("created", "updated", "unchanged", "skipped", "failed", "missing_media")
-        header = f"{'':<12}" + "".join(f"{c.replace('_', ' '):>15}" for c in columns)
-        lines.append(header)
+        lines.append(f"{'':<12}" + "".join(f"{title:>{width}}" for _, title, width in COLUMNS))
         for kind in KINDS:
             tally = self.tallies[kind]
-            lines.append(f"{kind:<12}" + "".join(f"{getattr(tally, c):>15}" for c in columns))
+            counts = "".join(f"{getattr(tally, name):>{width}}" for name, _, width in COLUMNS)
+            lines.append(f"{kind:<12}{counts}")
         skipped = [
             f"{kind}: " + ", ".join(f"{n} {reason}" for reason, n in t.skip_reasons.most_common())
             for kind, t in self.tallies.items()
@@ -80,6 +93,19 @@ class Report:
         if self.kept_as_draft:
             lines += ["", f"Kept as drafts, never made public ({len(self.kept_as_draft)}):"]
             lines += [f"  {entry}" for entry in self.kept_as_draft]
+        if self.kept_edited:
+            lines += [
+                "",
+                f"Kept as edited here since the import ({len(self.kept_edited)}; "
+                "--overwrite-edited would let WordPress win):",
+            ]
+            lines += [f"  {entry}" for entry in self.kept_edited]
+        if self.overwritten:
+            lines += [
+                "",
+                f"Edits made here replaced by WordPress's version ({len(self.overwritten)}):",
+            ]
+            lines += [f"  {entry}" for entry in self.overwritten]
         if self.missing_media:
             lines += ["", f"Missing media ({len(self.missing_media)}):"]
             for address, entry in self.missing_media.items():

@@ -3,14 +3,10 @@
 import io
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management import call_command
 from PIL import Image as PILImage
 
 DATA = Path(__file__).parent / "data"
-THEME_EXPORT = (
-    Path(settings.BASE_DIR).parent / "shared/data/wordpress/themeunittestdata.wordpress.xml"
-)
 SITE = "https://harbourwatch.example"
 
 
@@ -25,10 +21,19 @@ def write_jpeg(path, width=800, height=600, color=(40, 90, 150)):
     PILImage.new("RGB", (width, height), color).save(path, "JPEG")
 
 
-def counts_line(report, kind):
-    """[created, updated, unchanged, skipped, failed, missing media] for one kind."""
+def _counts(report, kind):
     line = next(line for line in report.splitlines() if line.startswith(kind + " "))
     return [int(n) for n in line.split()[1:]]
+
+
+def counts_line(report, kind):
+    """[created, updated, unchanged, skipped, failed, missing media] for one kind."""
+    return _counts(report, kind)[:6]
+
+
+def kept_count(report, kind):
+    """The "kept (edited here)" column for one kind: rows edited on this site, left alone."""
+    return _counts(report, kind)[6]
 
 
 # ---------------------------------------------------------------------------------------

@@ -16,7 +16,9 @@ HELP = """Import a WordPress export (WXR 1.1 or 1.2: WordPress → Tools → Exp
 Authors become author profiles, posts become articles (with bylines, tags, section, lead
 image and a permanent redirect from the old permalink), attachments become images in the
 media library, and pages become the site's own pages. Running it again updates what
-changed and duplicates nothing. Nothing is ever downloaded: pictures come from --media-dir.
+changed and duplicates nothing; what was edited here since the last import is kept (and
+listed) unless --overwrite-edited is given. Nothing is ever downloaded: pictures come from
+--media-dir.
 Only what the import created is ever changed: a post or page whose address an article or
 page written on this site already has is imported at a free address, and the report says so.
 
@@ -89,6 +91,14 @@ class Command(BaseCommand):
             action="store_true",
             help="Read everything and report what would happen, writing nothing.",
         )
+        parser.add_argument(
+            "--overwrite-edited",
+            action="store_true",
+            help="Let WordPress win over edits made here since the last import: articles, "
+            "pages, pictures and authors edited on this site are updated too (a revision of "
+            "each edited article and page is saved first, so History can bring it back). "
+            "Without it they are kept as they are, and the summary lists them.",
+        )
 
     def handle(self, *args, **options):
         importer = WordPressImporter(
@@ -97,6 +107,7 @@ class Command(BaseCommand):
             section_map=parse_section_map(options["section_map"]),
             default_section=options["default_section"].strip(),
             dry_run=options["dry_run"],
+            overwrite_edited=options["overwrite_edited"],
             progress=Progress(self.stderr, enabled=options["verbosity"] > 0),
         )
         try:
