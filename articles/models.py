@@ -822,3 +822,27 @@ class PreviewLink(CreatedBy):
     @property
     def is_active(self):
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class EditSession(models.Model):
+    """One person's open edit of one article: when their page last said it was still open
+    (the heartbeat, so others see "… is editing this article") and their changes not yet
+    saved (the autosave). An autosave is not a revision: the article, its version and its
+    history are untouched until the person saves the form (articles/autosave.py)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="edit_sessions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField(help_text="The page's last heartbeat.")
+    changes = models.JSONField(
+        default=dict, blank=True, help_text="Unsaved field values, by field name."
+    )
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-seen_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="one_edit_session_per_person")
+        ]
+
+    def __str__(self):
+        return f"{self.user} editing “{self.article}”"

@@ -32,6 +32,7 @@ from ..models import (
     TaggedArticle,
 )
 from .chooser import ImageChooserWidget
+from .desk import DeskMixin
 from .forms import ArticleAdminForm, BylineFormSet
 
 
@@ -112,7 +113,7 @@ class ArticleChangeList(ChangeList):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(DeskMixin, VersionAdmin):
     form = ArticleAdminForm
     list_display = [
         "thumb",
@@ -149,6 +150,7 @@ class ArticleAdmin(VersionAdmin):
 
     class Media:
         css = {"all": ["css/article-content.css"]}  # the body as readers see it
+        js = ["admin-extra/article-desk.js"]  # autosave, unsaved-changes guard, Ctrl/Cmd+S
 
     save_on_top = True
     fieldsets = [
@@ -262,6 +264,8 @@ class ArticleAdmin(VersionAdmin):
         if before is not None:
             workflow.keep_old_address(obj, before)
         review.submitted(stored.status if stored is not None else None, obj, request.user)
+        if change:
+            self.forget_autosave(request, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
         return self._handed_over(request, obj) or super().response_add(
