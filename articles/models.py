@@ -27,7 +27,7 @@ from core.models import CreatedBy, ImportKey
 from core.sanitize import clean_html
 
 from . import renditions
-from .figures import sync_pictures
+from .figures import keep_typed_descriptions, sync_pictures
 from .fulltext import SearchQuerySet
 from .renditions import WIDTHS, widths_for
 
@@ -449,6 +449,9 @@ class Article(ImportKey, CreatedBy):
         # Sanitised, then each library picture given its size and its image's credit.
         self.body = sync_pictures(clean_html(self.body))
         super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "body" in update_fields:
+            keep_typed_descriptions(self.body)  # alt text and captions typed in the editor
 
     def get_absolute_url(self):
         if self.published_at is None:
