@@ -150,7 +150,7 @@ def library_images(urls):
     wanted = [Q(file__startswith=f"{folder}/") for folder in sorted(folders)]
     wanted += [Q(file__startswith=prefix) for prefix in sorted(originals)]
     candidates = Image.objects.filter(reduce(or_, wanted)).only(
-        "pk", "file", "width", "height", "alt_text", "credit", "rendition_names"
+        "pk", "file", "width", "height", "alt_text", "caption", "credit", "rendition_names"
     )
     by_key = {key: image for image in candidates for key in _keys_of(image)}
     return {url: by_key[key] for url, key in keys.items() if key in by_key}
@@ -262,3 +262,56 @@ def recredit_body(body, image):
         return figure[: caption.start(2)] + text + figure[caption.end(2) :]
 
     return _FIGURE.sub(rewrite, body)
+
+
+# --- What the editor typed about a picture, kept in the library ---------------------------
+
+_ALT = re.compile(r'\salt="([^"]*)"')
+
+
+def _typed_descriptions(body):
+    """[(src, alt text, caption)] of the figures in `body`, as typed in the editor: the
+    caption without the credit the site adds, both as plain text."""
+    found = []
+    for figure in _FIGURE.findall(body):
+        tag = _IMG.search(figure)
+        src = tag and _SRC.search(tag.group(0))
+        if not src:
+            continue
+        alt = _ALT.search(tag.group(0))
+        caption = _FIGCAPTION.search(figure)
+        caption_text = _CREDIT.sub("", caption.group(2)) if caption else ""
+        found.append(
+            (
+                src.group(1),
+                html.unescape(alt.group(1)).strip() if alt else "",
+                " ".join(html.unescape(re.sub(r"<[^>]+>", "", caption_text)).split()),
+            )
+        )
+    return found
+
+
+def keep_typed_descriptions(body):
+    """Give each media-library image in `body` the alt text and caption typed for it in the
+    editor, where the library has none yet (a picture uploaded from the editor arrives
+    without them). What the library already says is never overwritten. One query to find
+    the images, one update per image described."""
+    typed = [entry for entry in _typed_descriptions(body) if entry[1] or entry[2]]
+    if not typed:
+        return
+    images = library_images({src for src, _alt, _caption in typed})
+    from .models import Image
+
+    for src, alt, caption in typed:
+        image = images.get(src)
+        if image is None:
+            continue
+        fields = {}
+        if alt and not image.alt_text:
+            fields["alt_text"] = alt[: Image._meta.get_field("alt_text").max_length]
+            image.alt_text = fields["alt_text"]
+        if caption and not image.caption:
+            fields["caption"] = caption[: Image._meta.get_field("caption").max_length]
+            image.caption = fields["caption"]
+        if fields:
+            Image.objects.filter(pk=image.pk).update(**fields)

@@ -27,7 +27,7 @@ from core.models import CreatedBy, ImportKey
 from core.sanitize import clean_html
 
 from . import renditions
-from .figures import sync_pictures
+from .figures import keep_typed_descriptions, sync_pictures
 from .fulltext import SearchQuerySet
 from .renditions import WIDTHS, widths_for
 
@@ -449,6 +449,9 @@ class Article(ImportKey, CreatedBy):
         # Sanitised, then each library picture given its size and its image's credit.
         self.body = sync_pictures(clean_html(self.body))
         super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "body" in update_fields:
+            keep_typed_descriptions(self.body)  # alt text and captions typed in the editor
 
     def get_absolute_url(self):
         if self.published_at is None:
@@ -822,3 +825,27 @@ class PreviewLink(CreatedBy):
     @property
     def is_active(self):
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class EditSession(models.Model):
+    """One person's open edit of one article: when their page last said it was still open
+    (the heartbeat, so others see "… is editing this article") and their changes not yet
+    saved (the autosave). An autosave is not a revision: the article, its version and its
+    history are untouched until the person saves the form (articles/autosave.py)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="edit_sessions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField(help_text="The page's last heartbeat.")
+    changes = models.JSONField(
+        default=dict, blank=True, help_text="Unsaved field values, by field name."
+    )
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-seen_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="one_edit_session_per_person")
+        ]
+
+    def __str__(self):
+        return f"{self.user} editing “{self.article}”"

@@ -34,3 +34,11 @@ def make_image_renditions(image_pk):
         # .update() sends no signal: pages and fragments showing the picture are stale.
         transaction.on_commit(pagecache.bump)
     pagecache.bump()
+
+
+@retrying_task(attempts=5, backoff=60)
+def notify_review(article_pk, submitter_pk):
+    """Tell the editors an article was submitted for review (articles.review)."""
+    from .review import notify_editors
+
+    notify_editors(article_pk, submitter_pk)

@@ -21,7 +21,7 @@ from core.admin_widgets import thumbnail
 from core.revisions import SafeVersionAdmin
 from core.sanitize import clean_html
 
-from .. import changes, previews, revisions, workflow
+from .. import changes, previews, review, revisions, workflow
 from ..models import (
     Article,
     ArticleAuthor,
@@ -32,6 +32,7 @@ from ..models import (
     TaggedArticle,
 )
 from .chooser import ImageChooserWidget
+from .desk import DeskMixin
 from .forms import ArticleAdminForm, BylineFormSet
 
 
@@ -112,7 +113,7 @@ class ArticleChangeList(ChangeList):
 
 
 @admin.register(Article)
-class ArticleAdmin(SafeVersionAdmin):
+class ArticleAdmin(DeskMixin, SafeVersionAdmin):
     form = ArticleAdminForm
     list_display = [
         "thumb",
@@ -149,6 +150,7 @@ class ArticleAdmin(SafeVersionAdmin):
 
     class Media:
         css = {"all": ["css/article-content.css"]}  # the body as readers see it
+        js = ["admin-extra/article-desk.js"]  # autosave, unsaved-changes guard, Ctrl/Cmd+S
 
     save_on_top = True
     fieldsets = [
@@ -269,6 +271,33 @@ class ArticleAdmin(SafeVersionAdmin):
         super().save_model(request, obj, form, change)
         if before is not None:
             workflow.keep_old_address(obj, before)
+        review.submitted(stored.status if stored is not None else None, obj, request.user)
+        if change:
+            self.forget_autosave(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._handed_over(request, obj) or super().response_add(
+            request, obj, post_url_continue
+        )
+
+    def response_change(self, request, obj):
+        return self._handed_over(request, obj) or super().response_change(request, obj)
+
+    def _handed_over(self, request, obj):
+        """A contributor who has just submitted for review can no longer change the
+        article: say what happened and what they can do now, not "You may edit it again
+        below"."""
+        if workflow.can_edit(request.user, obj) or obj.status != Article.Status.IN_REVIEW:
+            return None
+        self.message_user(
+            request,
+            f"“{obj}” was submitted for review and the editors have been told. It is "
+            "read-only for you now; an editor publishes it or returns it to you as a draft.",
+            messages.SUCCESS,
+        )
+        if "_continue" in request.POST:
+            return redirect("admin:articles_article_change", obj.pk)
+        return redirect("admin:articles_article_changelist")
 
     # --- Bulk actions --------------------------------------------------------------------
 

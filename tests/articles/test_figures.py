@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.urls import reverse
 
 from articles import figures
 from articles.models import Article, Image
@@ -21,6 +22,7 @@ from tests.wordpress.exports import (
     write_jpeg,
     wxr,
 )
+from tests.workflow_helpers import new_article_data
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +141,31 @@ def test_changing_a_credit_rewrites_the_figures_that_show_the_image(staff_client
     assert '<span class="credit">(Photo: Jo Smith)</span>' in article.body
     assert "Supplied: Navy" not in article.body
     assert article.version == version + 1
+
+
+def test_alt_text_and_caption_typed_in_the_editor_enter_the_media_library(staff_client):
+    """A picture uploaded from the editor arrives in the library undescribed; the alt text
+    and caption typed for it in the editor are kept there when the article is saved."""
+    image = ImageFactory(alt_text="", caption="", credit="")
+    src = image.src(settings.INLINE_IMAGE_MAX_WIDTH)
+    body = (
+        f'<figure class="image"><img src="{src}" alt="A tug &amp; a frigate">'
+        "<figcaption>The tug <em>Brage</em> guides the frigate in</figcaption></figure>"
+    )
+    data = new_article_data(body=body)
+    assert staff_client.post(reverse("admin:articles_article_add"), data).status_code == 302
+    image.refresh_from_db()
+    assert image.alt_text == "A tug & a frigate"
+    assert image.caption == "The tug Brage guides the frigate in"
+    html = staff_client.get(reverse("admin:articles_image_change", args=[image.pk])).content
+    assert b"The tug Brage guides the frigate in" in html
+
+
+def test_what_the_library_says_about_a_picture_is_not_overwritten():
+    image = ImageFactory(alt_text="A patrol vessel at sea", caption="On exercise", credit="Navy")
+    typed = figures.figure_html(image, "Another caption").replace(
+        'alt="A patrol vessel at sea"', 'alt="Something else"'
+    )
+    ArticleFactory(body=typed)
+    image.refresh_from_db()
+    assert (image.alt_text, image.caption) == ("A patrol vessel at sea", "On exercise")
