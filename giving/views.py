@@ -30,7 +30,12 @@ def source_article(value):
     """The published story a reader came from, by its id in ?from= (else None)."""
     if not str(value or "").isdigit():
         return None
-    return Article.objects.published().filter(pk=int(value)).only("pk", "title").first()
+    return (
+        Article.objects.published()
+        .filter(pk=int(value))
+        .only("pk", "title", "slug", "published_at")
+        .first()
+    )
 
 
 @method_decorator(never_cache, name="dispatch")

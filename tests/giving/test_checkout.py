@@ -186,3 +186,16 @@ def test_article_support_line_names_the_article_as_the_source(client, reader):
     donate = client.get(f"/support/donate/?from={article.pk}").content.decode()
     assert f'<input type="hidden" name="source" value="{article.pk}">' in donate
     assert article.title in donate
+
+
+def test_donate_page_reads_a_fixed_number_of_queries(
+    client, stripe_local, warm_site, django_assert_num_queries
+):
+    article = ArticleFactory()
+    warm_site()
+    with django_assert_num_queries(1):  # the story the reader came from
+        assert client.get(f"/support/donate/?from={article.pk}").status_code == 200
+    ArticleFactory.create_batch(5)
+    warm_site()
+    with django_assert_num_queries(1):
+        client.get(f"/support/donate/?from={article.pk}")
