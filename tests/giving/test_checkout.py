@@ -177,6 +177,7 @@ def test_support_page_offers_the_quick_choice_and_stays_cacheable(client, stripe
     assert '<form class="give-inline" action="/support/donate/" method="get">' in body
     assert "csrfmiddlewaretoken" not in body
     assert "public" in page["Cache-Control"]
+    assert "not taking donations online" not in body
 
 
 def test_article_support_line_names_the_article_as_the_source(client, reader):
@@ -199,3 +200,15 @@ def test_donate_page_reads_a_fixed_number_of_queries(
     warm_site()
     with django_assert_num_queries(1):
         client.get(f"/support/donate/?from={article.pk}")
+
+
+def test_monthly_gift_with_the_bank_check(reader, stripe_local):
+    token, answer = reader.give(card="4000002500003155", frequency="month")
+    assert answer.json()["state"] == "authenticate"
+    assert Gift.objects.get().status == "incomplete"
+    stripe_local.authenticate(answer.json()["client_secret"])
+    again = reader.complete(token)
+    assert again.json()["state"] == "done"
+    gift = Gift.objects.get()
+    assert gift.status == "active"
+    assert gift.donations.get().status == "succeeded"
