@@ -212,3 +212,19 @@ def test_monthly_gift_with_the_bank_check(reader, stripe_local):
     gift = Gift.objects.get()
     assert gift.status == "active"
     assert gift.donations.get().status == "succeeded"
+
+
+def test_card_form_is_rate_limited_against_card_testing(reader, settings):
+    settings.FEEDBACK_RATE_LIMIT = 3
+    for _ in range(3):
+        assert reader.start().status_code == 200
+    refused = reader.start()
+    assert refused.status_code == 429
+    assert "Nothing was charged" in refused.json()["error"]
+    assert Checkout.objects.count() == 3
+
+
+def test_someone_typing_a_supporters_address_cannot_rename_them(reader):
+    reader.give(name="Ada Reader")
+    reader.give(name="Mallory")
+    assert Supporter.objects.get().name == "Ada Reader"
