@@ -93,8 +93,9 @@ def _supporter(email, name, anonymous):
             consent_at=timezone.now(),
             consent_text=CONSENT_TEXT,
         )
-    supporter.name = name or supporter.name
-    supporter.anonymous = anonymous
+    # Anyone may type an address: fill in a missing name or ask for anonymity, never undo.
+    supporter.name = supporter.name or name
+    supporter.anonymous = supporter.anonymous or anonymous
     supporter.save(update_fields=["name", "anonymous"])
     return supporter
 

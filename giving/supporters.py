@@ -62,3 +62,26 @@ def signed_in(request):
 
 def sign_out(request):
     request.session.pop(SESSION_KEY, None)
+
+
+def supporting(emails):
+    """Which of `emails` belong to supporters: a live regular gift, or a gift paid in the
+    last year. One query."""
+    from datetime import timedelta
+
+    from django.db.models import Q
+
+    from .models import Donation, Gift
+
+    year_ago = timezone.now() - timedelta(days=365)
+    lowered = [email.strip().lower() for email in emails]
+    found = (
+        Supporter.objects.filter(email__in=lowered)
+        .filter(
+            Q(gifts__status__in=Gift.LIVE)
+            | Q(donations__status=Donation.Status.SUCCEEDED, donations__paid_at__gte=year_ago)
+        )
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    return set(found)

@@ -12,12 +12,15 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
 from articles.models import Article
+from feedback import spam
 
 from . import checkout, stripe_api, webhooks
 from .forms import DonateForm
 from .models import Checkout
 
 logger = logging.getLogger(__name__)
+
+RATE_SCOPE = "giving-start"
 
 
 def with_stripe_csp(response):
@@ -30,7 +33,12 @@ def source_article(value):
     """The published story a reader came from, by its id in ?from= (else None)."""
     if not str(value or "").isdigit():
         return None
-    return Article.objects.published().filter(pk=int(value)).only("pk", "title").first()
+    return (
+        Article.objects.published()
+        .filter(pk=int(value))
+        .only("pk", "title", "slug", "published_at")
+        .first()
+    )
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -84,6 +92,14 @@ def start(request):
     come back as {errors: {field: [message]}} with nothing stored."""
     if not stripe_api.enabled():
         return JsonResponse({"error": "We are not taking card gifts on the site."}, status=404)
+    if spam.rate_limited(spam.client_hash(request), scope=RATE_SCOPE):
+        # Card testers try many cards in a row; a person trying again is well within it.
+        response = JsonResponse(
+            {"error": "Too many tries from here. Nothing was charged; please wait an hour."},
+            status=429,
+        )
+        response["Retry-After"] = str(settings.FEEDBACK_RATE_WINDOW)
+        return response
     form = DonateForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"errors": _errors(form)}, status=400)

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from core.csv_export import csv_download
 
-from . import editions, sending, subscriptions
+from . import editions, segments, sending, subscriptions
 from .models import Delivery, Edition, EditionItem, Subscriber
 
 SUBSCRIBER_CSV = ["e-mail", "status", "signed up", "source", "consent", "consent given",
@@ -240,6 +240,7 @@ class EditionAdmin(admin.ModelAdmin):
             html, text = edition.html, edition.text
         else:
             html, text = editions.render(edition)
+        html, text = segments.fill(html, text, request.GET.get("segment") == "supporters")
         if request.GET.get("format") == "text":
             return HttpResponse(text, content_type="text/plain; charset=utf-8")
         return HttpResponse(html)

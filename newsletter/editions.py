@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from articles.models import Article
 from core.links import absolute_url
 
+from . import segments
 from .models import Edition, EditionItem
 
 TOP_STORIES = 8
@@ -93,6 +94,7 @@ def render(edition, unsubscribe_url=UNSUBSCRIBE_PLACEHOLDER):
         "SITE_URL": settings.SITE_URL,
         "archive_url": absolute_url(edition.get_absolute_url()) if edition.pk else "",
         "unsubscribe_url": unsubscribe_url,
+        "support_line": segments.SUPPORT_LINE_PLACEHOLDER,
         "stylesheet": _stylesheet(),
     }
     html = render_to_string("newsletter/emails/edition.html", context)

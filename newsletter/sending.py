@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from core.db import fast_commit, table
 
-from . import editions, tasks
+from . import editions, segments, tasks
 from .models import Delivery, Edition, Subscriber
 
 logger = logging.getLogger(__name__)
@@ -207,11 +207,23 @@ def _domain():
 
 
 def build_message(
-    edition, subscriber, delivery_id=None, connection=None, subject_prefix="", template=None
+    edition,
+    subscriber,
+    delivery_id=None,
+    connection=None,
+    subject_prefix="",
+    template=None,
+    supporter=None,
 ):
-    """One message for one recipient: To is only them."""
+    """One message for one recipient: To is only them. `supporter`: whether they get the
+    supporters' thank-you line (None: look it up)."""
     url = unsubscribe_url(subscriber, template)
     html, text = (edition.html, edition.text) if edition.html else editions.render(edition)
+    if supporter is None:
+        supporter = segments.is_supporter(
+            subscriber.email, segments.supporters_among([subscriber.email])
+        )
+    html, text = segments.fill(html, text, supporter)
     message_id = (
         f"<newsletter.{edition.pk}.{delivery_id}@{_domain()}>" if delivery_id else make_msgid()
     )
@@ -243,6 +255,7 @@ def send_batch(edition_id):
     pause = 1 / settings.NEWSLETTER_RATE if settings.NEWSLETTER_RATE > 0 else 0
     connection = get_connection()
     template = unsubscribe_template()
+    supporters = segments.supporters_among(s.email for s in subscribers.values())
     remaining = [delivery_id for delivery_id, _ in claimed]
     try:
         connection.open()
@@ -253,7 +266,12 @@ def send_batch(edition_id):
                 _mark(delivery_id, Delivery.Status.SKIPPED)
             else:
                 message = build_message(
-                    edition, subscriber, delivery_id, connection, template=template
+                    edition,
+                    subscriber,
+                    delivery_id,
+                    connection,
+                    template=template,
+                    supporter=segments.is_supporter(subscriber.email, supporters),
                 )
                 try:
                     connection.send_messages([message])

@@ -17,3 +17,9 @@ def give_inline():
         "amounts": settings.GIVING_SUGGESTED_AMOUNTS,
         "currency": settings.GIVING_CURRENCIES[0] if settings.GIVING_CURRENCIES else "",
     }
+
+
+@register.simple_tag
+def card_giving():
+    """True when readers can give by card on the site (Stripe is configured)."""
+    return stripe_api.enabled()

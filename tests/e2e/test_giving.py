@@ -135,3 +135,15 @@ def test_publisher_reads_the_revenue_view(page, django_user_model, stripe_site):
     page.get_by_role("link", name="Revenue numbers").click()
     assert "50.00 EUR" in page.locator("#content-main").inner_text()
     shot(page, "revenue-view")
+
+
+def test_support_page_quick_choice_fills_in_the_card_form(page, stripe_site):
+    page.goto("/support/")
+    choice = page.locator(".give-inline")
+    choice.get_by_label("Annual").check()
+    choice.get_by_label("25").check()
+    shot(page, "support-page-quick-choice")
+    choice.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/support/donate/?frequency=year&amount=25")
+    assert page.locator("#id_frequency_2").is_checked()  # Annual
+    assert page.locator("#id_amount_2").is_checked()  # 25

@@ -177,6 +177,7 @@ def test_support_page_offers_the_quick_choice_and_stays_cacheable(client, stripe
     assert '<form class="give-inline" action="/support/donate/" method="get">' in body
     assert "csrfmiddlewaretoken" not in body
     assert "public" in page["Cache-Control"]
+    assert "not taking donations online" not in body
 
 
 def test_article_support_line_names_the_article_as_the_source(client, reader):
@@ -186,3 +187,44 @@ def test_article_support_line_names_the_article_as_the_source(client, reader):
     donate = client.get(f"/support/donate/?from={article.pk}").content.decode()
     assert f'<input type="hidden" name="source" value="{article.pk}">' in donate
     assert article.title in donate
+
+
+def test_donate_page_reads_a_fixed_number_of_queries(
+    client, stripe_local, warm_site, django_assert_num_queries
+):
+    article = ArticleFactory()
+    warm_site()
+    with django_assert_num_queries(1):  # the story the reader came from
+        assert client.get(f"/support/donate/?from={article.pk}").status_code == 200
+    ArticleFactory.create_batch(5)
+    warm_site()
+    with django_assert_num_queries(1):
+        client.get(f"/support/donate/?from={article.pk}")
+
+
+def test_monthly_gift_with_the_bank_check(reader, stripe_local):
+    token, answer = reader.give(card="4000002500003155", frequency="month")
+    assert answer.json()["state"] == "authenticate"
+    assert Gift.objects.get().status == "incomplete"
+    stripe_local.authenticate(answer.json()["client_secret"])
+    again = reader.complete(token)
+    assert again.json()["state"] == "done"
+    gift = Gift.objects.get()
+    assert gift.status == "active"
+    assert gift.donations.get().status == "succeeded"
+
+
+def test_card_form_is_rate_limited_against_card_testing(reader, settings):
+    settings.FEEDBACK_RATE_LIMIT = 3
+    for _ in range(3):
+        assert reader.start().status_code == 200
+    refused = reader.start()
+    assert refused.status_code == 429
+    assert "Nothing was charged" in refused.json()["error"]
+    assert Checkout.objects.count() == 3
+
+
+def test_someone_typing_a_supporters_address_cannot_rename_them(reader):
+    reader.give(name="Ada Reader")
+    reader.give(name="Mallory")
+    assert Supporter.objects.get().name == "Ada Reader"
