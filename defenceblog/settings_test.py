@@ -35,3 +35,7 @@ EMBEDS_RESOLVE = False
 # for the primary itself. tests/project/test_replica.py runs against a real standby.
 if "replica" in DATABASES:  # noqa: F405
     DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+# The tip line: a cheap Argon2id (the codename tests derive many keys), no minimum time.
+TIPS_ARGON2_MEMORY_KIB = 1024
+TIPS_ARGON2_ITERATIONS = 1
+TIPS_MIN_FORM_SECONDS = 0
