@@ -9,6 +9,7 @@ from .newsletter import load_newsletter
 from .newsroom import load_newsroom
 from .planning import load_planning
 from .support_pages import load_support_pages
+from .tips import load_tips
 
 
 def load_demo(stdout=None):
@@ -21,4 +22,5 @@ def load_demo(stdout=None):
         support = load_support_pages(stdout=stdout)
         newsletter = load_newsletter()
         planning = load_planning()
-    return {**newsroom, **live, **support, **newsletter, **planning}
+        tips = load_tips(stdout=stdout)
+    return {**newsroom, **live, **support, **newsletter, **planning, **tips}

@@ -48,10 +48,18 @@ def check_form_token(token, now=None):
 
 
 def check_origin(request):
-    """A browser's Origin header, when there is one, must be this site."""
+    """The form must come from this site's own page. Browsers say so in Sec-Fetch-Site;
+    an Origin header is checked too, except "null", which is what a browser sends from a
+    page with `Referrer-Policy: no-referrer` (ours)."""
+    site = request.headers.get("Sec-Fetch-Site")
     origin = request.headers.get("Origin")
-    if origin and origin != f"{request.scheme}://{request.get_host()}":
+    foreign_origin = origin and origin != "null" and origin != own_origin(request)
+    if (site and site not in ("same-origin", "none")) or foreign_origin:
         raise Refused("This form can only be sent from this site's own page.")
+
+
+def own_origin(request):
+    return f"{request.scheme}://{request.get_host()}"
 
 
 class WindowLimit:

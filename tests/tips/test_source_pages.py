@@ -1,6 +1,7 @@
 import io
 import logging
 
+import gnupg
 import pytest
 from django.urls import reverse
 from PIL import Image
@@ -152,6 +153,7 @@ def test_file_of_another_kind_is_refused_with_a_message(client):
         ({"website": "http://spam.example"}, {}, "Leave this field empty"),
         ({"rendered": "forged"}, {}, "Something went wrong with this form"),
         ({}, {"Origin": "https://evil.example"}, "only be sent from this site"),
+        ({}, {"Sec-Fetch-Site": "cross-site", "Origin": "null"}, "only be sent from this site"),
     ],
 )
 def test_scripts_and_other_sites_are_refused(client, extra, headers, message):
@@ -240,3 +242,16 @@ def test_codename_attempts_are_limited(client, settings):
     response = client.post(reverse("tips:return"), {"codename": codename.new_codename()})
     assert "we paused this form" in response.content.decode()
     assert guard.codename_attempts.hit() is True
+
+
+def test_a_private_key_in_the_settings_closes_the_tip_line(
+    client, newsroom_key, settings, tmp_path
+):
+    secret = tmp_path / "secret.asc"
+    gpg = gnupg.GPG(gnupghome=str(newsroom_key.home))
+    secret.write_text(
+        gpg.export_keys(newsroom_key.fingerprint, secret=True, expect_passphrase=False)
+    )
+    settings.TIPS_PUBLIC_KEY_FILES = [str(secret)]
+    assert "Our tip line is closed" in client.get(reverse("tips:index")).content.decode()
+    assert send(client).status_code == 503
