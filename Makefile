@@ -43,6 +43,7 @@ lock: $(STAMP) ## Refresh requirements.lock from pyproject.toml (LOCK_FLAGS=--up
 
 run: export DEBUG ?= 1
 run: $(STAMP) ## Set up the database, load demo content, serve http://127.0.0.1:8000 with a task worker
+	$(BIN)/python manage.py tips_demo_key
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py ensure_admin

@@ -80,12 +80,17 @@ INSTALLED_APPS = [
     "wordpress",
     "planning",
     "giving",
+
+
+    "tips",
     "core",
 ]
 
 MIDDLEWARE = [
     # First: a cached page is served before any other middleware runs (core/pagecache.py).
     "core.pagecache.PageCacheMiddleware",
+    # Second: /tips/ gets no cookie, no cache, strict headers, in-memory uploads (tips/).
+    "tips.middleware.TipLineMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "core.middleware.ReportingEndpointsMiddleware",
@@ -643,3 +648,26 @@ SUPPORTER_LINK_MAX_AGE = int(os.environ.get("SUPPORTER_LINK_MAX_AGE", 3600))
 # from the client, and it would prefix request.path: a 2FA or page-cache path check
 # fooled, issue 23).
 FORCE_SCRIPT_NAME = ""
+
+
+# --- Tip line (tips/, docs/tips.md) ---------------------------------------------------
+# The newsroom's OpenPGP PUBLIC key files (ASCII armor); none: the tip line is closed.
+# With DEBUG on and none set, the demo key made by `manage.py tips_demo_key` is used.
+TIPS_PUBLIC_KEY_FILES = env_list("TIPS_PUBLIC_KEY_FILES")
+if DEBUG and not TIPS_PUBLIC_KEY_FILES and (BASE_DIR / "var/tips-demo/public.asc").exists():
+    TIPS_PUBLIC_KEY_FILES = [str(BASE_DIR / "var/tips-demo/public.asc")]
+TIPS_SIGNAL_NUMBER = os.environ.get("TIPS_SIGNAL_NUMBER", "")
+TIPS_SECUREDROP_URL = os.environ.get("TIPS_SECUREDROP_URL", "")
+TIPS_ONION_ADDRESS = os.environ.get("TIPS_ONION_ADDRESS", "")  # http://….onion
+TIPS_MAX_MESSAGE_CHARS = int(os.environ.get("TIPS_MAX_MESSAGE_CHARS", 20_000))
+TIPS_MAX_FILES = int(os.environ.get("TIPS_MAX_FILES", 5))
+TIPS_MAX_REQUEST_BYTES = int(os.environ.get("TIPS_MAX_REQUEST_BYTES", 10 * 1024 * 1024))
+TIPS_INBOX_MAX_BYTES = int(os.environ.get("TIPS_INBOX_MAX_BYTES", 2 * 1024**3))
+TIPS_MIN_FORM_SECONDS = int(os.environ.get("TIPS_MIN_FORM_SECONDS", 3))
+TIPS_MAX_FORM_AGE = int(os.environ.get("TIPS_MAX_FORM_AGE", 6 * 3600))
+TIPS_RATE_LIMIT = int(os.environ.get("TIPS_RATE_LIMIT", 30))  # messages a window, per process
+TIPS_CODENAME_ATTEMPTS = int(os.environ.get("TIPS_CODENAME_ATTEMPTS", 60))
+TIPS_RATE_WINDOW = int(os.environ.get("TIPS_RATE_WINDOW", 600))
+TIPS_CODENAME_SALT = os.environ.get("TIPS_CODENAME_SALT", "")  # empty: from SECRET_KEY
+TIPS_ARGON2_MEMORY_KIB = int(os.environ.get("TIPS_ARGON2_MEMORY_KIB", 64 * 1024))
+TIPS_ARGON2_ITERATIONS = int(os.environ.get("TIPS_ARGON2_ITERATIONS", 3))

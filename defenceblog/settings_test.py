@@ -39,3 +39,9 @@ if "replica" in DATABASES:  # noqa: F405
 # its content state is read again only after a change, so a query count does not depend on
 # how long a test took. Tests of the bound between servers set it themselves.
 PAGE_CACHE_STATE_SECONDS = 60
+
+
+# The tip line: a cheap Argon2id (the codename tests derive many keys), no minimum time.
+TIPS_ARGON2_MEMORY_KIB = 1024
+TIPS_ARGON2_ITERATIONS = 1
+TIPS_MIN_FORM_SECONDS = 0

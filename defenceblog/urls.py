@@ -28,6 +28,9 @@ urlpatterns = [
     path("", include("liveblog.urls")),  # /live/<id>/...
     path("", include("planning.urls")),  # /planning/calendar/<token>.ics
     path("", include("giving.urls")),  # /support/donate/, /supporter/: before support
+
+
+    path("", include("tips.urls")),  # /tips/: the secure tip line
     path("", include("articles.urls")),
 ]
 

@@ -10,6 +10,7 @@ from .newsletter import load_newsletter
 from .newsroom import load_newsroom
 from .planning import load_planning
 from .support_pages import load_support_pages
+from .tips import load_tips
 
 
 def load_demo(stdout=None):
@@ -23,4 +24,5 @@ def load_demo(stdout=None):
         newsletter = load_newsletter()
         planning = load_planning()
         load_giving()  # its own test counts it (tests/giving/test_demo.py)
-    return {**newsroom, **live, **support, **newsletter, **planning}
+        tips = load_tips(stdout=stdout)
+    return {**newsroom, **live, **support, **newsletter, **planning, **tips}

@@ -44,7 +44,7 @@ def test_demo_content_is_complete_and_loading_it_twice_adds_nothing(client):
     assert (
         "Demo content ready (created 0 sections, 0 authors, 0 articles, 0 images, "
         "0 live updates, 0 options, 0 pages, 0 editions, 0 subscribers, 0 planned stories, "
-        "0 diary events)." in out.getvalue()
+        "0 diary events, 0 tips)." in out.getvalue()
     )
 
     article = published.first()
