@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "demo",
     "wordpress",
     "planning",
+    "stats",
     "core",
 ]
 
@@ -593,3 +594,11 @@ PLANNING_CURRENCIES = [
     for c in os.environ.get("PLANNING_CURRENCIES", "EUR,GBP,USD").split(",")
     if c.strip()
 ]
+
+# Audience (stats/, docs/privacy-analytics.md): raw hits are kept this many days, then their
+# day's partition is dropped; the hourly rollups keep only counts. Hits wait in Redis at
+# STATS_REDIS_URL (default REDIS_URL; empty: hits are dropped and counted in the log) until
+# the task worker writes them in batches; more than STATS_BUFFER_MAX waiting are dropped.
+STATS_RETENTION_DAYS = int(os.environ.get("STATS_RETENTION_DAYS", 30))
+STATS_REDIS_URL = os.environ.get("STATS_REDIS_URL", "") or REDIS_URL
+STATS_BUFFER_MAX = int(os.environ.get("STATS_BUFFER_MAX", 2_000_000))

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("feedback.urls")),  # before articles: /corrections/, /feedback/
     path("", include("liveblog.urls")),  # /live/<id>/...
     path("", include("planning.urls")),  # /planning/calendar/<token>.ics
+    path("", include("stats.urls")),  # /stats/hit, the audience beacon
     path("", include("articles.urls")),
 ]
 
