@@ -28,9 +28,8 @@ urlpatterns = [
     path("", include("liveblog.urls")),  # /live/<id>/...
     path("", include("planning.urls")),  # /planning/calendar/<token>.ics
     path("", include("giving.urls")),  # /support/donate/, /supporter/: before support
-
-
     path("", include("tips.urls")),  # /tips/: the secure tip line
+    path("", include("stats.urls")),  # /stats/hit, the audience beacon
     path("", include("articles.urls")),
 ]
 

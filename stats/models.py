@@ -1,0 +1,83 @@
+"""Audience counts: what readers read, never who they are (docs/privacy-analytics.md).
+
+Raw hits live in `HIT_TABLE`, a table partitioned by day that only SQL touches (stats/
+ingest.py writes it with COPY, drops whole days after STATS_RETENTION_DAYS): it has no
+model. The rollups below keep counts only, per article and hour."""
+
+from django.db import models
+from django.urls import reverse
+
+HIT_TABLE = "stats_hit"
+
+
+class Kind(models.IntegerChoices):
+    """What a beacon reports (static/stats/beacon.js)."""
+
+    VIEW = 1, "page view"
+    ENGAGED = 2, "engaged 15 s"
+    READ_HALF = 3, "read 50%"
+    READ_MOST = 4, "read 90%"
+    LEAVE = 5, "left, with engaged time"
+
+
+class Source(models.TextChoices):
+    SEARCH = "search", "Search"
+    SOCIAL = "social", "Social"
+    NEWSLETTER = "newsletter", "Newsletter"
+    SITE = "site", "Other site"
+    DIRECT = "direct", "Direct"
+
+
+class ArticleHour(models.Model):
+    """One article's counts in one hour (UTC), added to as batches of hits are ingested."""
+
+    hour = models.DateTimeField()
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
+    views = models.PositiveIntegerField(default=0)
+    visitors = models.PositiveIntegerField(
+        default=0, help_text="Readers counted for the first time that day (UTC) in this hour."
+    )
+    engaged = models.PositiveIntegerField(default=0, help_text="Views engaged for 15 s or more.")
+    read_half = models.PositiveIntegerField(default=0)
+    read_most = models.PositiveIntegerField(default=0)
+    timed = models.PositiveIntegerField(default=0, help_text="Views that reported engaged time.")
+    engaged_seconds = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-hour"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "hour"], name="stats_articlehour_once")
+        ]
+        indexes = [models.Index(fields=["hour"], name="stats_articlehour_hour")]
+        permissions = [("view_audience", "Can see the Audience screens")]
+
+    def __str__(self):
+        return f"article {self.article_id} at {self.hour:%Y-%m-%d %H}:00"
+
+    def get_absolute_url(self):
+        return reverse("admin:stats_article", args=[self.article_id])
+
+
+class SourceHour(models.Model):
+    """One article's page views in one hour from one referrer (host and class)."""
+
+    hour = models.DateTimeField()
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=12, choices=Source.choices)
+    host = models.CharField(max_length=100, blank=True, help_text="Empty: no referrer.")
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-hour"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "hour", "source", "host"], name="stats_sourcehour_once"
+            )
+        ]
+        indexes = [models.Index(fields=["hour"], name="stats_sourcehour_hour")]
+
+    def __str__(self):
+        return f"{self.host or self.get_source_display()} → article {self.article_id}"
+
+    def get_absolute_url(self):
+        return reverse("admin:stats_article", args=[self.article_id])

@@ -1,0 +1,61 @@
+import json
+import os
+
+import pytest
+import redis
+from django.db import connection
+
+from stats import buffer, ingest, privacy
+
+BROWSER = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
+
+
+@pytest.fixture(autouse=True)
+def stats_redis(settings):
+    """The buffer in the real Redis at REDIS_URL, its keys emptied before and after."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("CI must set REDIS_URL so the audience buffer is tested.")
+        pytest.skip("REDIS_URL is not set; start Redis and set it to test the audience.")
+    settings.STATS_REDIS_URL = url
+    conn = redis.Redis.from_url(url)
+
+    def empty():
+        keys = list(conn.scan_iter("stats:*"))
+        if keys:
+            conn.delete(*keys)
+
+    empty()
+    buffer.reset()
+    privacy.forget_salts()
+    yield conn
+    empty()
+    buffer.reset()
+    privacy.forget_salts()
+
+
+@pytest.fixture
+def beacon(client):
+    """POST a beacon as a browser would; extra headers as keyword arguments."""
+
+    def send(path, kind=1, user_agent=BROWSER, address="203.0.113.9", **fields):
+        body = json.dumps({"p": path, "k": kind, **fields})
+        return client.post(
+            "/stats/hit",
+            body,
+            content_type="text/plain",
+            headers={"User-Agent": user_agent},
+            REMOTE_ADDR=address,
+        )
+
+    return send
+
+
+def raw_hits():
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(ingest.COLUMNS)} FROM stats_hit ORDER BY at")  # noqa: S608
+        return [dict(zip(ingest.COLUMNS, row, strict=True)) for row in cursor.fetchall()]

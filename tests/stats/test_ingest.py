@@ -1,0 +1,113 @@
+"""Ingest: batches from Redis to the partitioned raw table and the hourly rollups, the
+engagement marks, bounded work per flush, a failed batch kept, and retention by partition."""
+
+import json
+from datetime import UTC, timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from stats import beacon, buffer, ingest
+from stats.models import ArticleHour, Source
+from tests.factories import ArticleFactory
+from tests.stats.conftest import raw_hits
+
+pytestmark = pytest.mark.django_db
+
+
+def queue(stats_redis, path, kind=1, seconds=0, visitor=None, at=None, source="direct", host=""):
+    at = (at or timezone.now()).timestamp()
+    line = [at, path, kind, seconds, visitor, source, host, "", "", ""]
+    stats_redis.rpush(buffer.QUEUE_KEY, json.dumps(line))
+
+
+def test_engagement_marks_roll_up(stats_redis):
+    article = ArticleFactory()
+    url = article.get_absolute_url()
+    queue(stats_redis, url, visitor=7)
+    for kind in (2, 3, 4):
+        queue(stats_redis, url, kind=kind)
+    queue(stats_redis, url, kind=5, seconds=40)
+    assert ingest.flush() == 5
+    hour = ArticleHour.objects.get(article=article)
+    assert (hour.views, hour.visitors, hour.engaged) == (1, 1, 1)
+    assert (hour.read_half, hour.read_most, hour.timed, hour.engaged_seconds) == (1, 1, 1, 40)
+
+
+def test_rollups_add_up_across_batches(stats_redis):
+    article = ArticleFactory()
+    for visitor in (1, 2):
+        queue(stats_redis, article.get_absolute_url(), visitor=visitor)
+        ingest.flush()
+    hour = ArticleHour.objects.get(article=article)
+    assert (hour.views, hour.visitors) == (2, 2)
+
+
+def test_a_flush_does_bounded_work(stats_redis, monkeypatch):
+    monkeypatch.setattr(ingest, "BATCH", 10)
+    for _ in range(35):
+        queue(stats_redis, "/")
+    assert ingest.flush(max_batches=2) == 20
+    assert buffer.waiting() == 15
+
+
+def test_a_failed_batch_goes_back_to_the_buffer(stats_redis, monkeypatch):
+    queue(stats_redis, "/")
+    queue(stats_redis, "/section/news/")
+
+    def broken(hits):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(ingest, "add_to_rollups", broken)
+    with pytest.raises(RuntimeError):
+        ingest.flush()
+    assert [json.loads(x)[1] for x in stats_redis.lrange(buffer.QUEUE_KEY, 0, -1)] == [
+        "/",
+        "/section/news/",
+    ]
+    assert raw_hits() == []
+
+
+def test_raw_table_is_partitioned_by_day_and_expired_days_are_dropped(stats_redis, settings):
+    settings.STATS_RETENTION_DAYS = 30
+    article = ArticleFactory(published_at=timezone.now() - timedelta(days=40))
+    now = timezone.now()
+    old, recent = now - timedelta(days=31), now - timedelta(days=29)
+    queue(stats_redis, article.get_absolute_url(), at=old, visitor=1)
+    queue(stats_redis, article.get_absolute_url(), at=recent, visitor=1)
+    ingest.flush()
+    days = ingest.partitions()
+    assert old.astimezone(UTC).date() in days and recent.astimezone(UTC).date() in days
+    assert ingest.drop_expired() == [ingest.partition_name(old.astimezone(UTC).date())]
+    assert [h["at"].date() for h in raw_hits()] == [recent.astimezone(UTC).date()]
+    assert ArticleHour.objects.filter(article=article).count() == 2  # counts are kept
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relkind FROM pg_class WHERE relname = 'stats_hit'")
+        assert cursor.fetchone()[0] == "p"  # a partitioned table
+
+
+def test_only_published_articles_get_rollups(stats_redis):
+    draft = ArticleFactory(status="draft", published_at=None)
+    queue(stats_redis, f"/2020/01/01/{draft.slug}/", visitor=1)
+    ingest.flush()
+    assert not ArticleHour.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("host", "utm", "expected"),
+    [
+        ("", {}, Source.DIRECT),
+        ("www.google.co.uk", {}, Source.SEARCH),
+        ("duckduckgo.com", {}, Source.SEARCH),
+        ("t.co", {}, Source.SOCIAL),
+        ("old.reddit.com", {}, Source.SOCIAL),
+        ("mastodon.social", {}, Source.SOCIAL),
+        ("mail.google.com", {}, Source.NEWSLETTER),
+        ("", {"medium": "email"}, Source.NEWSLETTER),
+        ("www.janes.com", {}, Source.SITE),
+        ("notgoogle.example", {}, Source.SITE),
+    ],
+)
+def test_referrer_classes(host, utm, expected):
+    assert beacon.classify(host, utm.get("source", ""), utm.get("medium", "")) == expected
