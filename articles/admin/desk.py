@@ -6,7 +6,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -82,7 +82,11 @@ class DeskMixin:
 
     def _desk_context(self, request, object_id):
         """The restore offer and who else is editing, for the change form."""
-        article = Article.objects.filter(pk=unquote(object_id)).first()
+        try:
+            pk = Article._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            return {}  # not an article's address: the admin answers it as usual
+        article = Article.objects.filter(pk=pk).first()
         if article is None or not self.has_change_permission(request, article):
             return {}
         session = autosave.unsaved(article, request.user)

@@ -1,4 +1,8 @@
 import io
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
 
 import gnupg
 import pytest
@@ -11,7 +15,22 @@ from tips.models import Reply, Tip
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_key_is_made_once_under_var_and_holds_the_private_half(settings, tmp_path):
+@pytest.fixture
+def short_tmp():
+    """A folder with a short path: gpg-agent's socket goes in the GnuPG home, and a Unix
+    socket's path may be at most 107 bytes (pytest-xdist's tmp_path can exceed it)."""
+    folder = Path(tempfile.mkdtemp(prefix="tips-", dir="/tmp"))
+    yield folder
+    subprocess.run(  # noqa: S603 — stop the agent that key generation started
+        ["gpgconf", "--homedir", str(folder / "var/tips-demo/gnupg"), "--kill", "all"],  # noqa: S607
+        check=False,
+        capture_output=True,
+    )
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_demo_key_is_made_once_under_var_and_holds_the_private_half(settings, short_tmp):
+    tmp_path = short_tmp
     settings.DEBUG = True
     settings.BASE_DIR = tmp_path
     out = io.StringIO()
