@@ -490,6 +490,8 @@ CONTENT_SECURITY_POLICY = {
 # Pasted YouTube, Vimeo, X, Bluesky, Mastodon and Instagram links are looked up (oEmbed)
 # in a background task when an article is saved (embeds/). 0 turns the look-ups off.
 EMBEDS_RESOLVE = env_bool("EMBEDS_RESOLVE", True)
+# Who sees which embeds in the admin: those of the articles they may read (embeds/uses.py).
+EMBEDS_READABLE_ARTICLES = "articles.workflow.readable_articles"
 # How often a live blog's open page asks for new updates (liveblog/, static/js/liveblog.js).
 # The answer is cached (core.caching.POLL_CACHE), so this sets readers' delay, not load.
 LIVEBLOG_POLL_SECONDS = int(os.environ.get("LIVEBLOG_POLL_SECONDS", 15))

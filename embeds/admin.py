@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 
 from .models import Embed
 from .oembed import resolve
+from .uses import visible_embeds
 
 
 @admin.register(Embed)
@@ -21,6 +22,10 @@ class EmbedAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def get_queryset(self, request):
+        """The draft rule: a contributor sees the embeds of articles they may read."""
+        return visible_embeds(request.user, super().get_queryset(request))
 
     @admin.action(description="Look up again at the provider", permissions=["change"])
     def look_up_again(self, request, queryset):

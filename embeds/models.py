@@ -49,3 +49,23 @@ class Embed(models.Model):
     def aspect(self):
         provider = by_key(self.provider)
         return provider.aspect if provider else "16x9"
+
+
+class EmbedUse(models.Model):
+    """An embeddable address in an article's body, kept whenever the article is saved
+    (embeds.signals), so the admin's list of embeds can follow the draft rule: whoever may
+    not read an article does not see the videos pasted only into it (embeds.uses). The
+    article is known by its label: this app imports no other."""
+
+    url = models.URLField("address", max_length=500)
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["article", "url"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "url"], name="embeds_use_one_per_article"),
+        ]
+        indexes = [models.Index(fields=["url"], name="embeds_use_url")]
+
+    def __str__(self):
+        return self.url

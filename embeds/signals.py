@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from . import uses
 from .body import embed_links
 from .models import Embed
 from .tasks import resolve_embeds
@@ -30,4 +31,5 @@ def resolve_later(html):
 @receiver(post_save, sender="articles.Article", dispatch_uid="embeds_article_saved")
 def article_saved(sender, instance, raw=False, **kwargs):
     if not raw:
+        uses.record(instance)
         resolve_later(instance.body)

@@ -348,9 +348,7 @@ class ArticleAdmin(DeskMixin, SafeVersionAdmin):
             current = workflow.lock_stored(unquote(object_id))
             if current is None or not self.has_change_permission(request, current):
                 raise PermissionDenied
-            version = (
-                Version.objects.get_for_object(current).filter(pk=version_id).only("pk").first()
-            )
+            version = Version.objects.get_for_object(current).filter(pk=version_id).first()
             if version is not None:
                 old = version.field_dict
                 request.article_restore = revisions.Restore(
