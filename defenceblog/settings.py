@@ -86,6 +86,11 @@ MIDDLEWARE = [
     # First: a cached page is served before any other middleware runs (core/pagecache.py).
     "core.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before the 400 for control characters or an oversized post, so errors carry the
+    # same headers as pages (issue 23).
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.CrossOriginResourcePolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "core.middleware.ReportingEndpointsMiddleware",
     "core.middleware.RejectControlCharactersMiddleware",
@@ -100,8 +105,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "core.middleware.AdminCSPMiddleware",
     "embeds.middleware.EmbedCSPMiddleware",
     "articles.middleware.ArticleRedirectFallbackMiddleware",
