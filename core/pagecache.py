@@ -28,10 +28,11 @@ reaches the shared one. The middleware is the first in MIDDLEWARE, so a hit skip
 other middleware; the stored response is the one those middleware finished (the
 security, CSP, permissions-policy and reporting headers are stored with it), so a hit
 carries the same headers as a miss, except the CSP nonce: it is stored as a marker, and
-each hit gets a fresh one in its header and inline scripts (as core.fragments does). The content version and the schedule are kept in
-process memory for STATE_SECONDS (settings.PAGE_CACHE_STATE_SECONDS, 1 s): a change made
-through another process reaches readers served by this one within that time (the process
-that made the change sees it at once).
+each hit gets a fresh one in its header and inline scripts (as core.fragments does). The
+content version and the schedule are kept in process memory for STATE_SECONDS
+(settings.PAGE_CACHE_STATE_SECONDS, 1 s): a change made through another process reaches
+readers served by this one within that time (the process that made the change sees it at
+once).
 """
 
 import base64
