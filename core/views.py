@@ -5,6 +5,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import connection
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
@@ -76,6 +77,36 @@ def robots_txt(request):
 
 def page_not_found(request, exception):
     return render(request, "404.html", status=404)
+
+
+BAD_REQUEST_MESSAGES = {
+    "control": (
+        "This address or form contains characters that are not allowed (invisible control "
+        "characters, such as a NUL byte). Go back to remove them: your browser keeps what "
+        "you typed."
+    ),
+    "too_big": (
+        "What you sent is too large for one save. Go back (your browser keeps what you "
+        "typed) and send it in smaller parts, or upload large pictures through the media "
+        "library."
+    ),
+    "other": "Your browser sent something this site cannot read. Go back and try again.",
+}
+
+
+def bad_request_page(reason):
+    """The branded 400 for `reason` (a key of BAD_REQUEST_MESSAGES): a plain render with no
+    context processors or database, as it may answer before anything else has run. The
+    middleware around it add the site's security headers like any page's."""
+    context = {"SITE_NAME": settings.SITE_NAME, "message": BAD_REQUEST_MESSAGES[reason]}
+    return HttpResponse(loader.get_template("400.html").render(context), status=400)
+
+
+def bad_request(request, exception):
+    """handler400: Django's answer to a body too large or with too many fields (the
+    admin's oversized posts), and to other suspicious requests."""
+    too_big = isinstance(exception, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent)
+    return bad_request_page("too_big" if too_big else "other")
 
 
 def server_error(request):

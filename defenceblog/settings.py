@@ -91,6 +91,11 @@ MIDDLEWARE = [
     # Second: /tips/ gets no cookie, no cache, strict headers, in-memory uploads (tips/).
     "tips.middleware.TipLineMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before the 400 for control characters or an oversized post, so errors carry the
+    # same headers as pages (issue 23).
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.CrossOriginResourcePolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "core.middleware.ReportingEndpointsMiddleware",
     "core.middleware.RejectControlCharactersMiddleware",
@@ -105,8 +110,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "core.middleware.AdminCSPMiddleware",
     "embeds.middleware.EmbedCSPMiddleware",
     "articles.middleware.ArticleRedirectFallbackMiddleware",

@@ -37,6 +37,7 @@ urlpatterns = [
 # Any route added after it would be shadowed by /<slug>/.
 urlpatterns += [path("", include("support.urls"))]
 
+handler400 = "core.views.bad_request"
 handler403 = "accounts.views.permission_denied"
 handler404 = "core.views.page_not_found"
 handler500 = "core.views.server_error"

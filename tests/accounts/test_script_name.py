@@ -91,6 +91,27 @@ def test_staff_views_outside_the_admin_refuse_an_unverified_session_themselves(r
     )
 
 
+def test_live_updates_and_unpublished_pages_also_need_the_second_factor(rf, chief):
+    from liveblog import rules
+    from support.views import PageDetail
+    from tests.factories import PageFactory
+
+    article = ArticleFactory()
+    hidden = PageFactory(title="Draft masthead policy", slug="masthead", is_published=False)
+    request = rf.get("/masthead/")
+    request.user = chief
+
+    chief.is_verified = lambda: False
+    assert not rules.can_post(chief, article)
+    with pytest.raises(views.Http404):
+        PageDetail.as_view()(request, slug=hidden.slug)
+
+    chief.is_verified = lambda: True
+    assert rules.can_post(chief, article)
+    page = PageDetail.as_view()(request, slug=hidden.slug).render()
+    assert "Draft masthead policy" in page.content.decode()
+
+
 def _picture():
     from django.core.files.uploadedfile import SimpleUploadedFile
 

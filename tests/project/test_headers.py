@@ -30,6 +30,7 @@ EXPECTED = {
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
     "Reporting-Endpoints": 'csp-endpoint="/csp-report/"',
+    "Cross-Origin-Resource-Policy": "same-origin",
 }
 
 
@@ -87,6 +88,36 @@ def test_not_found_page_carries_every_security_header(client, production):
 
     assert response.status_code == 404
     assert_security_headers(response)
+
+
+def test_a_refused_control_character_answers_a_branded_400_with_every_header(client, production):
+    response = client.get("/search/?q=frigate%00", secure=True)
+
+    assert response.status_code == 400
+    assert_security_headers(response)
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    html = response.content.decode()
+    assert "<title>Bad request | Defence Blog</title>" in html
+    assert "characters that are not allowed" in html
+    assert 'href="/"' in html  # a way back to the front page
+
+
+def test_an_oversized_admin_post_answers_a_branded_400_with_every_header(
+    client, production, settings
+):
+    client.force_login(StaffFactory(is_superuser=True))
+    too_big = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+
+    response = client.post(
+        "/admin/articles/article/add/", {"title": "Big", "body": too_big}, secure=True
+    )
+
+    assert response.status_code == 400
+    assert_security_headers(response)
+    html = response.content.decode()
+    assert "<title>Bad request | Defence Blog</title>" in html
+    assert "too large" in html
+    assert "Bad Request (400)" not in html
 
 
 def test_plain_http_is_sent_to_https(client, production):

@@ -121,11 +121,13 @@ def test_every_reader_page_type_is_valid_html(client, tmp_path, stripe_local):
         "donate-thanks": "/support/donate/thanks/",
         "supporter-sign-in": "/supporter/sign-in/",
         "not-found": "/no-such-page/",
+        "bad-request": "/search/?q=frigate%00",
     }
     files = []
     for name, url in pages.items():
         response = client.get(url)
-        assert response.status_code == (404 if name == "not-found" else 200), url
+        expected = {"not-found": 404, "bad-request": 400}.get(name, 200)
+        assert response.status_code == expected, url
         path = tmp_path / f"{name}.html"
         path.write_bytes(response.content)
         files.append(str(path))
