@@ -21,19 +21,12 @@ from authors.models import Author
 from core.backups import CHECKSUMS, DUMP, MANIFEST, MEDIA
 from feedback.models import ErrorReport
 from tests.factories import ArticleFactory, ImageFactory
+from tests.helpers.database import database_url
 
 # The backup is taken by pg_dump, in its own session: it sees only committed rows.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 COMPARED_MODELS = [Article, Image, Author, Section, ErrorReport, Correction, ArticleRedirect]
-
-
-def server_url(name):
-    db = connection.settings_dict
-    host = db["HOST"]
-    if host.startswith("/"):
-        return f"postgres://{db['USER']}@/{name}?host={host}&port={db['PORT']}"
-    return f"postgres://{db['USER']}@{host}:{db['PORT']}/{name}"
 
 
 def admin_connection():
@@ -106,7 +99,7 @@ def test_backup_restores_into_a_fresh_database_and_media_folder(
     call_command(
         "restore",
         str(folder),
-        database_url=server_url(fresh_database),
+        database_url=database_url(fresh_database),
         media_root=str(restored_media),
         stdout=io.StringIO(),
     )
@@ -139,7 +132,7 @@ def test_restore_refuses_a_database_or_media_folder_that_is_not_empty(
 
     with pytest.raises(CommandError, match="is not empty"):
         call_command(
-            "restore", str(folder), database_url=server_url(fresh_database), media_root=str(media)
+            "restore", str(folder), database_url=database_url(fresh_database), media_root=str(media)
         )
     with pytest.raises(CommandError, match="has .* tables"):
         call_command("restore", str(folder), media_root=str(tmp_path / "empty"))
@@ -150,7 +143,7 @@ def test_restore_refuses_a_database_or_media_folder_that_is_not_empty(
     call_command(
         "restore",
         str(folder),
-        database_url=server_url(fresh_database),
+        database_url=database_url(fresh_database),
         media_root=str(media),
         force=True,
         stdout=io.StringIO(),
@@ -169,7 +162,7 @@ def test_damaged_backup_is_refused(small_site, fresh_database, tmp_path):
         call_command(
             "restore",
             str(folder),
-            database_url=server_url(fresh_database),
+            database_url=database_url(fresh_database),
             media_root=str(tmp_path / "media"),
         )
 
@@ -242,7 +235,7 @@ def test_an_unsafe_media_archive_restores_nothing(
         call_command(
             "restore",
             str(folder),
-            database_url=server_url(fresh_database),
+            database_url=database_url(fresh_database),
             media_root=str(media),
             force=True,
         )
@@ -268,7 +261,7 @@ def test_a_dump_that_cannot_be_read_restores_nothing(small_site, fresh_database,
         call_command(
             "restore",
             str(folder),
-            database_url=server_url(fresh_database),
+            database_url=database_url(fresh_database),
             media_root=str(media),
             force=True,
         )
