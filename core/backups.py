@@ -17,8 +17,9 @@ checksums, the dump (pg_restore reads its table of contents), and every entry of
 archive (plain files and folders under relative paths only: no absolute path, no `..`, no
 link or device). It refuses a database that already has tables or a media folder (or
 bucket) that already has files (unless forced), then restores both. The media files are
-unpacked beside the media folder before the database is touched, and moved into place only
-once the database is restored (in one transaction), so a failure leaves both as they were.
+unpacked into a hidden folder inside the media folder before the database is touched, and
+moved into place only once the database is restored (in one transaction), so a failure
+leaves both as they were.
 With MEDIA_STORAGE=s3 the files go back into the bucket with the site's Cache-Control and
 ACLs, unless a media folder is named. docs/operations.md
 tells operators how to run them; the management commands `backup` and `restore` are thin
@@ -360,25 +361,39 @@ def restore(folder, database_url=None, media_root=None, force=False):
             _restore_into_bucket(archive, bucket)
         return manifest
 
-    media_root.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".restoring-", dir=media_root.parent))
+    created = not media_root.exists()
+    media_root.mkdir(parents=True, exist_ok=True)
+    # Unpacked inside the media folder (a hidden folder), so moving the files into place
+    # is a rename on one file system even when the media folder is a mount of its own.
+    staging = Path(tempfile.mkdtemp(prefix=".restoring-", dir=media_root))
     try:
         with tarfile.open(folder / MEDIA, "r:gz") as archive:
             archive.extractall(staging, filter="data")  # checked above; "data" checks again
         _run(pg_restore, [*args, "--dbname", db["NAME"], str(folder / DUMP)], db)
-        _replace_media(media_root, staging)
-    finally:
+    except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        if created:
+            shutil.rmtree(media_root, ignore_errors=True)
+        raise
+    try:
+        _replace_media(media_root, staging)
+    except OSError as exc:
+        raise BackupError(
+            f"The database was restored, but the media files could not be moved into place "
+            f"({exc}). They are all in {staging}: move its contents into {media_root}."
+        ) from exc
     return manifest
 
 
 def _replace_media(media_root, staging):
-    """Empty the media folder and move the unpacked files in (renames on one file system)."""
-    media_root.mkdir(parents=True, exist_ok=True)
+    """Empty the media folder but for `staging`, then move the unpacked files in."""
     for child in media_root.iterdir():
+        if child == staging:
+            continue
         if child.is_dir() and not child.is_symlink():
             shutil.rmtree(child)
         else:
             child.unlink()
     for child in staging.iterdir():
         child.rename(media_root / child.name)
+    staging.rmdir()
