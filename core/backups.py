@@ -9,10 +9,19 @@ A backup is a folder `<BACKUP_DIR>/<UTC date and time>/` holding
 - `manifest.json`: when, from which database, and the SHA-256 of both files; and
   `SHA256SUMS`, the same checksums for `sha256sum -c`.
 
-`restore()` checks the checksums, refuses a database that already has tables or a media
-folder (or bucket) that already has files (unless forced), then restores both: with
-MEDIA_STORAGE=s3 the files go back into the bucket with the site's Cache-Control and ACLs,
-unless a media folder is named. docs/operations.md
+A backup holds password hashes, sessions and two-factor secrets: its folder is made 0700
+and every file in it 0600, whatever the umask.
+
+`restore()` first checks the whole backup and changes nothing if any of it is wrong: the
+checksums, the dump (pg_restore reads its table of contents), and every entry of the media
+archive (plain files and folders under relative paths only: no absolute path, no `..`, no
+link or device). It refuses a database that already has tables or a media folder (or
+bucket) that already has files (unless forced), then restores both. The media files are
+unpacked into a hidden folder inside the media folder before the database is touched, and
+moved into place only once the database is restored (in one transaction), so a failure
+leaves both as they were.
+With MEDIA_STORAGE=s3 the files go back into the bucket with the site's Cache-Control and
+ACLs, unless a media folder is named. docs/operations.md
 tells operators how to run them; the management commands `backup` and `restore` are thin
 wrappers. The PostgreSQL client programs are those of the server's major version: from
 PG_BIN_DIR, the embedded server's wheel, /usr/lib/postgresql/<version>/bin or PATH.
@@ -25,6 +34,7 @@ import os
 import shutil
 import subprocess
 import tarfile
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -39,6 +49,8 @@ DUMP = "database.dump"
 MEDIA = "media.tar.gz"
 MANIFEST = "manifest.json"
 CHECKSUMS = "SHA256SUMS"
+PRIVATE_FOLDER = 0o700  # a backup's folder and files: its owner's only
+PRIVATE_FILE = 0o600
 
 
 class BackupError(Exception):
@@ -169,13 +181,52 @@ def verify(folder):
         manifest = json.loads((folder / MANIFEST).read_text())
     except (OSError, ValueError) as exc:
         raise BackupError(f"{folder} has no readable {MANIFEST}: is it a backup folder?") from exc
-    for name, expected in manifest["sha256"].items():
+    checksums = manifest.get("sha256") if isinstance(manifest, dict) else None
+    if not isinstance(checksums, dict) or sorted(checksums) != sorted([DUMP, MEDIA]):
+        raise BackupError(f"{folder / MANIFEST} must list exactly {DUMP} and {MEDIA}.")
+    for name, expected in checksums.items():
         path = folder / name
+        if path.is_symlink():
+            raise BackupError(
+                f"{path} is a link: a backup holds its own files. Nothing was restored."
+            )
         if not path.is_file():
             raise BackupError(f"{path} is missing.")
         if sha256(path) != expected:
             raise BackupError(f"{path} does not match its checksum: the backup is damaged.")
+    _check_archive(folder / MEDIA)
     return manifest
+
+
+def _check_archive(path):
+    """Every entry of the media archive is a plain file or folder under a relative path
+    inside the media folder, and the archive reads to its end."""
+    try:
+        with tarfile.open(path, "r:gz") as archive:
+            for member in archive:
+                name = PurePosixPath(member.name)
+                if name.is_absolute() or ".." in name.parts:
+                    raise BackupError(
+                        f"{path} holds {member.name!r}, outside the media folder: the backup "
+                        "is unsafe to restore. Nothing was restored."
+                    )
+                if not (member.isfile() or member.isdir()):
+                    raise BackupError(
+                        f"{path} holds {member.name!r}, which is a link or special file, not "
+                        "a media file: the backup is unsafe to restore. Nothing was restored."
+                    )
+    except (tarfile.TarError, OSError, EOFError) as exc:
+        raise BackupError(f"{path} cannot be read ({exc}): the backup is damaged.") from exc
+
+
+def _check_dump(pg_restore, folder, db):
+    """pg_restore can read the dump's table of contents (changes nothing)."""
+    try:
+        _run(pg_restore, ["--list", str(folder / DUMP)], db)
+    except BackupError as exc:
+        raise BackupError(
+            f"{folder / DUMP} cannot be read ({exc}): the backup is damaged. Nothing was restored."
+        ) from exc
 
 
 # --- Backup ------------------------------------------------------------------------------
@@ -189,7 +240,9 @@ def backup(backup_dir=None, media_root=None, now=None):
     now = now or datetime.now(UTC)
     base = Path(backup_dir or settings.BACKUP_DIR)
     folder = base / now.strftime("%Y-%m-%dT%H%M%SZ")
-    folder.mkdir(parents=True, exist_ok=False)
+    base.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+    folder.mkdir(mode=PRIVATE_FOLDER, exist_ok=False)
+    folder.chmod(PRIVATE_FOLDER)  # mkdir's mode is narrowed by the umask, never widened
     try:
         major = _server_major(db)
         pg_dump = find_program("pg_dump", major)
@@ -216,6 +269,8 @@ def backup(backup_dir=None, media_root=None, now=None):
         (folder / CHECKSUMS).write_text(
             "".join(f"{digest}  {name}\n" for name, digest in checksums.items())
         )
+        for path in folder.iterdir():
+            path.chmod(PRIVATE_FILE)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)  # never leave half a backup behind
         raise
@@ -293,25 +348,52 @@ def restore(folder, database_url=None, media_root=None, force=False):
         )
 
     pg_restore = find_program("pg_restore", _server_major(db))
+    _check_dump(pg_restore, folder, db)
     args = ["--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction"]
     if force and tables:
         args += ["--clean", "--if-exists"]
-    _run(pg_restore, [*args, "--dbname", db["NAME"], str(folder / DUMP)], db)
 
     if bucket is not None:
+        _run(pg_restore, [*args, "--dbname", db["NAME"], str(folder / DUMP)], db)
         if has_media:
             empty_bucket(bucket)
         with tarfile.open(folder / MEDIA, "r:gz") as archive:
             _restore_into_bucket(archive, bucket)
         return manifest
 
-    if has_media:
-        for child in media_root.iterdir():
-            if child.is_dir() and not child.is_symlink():
-                shutil.rmtree(child)
-            else:
-                child.unlink()
+    created = not media_root.exists()
     media_root.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(folder / MEDIA, "r:gz") as archive:
-        archive.extractall(media_root, filter="data")  # no absolute paths, links or ..
+    # Unpacked inside the media folder (a hidden folder), so moving the files into place
+    # is a rename on one file system even when the media folder is a mount of its own.
+    staging = Path(tempfile.mkdtemp(prefix=".restoring-", dir=media_root))
+    try:
+        with tarfile.open(folder / MEDIA, "r:gz") as archive:
+            archive.extractall(staging, filter="data")  # checked above; "data" checks again
+        _run(pg_restore, [*args, "--dbname", db["NAME"], str(folder / DUMP)], db)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        if created:
+            shutil.rmtree(media_root, ignore_errors=True)
+        raise
+    try:
+        _replace_media(media_root, staging)
+    except OSError as exc:
+        raise BackupError(
+            f"The database was restored, but the media files could not be moved into place "
+            f"({exc}). They are all in {staging}: move its contents into {media_root}."
+        ) from exc
     return manifest
+
+
+def _replace_media(media_root, staging):
+    """Empty the media folder but for `staging`, then move the unpacked files in."""
+    for child in media_root.iterdir():
+        if child == staging:
+            continue
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+    for child in staging.iterdir():
+        child.rename(media_root / child.name)
+    staging.rmdir()

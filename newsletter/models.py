@@ -26,6 +26,13 @@ class SubscriberQuerySet(models.QuerySet):
         return self.filter(email__iexact=email.strip())
 
 
+def mailbox_of(email):
+    """The mailbox an address delivers to, as far as sign-up limits go: case-folded, and
+    without a +tag in its local part (VICTIM+3@example.org is victim@example.org)."""
+    local, _, domain = email.strip().casefold().rpartition("@")
+    return f"{local.split('+', 1)[0]}@{domain}"
+
+
 class Subscriber(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Pending (not confirmed yet)"
@@ -57,6 +64,8 @@ class Subscriber(models.Model):
     confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
     unsubscribed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # mailbox_of(email), kept on save: confirmation mails are limited per mailbox.
+    mailbox = models.CharField(max_length=254, editable=False, default="")
 
     objects = SubscriberQuerySet.as_manager()
 
@@ -67,6 +76,7 @@ class Subscriber(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "id"], name="newsletter_sub_status_id"),
+            models.Index(fields=["mailbox", "confirmation_sent_at"], name="newsletter_sub_mailbox"),
             # The admin's search box (email__icontains is UPPER(email::text) LIKE …).
             GinIndex(
                 OpClass(Upper(Cast("email", models.TextField())), name="gin_trgm_ops"),
@@ -77,6 +87,12 @@ class Subscriber(models.Model):
 
     def __str__(self):
         return self.email
+
+    def save(self, *args, **kwargs):
+        self.mailbox = mailbox_of(self.email)
+        if kwargs.get("update_fields") is not None and "email" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "mailbox"}
+        super().save(*args, **kwargs)
 
     # No get_absolute_url: the only page of a subscriber is their unsubscribe page, whose
     # address is a secret (it shows the e-mail address and ends the subscription), and the

@@ -3,7 +3,9 @@
 Nothing here tells the person at the form whether an address was already on the list: a
 sign-up always ends on the same "check your inbox" page, and the only difference is which
 e-mail the owner of the address receives (a confirmation link, or a note that they are
-already subscribed), at most one per NEWSLETTER_CONFIRM_RESEND_SECONDS.
+already subscribed), at most one per NEWSLETTER_CONFIRM_RESEND_SECONDS to one mailbox
+(models.mailbox_of: VICTIM+3@example.org and victim@example.org are one), so the form
+cannot be used to flood someone's inbox.
 """
 
 import logging
@@ -11,7 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,7 +21,7 @@ from core.links import absolute_url
 from core.tasks import enqueue_on_commit
 
 from . import tasks
-from .models import Subscriber
+from .models import Subscriber, mailbox_of
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +43,7 @@ def subscribe(email, source=Subscriber.Source.PAGE):
     email = email.strip()
     now = timezone.now()
     with transaction.atomic():
+        _lock_mailbox(mailbox_of(email))
         subscriber = Subscriber.objects.select_for_update().with_email(email).first()
         if subscriber is None:
             try:
@@ -62,11 +65,8 @@ def subscribe(email, source=Subscriber.Source.PAGE):
             subscriber.unsubscribed_at = None
             subscriber.confirmation_sent_at = None
             subscriber.save()
-        recent = subscriber.confirmation_sent_at and subscriber.confirmation_sent_at > now - (
-            timedelta(seconds=settings.NEWSLETTER_CONFIRM_RESEND_SECONDS)
-        )
-        if recent:
-            logger.info("Sign-up for subscriber %s: a mail went out recently", subscriber.pk)
+        if _mailed_recently(subscriber.mailbox, now):
+            logger.info("Sign-up for subscriber %s: its mailbox had a mail recently", subscriber.pk)
             return subscriber
         Subscriber.objects.filter(pk=subscriber.pk).update(confirmation_sent_at=now)
         if subscriber.status == Subscriber.Status.CONFIRMED:
@@ -74,6 +74,20 @@ def subscribe(email, source=Subscriber.Source.PAGE):
         else:
             enqueue_on_commit(tasks.send_confirmation, subscriber.pk)
     return subscriber
+
+
+def _lock_mailbox(mailbox):
+    """Sign-ups for one mailbox wait for each other until the transaction ends (a
+    PostgreSQL advisory lock), so two at once cannot both send a mail."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"newsletter:{mailbox}"]
+        )
+
+
+def _mailed_recently(mailbox, now):
+    since = now - timedelta(seconds=settings.NEWSLETTER_CONFIRM_RESEND_SECONDS)
+    return Subscriber.objects.filter(mailbox=mailbox, confirmation_sent_at__gt=since).exists()
 
 
 def confirmation_url(subscriber):

@@ -26,11 +26,16 @@ def cross_site(request):
     """True for a POST a browser says came from another site. The sign-up and the
     one-click forms carry no CSRF token (they sit in cached pages, and mail clients POST
     one-click unsubscribes), so this is their defence against forged posts from browsers
-    (docs/decisions.md). Mail clients and scripts send neither header."""
-    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+    (docs/decisions.md). Mail clients and scripts send neither header. `Origin: null`
+    without Sec-Fetch-Site is a sandboxed frame or a data: page in an older browser:
+    refused."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site == "cross-site":
         return True
     origin = request.headers.get("Origin")
-    if not origin or origin == "null":
+    if origin == "null":
+        return not fetch_site
+    if not origin:
         return False
     own = {urlsplit(settings.SITE_URL).netloc, request.get_host()}
     return urlsplit(origin).netloc not in own

@@ -104,6 +104,22 @@ def test_repeated_signups_send_at_most_one_mail_per_interval(signup):
     assert Subscriber.objects.count() == 1
 
 
+def test_one_mailbox_gets_one_confirmation_per_interval_whatever_its_spelling(signup, settings):
+    """+tags and capitals reach the same inbox: they do not buy another mail."""
+    for email in ("victim@example.org", "victim+1@example.org", "VICTIM+3@Example.org"):
+        assert signup(email).status_code == 302
+    assert [m.to for m in mail.outbox] == [["victim@example.org"]]
+    assert Subscriber.objects.count() == 3  # each sign-up is kept, pending
+    assert set(Subscriber.objects.values_list("mailbox", flat=True)) == {"victim@example.org"}
+    signup("other+news@example.org")
+    assert mail.outbox[-1].to == ["other+news@example.org"]  # another mailbox is not held up
+
+    later = timezone.now() + timedelta(seconds=settings.NEWSLETTER_CONFIRM_RESEND_SECONDS + 1)
+    with time_machine.travel(later):
+        signup("victim+2@example.org")
+    assert mail.outbox[-1].to == ["victim+2@example.org"]
+
+
 def test_unsubscribed_reader_can_sign_up_again_with_new_consent(signup):
     subscriber = make_subscriber("back@example.org", status=Subscriber.Status.UNSUBSCRIBED)
     signup("back@example.org")
@@ -172,6 +188,18 @@ def test_cross_site_post_is_refused(client, token):
         "/newsletter/",
         {"email": "victim@example.org", "rendered": token},
         headers={"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"},
+    )
+    assert response.status_code == 403
+    assert not Subscriber.objects.exists()
+
+
+def test_a_post_from_a_null_origin_without_fetch_metadata_is_refused(client, token):
+    """A sandboxed frame or a data: page on another site sends `Origin: null`; an older
+    browser sends no Sec-Fetch-Site with it."""
+    response = client.post(
+        "/newsletter/",
+        {"email": "victim@example.org", "rendered": token},
+        headers={"Origin": "null"},
     )
     assert response.status_code == 403
     assert not Subscriber.objects.exists()

@@ -16,12 +16,12 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.test import override_settings
 
 from newsletter import editions, sending
 from newsletter.models import Delivery, Edition, Subscriber
 from tests.factories import ArticleFactory
+from tests.helpers.database import database_url
 
 from .smtp_sink import Recorder, start_sink
 
@@ -34,12 +34,11 @@ KILL_AT = 45  # the first worker dies while sending message number KILL_AT + 1
 
 
 def worker_env(port):
-    db = connection.settings_dict
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "defenceblog.settings",
         "DEBUG": "1",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "DATABASE_URL": database_url(),  # the test database, over TCP or a socket folder
         "REDIS_URL": "",
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": "127.0.0.1",

@@ -13,7 +13,8 @@ from articles.models import Article, Image
 from core.backups import MANIFEST, MEDIA
 from core.storage import RENDITION_CACHE_CONTROL
 from tests.factories import ArticleFactory, ImageFactory
-from tests.project.test_backups import fresh_database, rows, server_url  # noqa: F401
+from tests.helpers.database import database_url
+from tests.project.test_backups import fresh_database, rows  # noqa: F401
 from tests.storage_fixtures import fetch
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -48,7 +49,7 @@ def test_backup_archives_the_bucket_and_restore_fills_an_empty_one(
     s3_media.bucket = s3_media.server.create_bucket()  # the new site's empty bucket
     s3_media.configure(private_originals=True)
     out = io.StringIO()
-    call_command("restore", str(folder), database_url=server_url(fresh_database), stdout=out)
+    call_command("restore", str(folder), database_url=database_url(fresh_database), stdout=out)
 
     assert f"{len(before)} media files" in out.getvalue()
     assert contents(s3_media) == before
@@ -67,14 +68,14 @@ def test_restore_refuses_a_bucket_that_is_not_empty(s3_media, fresh_database, tm
     before = contents(s3_media)
 
     with pytest.raises(CommandError, match=f"media bucket '{s3_media.bucket}' is not empty"):
-        call_command("restore", str(folder), database_url=server_url(fresh_database))
+        call_command("restore", str(folder), database_url=database_url(fresh_database))
     assert contents(s3_media) == before
 
     # --media-root restores into a folder instead, leaving the bucket alone.
     call_command(
         "restore",
         str(folder),
-        database_url=server_url(fresh_database),
+        database_url=database_url(fresh_database),
         media_root=str(tmp_path / "media"),
         force=True,
         stdout=io.StringIO(),

@@ -6,14 +6,13 @@ import logging
 import socket
 
 import pytest
-from django.db import connection
 from django.test import override_settings
 
 from core import cache as fail_soft
 from feedback.models import ErrorReport
 from tests.factories import ArticleFactory, StaffFactory
 from tests.feedback.conftest import report_data
-from tests.project.test_backups import server_url
+from tests.helpers.database import database_url
 from tests.project.test_settings import PRODUCTION, manage
 
 pytestmark = pytest.mark.django_db
@@ -147,7 +146,7 @@ def test_production_settings_with_redis_down_serve_pages_and_a_degraded_healthz(
         "REDIS_URL": CLOSED_REDIS_URL,
         # Production settings, static files without a collectstatic manifest.
         "DJANGO_SETTINGS_MODULE": "tests.project.settings_outage",
-        "DATABASE_URL": server_url(connection.settings_dict["NAME"]),  # the migrated test DB
+        "DATABASE_URL": database_url(),  # the migrated test DB
     }
     result = manage("shell", "--no-imports", "-c", script, env=env)
 

@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.db import DEFAULT_DB_ALIAS, connections
+
+from tests.helpers.database import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -15,15 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def manage(*args, env=None):
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "defenceblog.settings", **(env or {})}
     environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for Playwright in tests/e2e only
-    db = connections[DEFAULT_DB_ALIAS].settings_dict
     if "DATABASE_URL" not in environment:
         # Point the subprocess at the same server the tests use, never a second embedded one.
-        host = db["HOST"]
-        environment["DATABASE_URL"] = (
-            f"postgres://{db['USER']}@/{db['NAME']}?host={host}&port={db['PORT']}"
-            if host.startswith("/")
-            else f"postgres://{db['USER']}@{host}:{db['PORT']}/{db['NAME']}"
-        )
+        environment["DATABASE_URL"] = database_url()
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
