@@ -2,6 +2,9 @@
 day, size, files and status; download of the encrypted bundle (decrypted on the
 journalist's own computer, docs/tips.md); mark handled; reply; delete for good."""
 
+import base64
+import binascii
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -12,19 +15,48 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from . import desk
+from . import codename, desk
 from .models import Reply, Tip
 
 
 class ReplyForm(forms.Form):
+    """The reply as text (sealed in the browser before it is sent when the browser can,
+    static/js/tips-reply.js, otherwise by the server at once), or already sealed."""
+
     text = forms.CharField(
         label="Your reply",
+        required=False,
         max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 12, "cols": 80}),
-        help_text="Sealed to the source's codename as soon as you send it: after that, nobody "
-        "here can read it again, you included. Keep your own notes elsewhere. Never name the "
-        "source or quote anything that only they could know.",
+        help_text="Sealed to the source's codename by your browser before it is sent: after "
+        "that, nobody here can read it again, you included. Keep your own notes elsewhere. "
+        "Never name the source or quote anything that only they could know.",
     )
+    sealed = forms.CharField(
+        label="Or paste a reply already sealed to this source (base64)",
+        required=False,
+        max_length=40_000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+    )
+
+    def clean_sealed(self):
+        value = "".join(self.cleaned_data["sealed"].split())
+        if not value:
+            return b""
+        try:
+            sealed = base64.b64decode(value, validate=True)
+        except binascii.Error as exc:
+            raise forms.ValidationError("This is not a sealed reply (base64 expected).") from exc
+        if not codename.well_formed(sealed):
+            raise forms.ValidationError("This sealed reply is too short to hold any text.")
+        return sealed
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("text")) == bool(cleaned.get("sealed")):
+            if not self.errors:
+                raise forms.ValidationError("Write a reply, or paste a sealed one (not both).")
+        return cleaned
 
 
 @admin.register(Tip)
@@ -93,9 +125,12 @@ class TipAdmin(admin.ModelAdmin):
         if not request.user.has_perm("tips.add_reply"):
             raise PermissionDenied
         tip = get_object_or_404(Tip.objects.select_related("source"), pk=pk)
-        form = ReplyForm(request.POST or None)
+        form = ReplyForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
-            desk.reply(tip.source, form.cleaned_data["text"])
+            if form.cleaned_data["sealed"]:
+                desk.store_sealed(tip.source, form.cleaned_data["sealed"])
+            else:
+                desk.reply(tip.source, form.cleaned_data["text"])
             self.message_user(
                 request,
                 "Your reply was sealed to the source's codename. They will see it when they "
@@ -110,5 +145,6 @@ class TipAdmin(admin.ModelAdmin):
             "form": form,
             "opts": self.model._meta,
             "replies_sent": Reply.objects.filter(source=tip.source).count(),
+            "reply_key": base64.b64encode(bytes(tip.source.reply_key)).decode(),
         }
         return TemplateResponse(request, "admin/tips/reply.html", context)

@@ -4,9 +4,11 @@ that the server cannot read them.
 A codename is CODENAME_WORDS random words (over 64 bits). Argon2id stretches it, with a
 per-site salt, into 64 bytes: the first half, hashed once more, is the row's `lookup`;
 the second half is an X25519 private key, whose public half is the only key stored.
-A reply is sealed to that public key (an ephemeral X25519 exchange, HKDF-SHA256 and
-ChaCha20-Poly1305, from `cryptography`); only someone who types the codename again can
-open it. The codename itself is never stored, logged or sent anywhere.
+A reply is sealed to that public key (an ephemeral X25519 exchange, HKDF-SHA256 with a
+zero salt, AES-256-GCM: what both `cryptography` here and the browser's WebCrypto do, so
+the desk's browser seals a reply before sending it, static/js/tips-reply.js); only someone
+who types the codename again can open it. The codename itself is never stored, logged or
+sent anywhere.
 """
 
 import hashlib
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
-from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
@@ -90,7 +92,15 @@ def seal(text, public_bytes):
     ephemeral_public = ephemeral.public_key().public_bytes(*_RAW)
     key = _key(ephemeral.exchange(recipient), ephemeral_public, bytes(public_bytes))
     nonce = os.urandom(_NONCE)
-    return ephemeral_public + nonce + ChaCha20Poly1305(key).encrypt(nonce, text.encode(), None)
+    return ephemeral_public + nonce + AESGCM(key).encrypt(nonce, text.encode(), None)
+
+
+SEALED_MIN_BYTES = 32 + _NONCE + 16  # ephemeral key, nonce, tag (an empty text)
+
+
+def well_formed(sealed):
+    """Whether bytes have the shape of a sealed reply (which only the codename can check)."""
+    return len(sealed) >= SEALED_MIN_BYTES
 
 
 class CannotOpen(Exception):
@@ -103,6 +113,6 @@ def open_sealed(sealed, keys):
     try:
         shared = keys.private_key.exchange(X25519PublicKey.from_public_bytes(ephemeral_public))
         key = _key(shared, ephemeral_public, keys.public_bytes)
-        return ChaCha20Poly1305(key).decrypt(nonce, body, None).decode()
+        return AESGCM(key).decrypt(nonce, body, None).decode()
     except (InvalidTag, ValueError) as exc:
         raise CannotOpen("This reply cannot be opened with this codename.") from exc

@@ -8,10 +8,17 @@ from .models import Reply, Tip
 
 
 def reply(source, text):
-    """Seal `text` to the source's codename key and store it; the text is not kept."""
+    """Seal `text` to the source's codename key and store it; the text is not kept. (The
+    admin's page seals in the browser and calls store_sealed; this is for a browser
+    without X25519 in WebCrypto, and for the demo.)"""
     return Reply.objects.create(
         source=source, sent_on=timezone.localdate(), sealed=codename.seal(text, source.reply_key)
     )
+
+
+def store_sealed(source, sealed):
+    """Store a reply the desk's browser already sealed to the source's codename key."""
+    return Reply.objects.create(source=source, sent_on=timezone.localdate(), sealed=sealed)
 
 
 def mark(tips, status):

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import guard, pgp, submissions
@@ -60,6 +61,7 @@ def _guarded(request):
 
 
 @csrf_exempt
+@sensitive_post_parameters()  # error reports never show what a source typed
 @require_http_methods(["GET", "HEAD", "POST"])
 def index(request):
     if request.method != "POST":
@@ -107,6 +109,7 @@ def _returning(request, words):
 
 
 @csrf_exempt
+@sensitive_post_parameters()  # error reports never show what a source typed
 @require_POST
 def come_back(request):
     codename_form = CodenameForm(request.POST)
@@ -124,6 +127,7 @@ def come_back(request):
 
 
 @csrf_exempt
+@sensitive_post_parameters()  # error reports never show what a source typed
 @require_POST
 def follow_up(request):
     form = FollowUpForm(request.POST, request.FILES)

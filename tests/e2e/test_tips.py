@@ -90,8 +90,11 @@ def test_source_sends_desk_replies_source_reads_with_codename(
     admin.get_by_role("link", name="Reply to this source").click()
     admin.fill("#id_text", REPLY)
     screenshot(admin, "tips-5-reply")
-    admin.get_by_role("button", name="Seal and send reply").click()
+    with admin.expect_request(lambda r: r.method == "POST" and "/reply/" in r.url) as sent:
+        admin.get_by_role("button", name="Seal and send reply").click()
     admin.get_by_text("Your reply was sealed").wait_for()
+    body = sent.value.post_data
+    assert "sealed=" in body and "Roughly" not in body  # sealed in the browser
     desk.close()
 
     # The source comes back with the codename, reads the reply and sends more.

@@ -1,3 +1,5 @@
+import base64
+
 import pytest
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -99,3 +101,31 @@ def test_inbox_list_runs_a_fixed_number_of_queries(
     client.get(CHANGELIST)
     with django_assert_max_num_queries(12):
         assert client.get(CHANGELIST).status_code == 200
+
+
+def test_desk_pastes_an_already_sealed_reply(client, tips_desk, tip):
+    client.force_login(tips_desk)
+    sealed = codename.seal("Sealed elsewhere", tip.source.reply_key)
+    url = reverse("admin:tips_tip_reply", args=[tip.pk])
+    response = client.post(url, {"sealed": base64.b64encode(sealed).decode()})
+    assert response.status_code == 302
+    assert bytes(Reply.objects.get().sealed) == sealed
+    page = client.post(reverse("tips:return"), {"codename": tip.codename}).content.decode()
+    assert "Sealed elsewhere" in page
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"sealed": "not base64!"}, "This is not a sealed reply"),
+        ({"sealed": base64.b64encode(b"short").decode()}, "too short"),
+        ({}, "Write a reply, or paste a sealed one"),
+        ({"text": "Both", "sealed": base64.b64encode(b"x" * 80).decode()}, "not both"),
+    ],
+)
+def test_reply_form_explains_what_is_wrong(client, tips_desk, tip, data, message):
+    client.force_login(tips_desk)
+    response = client.post(reverse("admin:tips_tip_reply", args=[tip.pk]), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Reply.objects.exists()

@@ -255,3 +255,17 @@ def test_a_private_key_in_the_settings_closes_the_tip_line(
     settings.TIPS_PUBLIC_KEY_FILES = [str(secret)]
     assert "Our tip line is closed" in client.get(reverse("tips:index")).content.decode()
     assert send(client).status_code == 503
+
+
+def test_a_server_error_while_sending_reports_nothing_the_source_typed(client, caplog, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk is on fire")
+
+    monkeypatch.setattr("tips.submissions.receive_first", broken)
+    caplog.set_level(logging.DEBUG)
+    client.raise_request_exception = False
+    response = send(client, contact="signal: +44 7700 900555")
+    assert response.status_code == 500
+    assert "Internal Server Error: /tips/" in caplog.text
+    assert "Zanzibar" not in caplog.text and "900555" not in caplog.text
+    assert not response.cookies
