@@ -144,12 +144,15 @@ class EditGuard:
         self.overwrite = overwrite
         self.dry_run = dry_run
 
-    def check(self, row, current: dict, wanted: dict, labels: dict, label: str) -> bool:
+    def check(self, row, current: dict, wanted, labels: dict, label: str) -> bool:
         """Raises KeptEdited for a row edited here that WordPress would change; with
         --overwrite-edited, saves a revision of it and returns True (then the caller writes
-        WordPress's values). False: the row is as imported, write as usual."""
+        WordPress's values). False: the row is as imported, write as usual. `wanted` (what
+        WordPress has now, as `values` gives it) may be a function: only an edited row
+        needs it."""
         if not was_edited(row, current):
             return False
+        wanted = wanted() if callable(wanted) else wanted
         changes = differences(current, wanted, labels)
         if not changes:
             return False  # edited back, or to exactly what WordPress has now
