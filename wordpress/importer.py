@@ -391,6 +391,7 @@ class WordPressImporter:
         fingerprints.store(
             article, self._article_values(article, authors, tags) if written else current
         )
+        self.edits.written(article)
         if post.kept_draft:
             self.report.kept_as_draft.append(f"{label} “{post.title}” ({post.kept_draft})")
         outcome = "created" if existing is None else "updated" if changed else "unchanged"
@@ -531,6 +532,7 @@ class WordPressImporter:
         if changed:
             page.save()
         fingerprints.store(page, fingerprints.values(page, PAGE_FIELDS))
+        self.edits.written(page)
         return Outcome("updated" if changed else "unchanged", missing=bool(post.missing_images))
 
     def _page_slug(self, post: ConvertedPost) -> str:
