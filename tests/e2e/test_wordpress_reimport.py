@@ -3,9 +3,6 @@ WordPress re-import keeps it; forced with --overwrite-edited it replaces it, and
 article's History brings the editor's headline back."""
 
 import io
-import shutil
-from pathlib import Path
-
 import pytest
 from django.core.management import call_command
 
@@ -14,7 +11,6 @@ from tests.e2e.conftest import login_admin, screenshot
 from tests.wordpress.exports import counts_line, frigate_post, item, wxr
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SHOTS = Path("/work/shots/h30")
 
 
 def reimport(export, title, *options):
@@ -30,13 +26,6 @@ def reimport(export, title, *options):
         stderr=io.StringIO(),
     )
     return out.getvalue()
-
-
-def keep(page, name):
-    path = screenshot(page, name)
-    if SHOTS.parent.is_dir():
-        SHOTS.mkdir(exist_ok=True)
-        shutil.copy(path, SHOTS / path.name)
 
 
 def test_an_edit_survives_a_reimport_and_an_overwrite_can_be_undone(
@@ -67,10 +56,10 @@ def test_an_edit_survives_a_reimport_and_an_overwrite_can_be_undone(
     rows = page.locator("#change-history tbody tr")
     assert "WordPress's version" in rows.nth(0).inner_text()
     edited = rows.filter(has_text="Before a WordPress re-import (--overwrite-edited)")
-    keep(page, "wordpress-reimport-history")
+    screenshot(page, "wordpress-reimport-history")
     edited.get_by_role("link", name="Restore…").click()
     assert page.locator("#id_title").input_value() == "HMS Example leaves harbour for the Gulf"
-    keep(page, "wordpress-reimport-restore")
+    screenshot(page, "wordpress-reimport-restore")
     page.click("input[name=_save]")
     page.wait_for_selector(".messagelist .success")
     article.refresh_from_db()
