@@ -3,6 +3,7 @@ WordPress re-import keeps it; forced with --overwrite-edited it replaces it, and
 article's History brings the editor's headline back."""
 
 import io
+
 import pytest
 from django.core.management import call_command
 
