@@ -298,7 +298,7 @@ def main():
                 "peak_rss_mb": round(peak_mb, 1),
                 "posts": dict(
                     zip(
-                        ("created", "updated", "unchanged", "skipped", "failed", "missing"),
+                        ("created", "updated", "unchanged", "skipped", "failed", "missing", "kept"),
                         counts,
                         strict=True,
                     )

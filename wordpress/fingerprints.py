@@ -142,21 +142,26 @@ class EditGuard:
     def __init__(self, report, *, overwrite: bool, dry_run: bool):
         self.report = report
         self.overwrite = overwrite
+        self.replaced: set[tuple[type, int]] = set()  # rows whose edits WordPress replaced
         self.dry_run = dry_run
 
-    def check(self, row, current: dict, wanted: dict, labels: dict, label: str) -> bool:
+    def check(self, row, current: dict, wanted, labels: dict, label: str) -> bool:
         """Raises KeptEdited for a row edited here that WordPress would change; with
         --overwrite-edited, saves a revision of it and returns True (then the caller writes
-        WordPress's values). False: the row is as imported, write as usual."""
+        WordPress's values). False: the row is as imported, write as usual. `wanted` (what
+        WordPress has now, as `values` gives it) may be a function: only an edited row
+        needs it."""
         if not was_edited(row, current):
             return False
+        wanted = wanted() if callable(wanted) else wanted
         changes = differences(current, wanted, labels)
         if not changes:
             return False  # edited back, or to exactly what WordPress has now
         if not self.overwrite:
             raise KeptEdited(f"{label}: WordPress would change the {', '.join(changes)}")
         kind = label.split(" ", 1)[0]
-        if not self.dry_run and save_revision_before_overwrite(row, kind):
+        self.replaced.add((type(row), row.pk))
+        if not self.dry_run and save_revision(row, before_overwrite_comment(kind)):
             after = "the edited version is saved as a revision in its History"
         else:
             names = [name for name in wanted if name in current and current[name] != wanted[name]]
@@ -164,16 +169,26 @@ class EditGuard:
         self.report.overwritten.append(f"{label}: {', '.join(changes)} — {after}")
         return True
 
+    def written(self, row) -> None:
+        """After the caller wrote WordPress's values over a row's edits: that state is a
+        revision too, so History shows it as the current one and offers to restore the
+        edited one before it."""
+        if (type(row), row.pk) in self.replaced and not self.dry_run:
+            save_revision(row, "WordPress re-import (--overwrite-edited): WordPress's version.")
 
-def save_revision_before_overwrite(row, label: str) -> bool:
-    """A revision of `row` as edited here, so History can bring the edit back. False when
+
+def before_overwrite_comment(kind: str) -> str:
+    return (
+        f"Before a WordPress re-import (--overwrite-edited) replaced this {kind}'s edits made here."
+    )
+
+
+def save_revision(row, comment: str) -> bool:
+    """A revision of `row` as it is now (an article with its bylines and tags). False when
     the model keeps no revisions."""
     if not reversion.is_registered(type(row)):
         return False
     with reversion.create_revision(manage_manually=True):
-        reversion.set_comment(
-            f"Before a WordPress re-import (--overwrite-edited) replaced this {label}'s "
-            "edits made here."
-        )
+        reversion.set_comment(comment)
         reversion.add_to_revision(row)
     return True

@@ -359,6 +359,7 @@ class WordPressImporter:
             "section_id": section.pk if section else None,
             "lead_image_id": lead_id,
         }
+        current = None  # the fingerprinted values of an existing article, as it is
         if existing is None:
             article = Article(import_source=self.source, import_id=item.post_id[:64], **values)
             # Written right the first time: no second write of the row to index the names.
@@ -371,7 +372,7 @@ class WordPressImporter:
             changed = True
         else:
             article = existing
-            self._check_edits(existing, Article(**values), authors, tags, label)
+            current = self._check_edits(existing, values, authors, tags, label)
             changed = lead_pending
             old_key = self._day_slug(article)
             for name, value in values.items():
@@ -389,7 +390,12 @@ class WordPressImporter:
                         self.remember(self.day_slugs, new_key, article.pk)
         changed |= self._links(article, existing, [a.pk for a in authors], [t.pk for t in tags])
         changed |= self._redirects(article, post)
-        fingerprints.store(article, self._article_values(article, authors, tags))
+        # Unchanged: what the fingerprint covers is what _check_edits read (no second parse).
+        written = changed or existing is None
+        fingerprints.store(
+            article, self._article_values(article, authors, tags) if written else current
+        )
+        self.edits.written(article)
         if post.kept_draft:
             self.report.kept_as_draft.append(f"{label} “{post.title}” ({post.kept_draft})")
         outcome = "created" if existing is None else "updated" if changed else "unchanged"
@@ -405,9 +411,10 @@ class WordPressImporter:
             tags=sorted(t.pk for t in tags),
         )
 
-    def _check_edits(self, existing: Article, wanted: Article, authors, tags, label: str):
+    def _check_edits(self, existing: Article, fields: dict, authors, tags, label: str) -> dict:
         """Stops here (KeptEdited) when the article was edited on this site since the import,
-        unless --overwrite-edited (then a revision of the edit is saved first)."""
+        unless --overwrite-edited (then a revision of the edit is saved first). Returns the
+        article's fingerprinted values as they are."""
         current = fingerprints.values(
             existing,
             ARTICLE_FIELDS,
@@ -418,10 +425,11 @@ class WordPressImporter:
         self.edits.check(
             existing,
             current,
-            self._article_values(wanted, authors, tags),
+            lambda: self._article_values(Article(**fields), authors, tags),
             labels,
             f"{label} “{existing.title}”",
         )
+        return current
 
     @staticmethod
     def _articles(pks):
@@ -513,8 +521,13 @@ class WordPressImporter:
         # An imported page keeps its address, whatever WordPress or an editor did to it since.
         self.page_slugs[item.post_id] = page.slug
         current = fingerprints.values(page, PAGE_FIELDS)
-        wanted = fingerprints.values(Page(**fields), PAGE_FIELDS)
-        self.edits.check(page, current, wanted, PAGE_FIELDS, f"{label} “{page.title}”")
+        self.edits.check(
+            page,
+            current,
+            lambda: fingerprints.values(Page(**fields), PAGE_FIELDS),
+            PAGE_FIELDS,
+            f"{label} “{page.title}”",
+        )
         changed = False
         for name, value in fields.items():
             if not same_value(name, getattr(page, name), value):
@@ -523,6 +536,7 @@ class WordPressImporter:
         if changed:
             page.save()
         fingerprints.store(page, fingerprints.values(page, PAGE_FIELDS))
+        self.edits.written(page)
         return Outcome("updated" if changed else "unchanged", missing=bool(post.missing_images))
 
     def _page_slug(self, post: ConvertedPost) -> str:

@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -83,3 +84,18 @@ def test_nothing_missing_means_silence():
         env={**os.environ, "REQUIRE_INSTALL": "0"},
     )
     assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_bin_cluster_run_directly_checks_too():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bin" / "cluster"), "up"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "REQUIRE_INSTALL": "0", "PG_BIN_DIR": "/nonexistent/bin"},
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"make cluster needs PostgreSQL server: {SUDO}apt-get install postgresql-15"
+    ]

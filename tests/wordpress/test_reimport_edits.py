@@ -187,19 +187,22 @@ def test_overwrite_edited_replaces_and_leaves_a_revision(export_file, imported, 
     )
     assert "page 301 “About us”: body — the edited version is saved" in report
 
+    # Two revisions: the edit, then WordPress's version (History's current one).
     versions = Version.objects.get_for_object(article)
-    assert versions.count() == revisions_before + 1
-    latest = versions.first()
-    assert "--overwrite-edited" in latest.revision.comment
-    assert latest.field_dict["title"] == "Our headline"
+    assert versions.count() == revisions_before + 2
+    now, edited = versions[0], versions[1]
+    assert now.revision.comment == "WordPress re-import (--overwrite-edited): WordPress's version."
+    assert now.field_dict["title"] == "Frigate sails for the Gulf"
+    assert "Before a WordPress re-import (--overwrite-edited)" in edited.revision.comment
+    assert edited.field_dict["title"] == "Our headline"
     # Undo from History: the edit comes back, and the next re-import keeps it again.
-    latest.revision.revert()
+    edited.revision.revert()
     article.refresh_from_db()
     assert article.title == "Our headline"
     report, _ = imported(export(export_file, title="Frigate sails for the Gulf"))
     assert kept_count(report, "posts") == 1
     page_versions = Version.objects.get_for_object(page)
-    assert page_versions.first().field_dict["body"] == "<p>Our own words.</p>"
+    assert page_versions[1].field_dict["body"] == "<p>Our own words.</p>"
 
 
 def test_overwriting_a_picture_lists_what_it_was(export_file, imported):
