@@ -109,5 +109,9 @@ bench-liveblog: $(STAMP) ## Live blog poll endpoint: capacity and CPU at 1,000 r
 	@bin/require bench-liveblog
 	$(BIN)/python bench/liveblog_bench.py
 
+bench-newsday: $(STAMP) ## Readers' mix while the newsroom posts (100k archive): quiet, news day via gunicorn and via the cluster, vs the floor
+	@bin/require bench-newsday
+	$(BIN)/python bench/newsday_bench.py
+
 .PHONY: help install lock run test lint fmt check backup restore bench bench-import bench-newsletter \
-	bench-pages bench-liveblog cluster cluster-stop test-cluster bench-cluster
+	bench-pages bench-liveblog cluster cluster-stop test-cluster bench-cluster bench-newsday

@@ -251,6 +251,7 @@ def load(count, seed):
         "version",
         "import_source",
         "import_id",
+        "import_fingerprint",
         "created",
         "modified",
     ]
@@ -287,6 +288,7 @@ def load(count, seed):
                 1,
                 IMPORT_SOURCE,
                 str(n),
+                "",
                 published,
                 published,
             )

@@ -1,6 +1,6 @@
-"""What the benchmarks share. Served ones (pages_bench, liveblog_bench, cluster_bench): a
-gunicorn on a free 127.0.0.1 port with production settings, warming it, and wrk at c=8
-with its numbers read back. All: the bench databases beside `DATABASE_URL`."""
+"""What the benchmarks share. Served ones (pages_bench, liveblog_bench, cluster_bench,
+newsday_bench): a gunicorn on a free 127.0.0.1 port with production settings, warming it,
+and wrk at c=8 with its numbers read back. All: the bench databases beside `DATABASE_URL`."""
 
 import os
 import re
@@ -133,11 +133,14 @@ def latency_ms(match):
     return value * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
-def wrk(url, duration):
-    """wrk -t2 -c8 against `url`: requests/s, p50 and p99 ms, and errors (non-2xx/3xx
-    responses plus socket errors)."""
+def wrk(url, duration, connections=8, script=None):
+    """wrk -t2 -c8 (or `connections`) against `url`, with wrk's Lua `script` file if given:
+    requests/s, p50 and p99 ms, errors (non-2xx/3xx responses plus socket errors), and
+    with a script, wrk's whole output (what the script printed)."""
+    lua = ["-s", str(script)] if script else []
     text = subprocess.run(  # noqa: S603
-        ["wrk", "-t2", "-c8", f"-d{duration}s", "--timeout", "30s", "--latency", url],  # noqa: S607
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "30s", "--latency"]  # noqa: S607
+        + [*lua, url],
         capture_output=True,
         text=True,
         check=True,
@@ -156,4 +159,5 @@ def wrk(url, duration):
         "p99": ms("99"),
         "errors": (int(errors.group(1)) if errors else 0)
         + (sum(map(int, socket_errors.groups())) if socket_errors else 0),
+        **({"output": text} if script else {}),
     }
