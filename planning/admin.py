@@ -66,7 +66,7 @@ class BudgetLineAdmin(admin.ModelAdmin):
         "writers",
         "editor_name",
         "due",
-        "publish_at",
+        "runs",
         "priority",
         "status",
         "article_link",
@@ -121,6 +121,13 @@ class BudgetLineAdmin(admin.ModelAdmin):
         if line.is_overdue():
             return format_html('<strong class="planning-overdue">{} · overdue</strong>', when)
         return when
+
+    @admin.display(description="target publication", ordering="publish_at")
+    def runs(self, line):
+        """Written like the due column, so the two read side by side."""
+        if line.publish_at is None:
+            return "—"
+        return f"{timezone.localtime(line.publish_at):%a %d %b %H:%M}"
 
     @admin.display(description="article")
     def article_link(self, line):

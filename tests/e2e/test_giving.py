@@ -147,3 +147,23 @@ def test_support_page_quick_choice_fills_in_the_card_form(page, stripe_site):
     page.wait_for_url("**/support/donate/?frequency=year&amount=25")
     assert page.locator("#id_frequency_2").is_checked()  # Annual
     assert page.locator("#id_amount_2").is_checked()  # 25
+
+
+def test_donate_page_and_revenue_view_fit_a_phone(page, django_user_model, stripe_site):
+    load_giving()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/support/donate/")
+    assert page.title() == "Give to us | Defence Blog"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # The consent box beside its long label is as big as the short label's box.
+    consent = page.locator("#id_consent").bounding_box()
+    anonymous = page.locator("#id_anonymous").bounding_box()
+    assert consent["width"] == anonymous["width"] >= 16
+    shot(page, "donate-phone")
+
+    django_user_model.objects.create_superuser("boss", "boss@example.org", "pw-boss-12345")
+    login_admin(page, "boss", "pw-boss-12345")
+    page.goto("/admin/giving/donation/revenue/")
+    assert page.get_by_role("columnheader", name="Disputes").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "revenue-phone")

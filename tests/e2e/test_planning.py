@@ -97,3 +97,27 @@ def test_plan_assign_start_file_publish(page, browser, live_server):
     screenshot(page, "planning-calendar")
     assert_accessible(page)
     assert not page.console_errors
+
+
+def test_calendar_week_reads_on_a_phone_and_its_items_carry_no_bullets(page, django_user_model):
+    from planning.models import Event
+
+    now = timezone.now()
+    Event.objects.create(
+        title="Defence committee hearing on the tanker programme",
+        starts_at=now,
+        ends_at=now + timedelta(hours=1),
+    )
+    django_user_model.objects.create_superuser("boss", "boss@example.org", "pw-boss-12345")
+    login_admin(page, "boss", "pw-boss-12345")
+    page.goto("/admin/planning/budgetline/calendar/")
+    item = page.locator(".planning-grid li", has_text="tanker programme")
+    assert item.evaluate("li => getComputedStyle(li).listStyleType") == "none"
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert item.bounding_box()["width"] > 300  # a full-width row, not a column a word wide
+    today = timezone.localdate()
+    assert page.locator(".planning-today .planning-day").inner_text() == today.strftime("%a %-d %b")
+    screenshot(page, "planning-calendar-phone")

@@ -111,3 +111,14 @@ def test_source_sends_desk_replies_source_reads_with_codename(
     screenshot(page, "tips-6-conversation")
     assert page.context.cookies() == []
     assert not page.console_errors
+
+
+def test_tip_line_fits_a_phone_with_the_key_fingerprint_in_full(page, newsroom_home):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/tips/")
+    fingerprint = page.locator("code.fingerprint")
+    assert len(fingerprint.inner_text()) == 40
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    box = fingerprint.bounding_box()
+    assert box["x"] + box["width"] <= 390
+    screenshot(page, "tips-phone")

@@ -268,3 +268,15 @@ def test_reports_count_planned_against_published_and_time_to_publication(
     assert "<td>3</td><td>1</td>" in page.replace("\n", "").replace("        ", "")
     assert "30.0 hours" in page
     assert "<svg" in page
+
+
+def test_the_budget_writes_target_publication_like_the_due_time(client, editor, line):
+    BudgetLine.objects.create(slug="no-date-yet", pitch="Undated idea.")
+    client.force_login(editor)
+    response = client.get(CHANGELIST)
+    page = response.content.decode()
+    runs = f"{timezone.localtime(line.publish_at):%a %d %b %H:%M}"
+    due = f"{timezone.localtime(line.deadline):%a %d %b %H:%M}"
+    assert f'<td class="field-runs">{runs}</td>' in page
+    assert f'<td class="field-due">{due}</td>' in page
+    assert '<td class="field-runs">—</td>' in page
