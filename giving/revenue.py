@@ -90,6 +90,11 @@ def by_month():
             month["refunded"][r["currency"]] = r["refunded"]
         month["failed"] += r["failed"]
         month["disputed"] += r["disputed"]
+    if months:  # every month of the window, quiet ones too, so the table reads as a year
+        first, last = start.date(), timezone.localdate().replace(day=1)
+        while first <= last:
+            row(timezone.datetime(first.year, first.month, 1))
+            first = (first + timedelta(days=32)).replace(day=1)
     return [(month, months[month]) for month in sorted(months, reverse=True)]
 
 
