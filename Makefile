@@ -98,8 +98,11 @@ test-cluster: $(STAMP) ## Tests against the running cluster (tests/cluster/; sta
 bench-cluster: $(STAMP) ## Requests/s through nginx, cache on/off, one and two app servers, against the floor
 	$(BIN)/python bench/cluster_bench.py
 
+bench-stats: $(STAMP) ## Audience: beacon req/s against the floor, ingest + rollup of 10M hits, the Audience screen at 30 days
+	$(BIN)/python bench/stats_bench.py
+
 bench-liveblog: $(STAMP) ## Live blog poll endpoint: capacity and CPU at 1,000 readers polling every 15 s, with wrk
 	$(BIN)/python bench/liveblog_bench.py
 
 .PHONY: help install lock run test lint fmt check backup restore bench bench-import bench-newsletter \
-	bench-pages bench-liveblog cluster cluster-stop test-cluster bench-cluster
+	bench-pages bench-liveblog bench-stats cluster cluster-stop test-cluster bench-cluster

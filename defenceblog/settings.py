@@ -84,7 +84,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: a cached page is served before any other middleware runs (core/pagecache.py).
+    # The audience beacon, answered before anything else runs (stats/middleware.py).
+    "stats.middleware.BeaconMiddleware",
+    # Then: a cached page is served before any other middleware runs (core/pagecache.py).
     "core.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",

@@ -4,6 +4,7 @@ editors' changes to demo rows are kept."""
 
 from django.db import transaction
 
+from .audience import load_audience
 from .live_blog import load_live_blog
 from .newsletter import load_newsletter
 from .newsroom import load_newsroom
@@ -21,4 +22,5 @@ def load_demo(stdout=None):
         support = load_support_pages(stdout=stdout)
         newsletter = load_newsletter()
         planning = load_planning()
-    return {**newsroom, **live, **support, **newsletter, **planning}
+        audience = load_audience()
+    return {**newsroom, **live, **support, **newsletter, **planning, **audience}
