@@ -105,6 +105,9 @@ bench-cluster: $(STAMP) ## Requests/s through nginx, cache on/off, one and two a
 	@bin/require bench-cluster
 	$(BIN)/python bench/cluster_bench.py
 
+bench-stats: $(STAMP) ## Audience: beacon req/s against the floor, ingest + rollup of 10M hits, the Audience screen at 30 days
+	$(BIN)/python bench/stats_bench.py
+
 bench-liveblog: $(STAMP) ## Live blog poll endpoint: capacity and CPU at 1,000 readers polling every 15 s, with wrk
 	@bin/require bench-liveblog
 	$(BIN)/python bench/liveblog_bench.py
@@ -114,4 +117,4 @@ bench-newsday: $(STAMP) ## Readers' mix while the newsroom posts (100k archive):
 	$(BIN)/python bench/newsday_bench.py
 
 .PHONY: help install lock run test lint fmt check backup restore bench bench-import bench-newsletter \
-	bench-pages bench-liveblog cluster cluster-stop test-cluster bench-cluster bench-newsday
+	bench-pages bench-liveblog bench-stats cluster cluster-stop test-cluster bench-cluster bench-newsday

@@ -86,7 +86,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: a cached page is served before any other middleware runs (core/pagecache.py).
+    # The audience beacon, answered before anything else runs (stats/middleware.py).
+    "stats.middleware.BeaconMiddleware",
+    # Then: a cached page is served before any other middleware runs (core/pagecache.py).
     "core.pagecache.PageCacheMiddleware",
     # Second: /tips/ gets no cookie, no cache, strict headers, in-memory uploads (tips/).
     "tips.middleware.TipLineMiddleware",

@@ -4,6 +4,7 @@ editors' changes to demo rows are kept."""
 
 from django.db import transaction
 
+from .audience import load_audience
 from .giving import load_giving
 from .live_blog import load_live_blog
 from .newsletter import load_newsletter
@@ -25,4 +26,5 @@ def load_demo(stdout=None):
         planning = load_planning()
         load_giving()  # its own test counts it (tests/giving/test_demo.py)
         tips = load_tips(stdout=stdout)
-    return {**newsroom, **live, **support, **newsletter, **planning, **tips}
+        audience = load_audience()
+    return {**newsroom, **live, **support, **newsletter, **planning, **tips, **audience}

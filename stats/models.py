@@ -49,6 +49,8 @@ class ArticleHour(models.Model):
             models.UniqueConstraint(fields=["article", "hour"], name="stats_articlehour_once")
         ]
         indexes = [models.Index(fields=["hour"], name="stats_articlehour_hour")]
+        verbose_name = "audience"
+        verbose_name_plural = "audience"
         permissions = [("view_audience", "Can see the Audience screens")]
 
     def __str__(self):

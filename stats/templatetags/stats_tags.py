@@ -2,7 +2,7 @@ from django import template
 from django.templatetags.static import static
 from django.utils.html import format_html
 
-from stats import most_read
+from stats import most_read, reports
 
 register = template.Library()
 
@@ -18,3 +18,18 @@ def most_read_list(exclude_url=""):
 def beacon_script():
     """The audience beacon: a same-origin static file (no inline script)."""
     return format_html('<script src="{}" defer></script>', static("stats/beacon.js"))
+
+
+@register.inclusion_tag("admin/stats/panel.html", takes_context=True)
+def audience_panel(context, article):
+    """The article's audience on its admin page, for those who may see it."""
+    request = context["request"]
+    if not request.user.has_perm("stats.view_audience"):
+        return {"show": False}
+    report = reports.article_report(article)
+    return {
+        "show": True,
+        "article": article,
+        "report": report,
+        "chart": reports.chart(report["series"], width=560, height=100),
+    }

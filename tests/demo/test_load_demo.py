@@ -8,6 +8,7 @@ from articles.models import Article, Image, Section
 from authors.models import Author
 from liveblog.models import LiveBlog
 from newsletter.models import Edition, Subscriber
+from stats.models import ArticleHour
 from support.models import DonationOption, Page
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,7 @@ def test_demo_content_is_complete_and_loading_it_twice_adds_nothing(client):
     edition = Edition.objects.sent().get()
     assert edition.items.count() == 5 and edition.html
     assert Subscriber.objects.confirmed().count() == 3
+    assert ArticleHour.objects.filter(views__gt=0).count() > 1000  # the Audience's demo
     assert client.get(edition.get_absolute_url()).status_code == 200
 
     out = io.StringIO()
@@ -44,7 +46,7 @@ def test_demo_content_is_complete_and_loading_it_twice_adds_nothing(client):
     assert (
         "Demo content ready (created 0 sections, 0 authors, 0 articles, 0 images, "
         "0 live updates, 0 options, 0 pages, 0 editions, 0 subscribers, 0 planned stories, "
-        "0 diary events, 0 tips)." in out.getvalue()
+        "0 diary events, 0 tips, 0 audience hours)." in out.getvalue()
     )
 
     article = published.first()

@@ -190,6 +190,8 @@ def fill(name, named, positional, site):
         ]
     if name == "articles:draft":
         return [((), {"pk": a.pk}) for a in articles]
+    if name == "admin:stats_article":  # an article's audience (Editors only)
+        return [((), {"pk": a.pk}) for a in articles]
     if name.startswith("liveblog:"):
         updates = {u.live_blog_id: u.pk for u in LiveUpdate.objects.all()}
         return [

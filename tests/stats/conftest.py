@@ -4,6 +4,7 @@ import os
 import pytest
 import redis
 from django.db import connection
+from django.utils import timezone
 
 from stats import buffer, ingest, privacy
 
@@ -59,3 +60,9 @@ def raw_hits():
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(ingest.COLUMNS)} FROM stats_hit ORDER BY at")  # noqa: S608
         return [dict(zip(ingest.COLUMNS, row, strict=True)) for row in cursor.fetchall()]
+
+
+def queue(stats_redis, path, kind=1, seconds=0, visitor=None, at=None, source="direct", host=""):
+    at = (at or timezone.now()).timestamp()
+    line = [at, path, kind, seconds, visitor, source, host, "", "", ""]
+    stats_redis.rpush(buffer.QUEUE_KEY, json.dumps(line))

@@ -153,3 +153,12 @@ def test_redis_down_answers_204_drops_and_logs(beacon, article, settings, caplog
     assert (first.status_code, second.status_code) == (204, 204)
     assert raw_hits() == []
     assert "hits dropped" in caplog.text
+
+
+def test_the_beacon_is_answered_before_any_other_middleware(beacon, article):
+    response = beacon(article.get_absolute_url())
+    assert response.status_code == 204
+    assert "Content-Security-Policy" not in response  # the CSP middleware never ran
+    assert "X-Page-Cache" not in response  # nor the page cache
+    [hit] = raw_hits()
+    assert hit["article_id"] == article.pk

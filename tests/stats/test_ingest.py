@@ -11,15 +11,9 @@ from django.utils import timezone
 from stats import beacon, buffer, ingest
 from stats.models import ArticleHour, Source
 from tests.factories import ArticleFactory
-from tests.stats.conftest import raw_hits
+from tests.stats.conftest import queue, raw_hits
 
 pytestmark = pytest.mark.django_db
-
-
-def queue(stats_redis, path, kind=1, seconds=0, visitor=None, at=None, source="direct", host=""):
-    at = (at or timezone.now()).timestamp()
-    line = [at, path, kind, seconds, visitor, source, host, "", "", ""]
-    stats_redis.rpush(buffer.QUEUE_KEY, json.dumps(line))
 
 
 def test_engagement_marks_roll_up(stats_redis):

@@ -73,12 +73,17 @@
     if (engaged >= ENGAGED_SECONDS) once(2);
   }, 1000);
 
-  document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "hidden" && engaged >= ENGAGED_SECONDS && !sent[5]) {
+  // Leaving: the tab hidden (phones rarely fire pagehide) or the page unloaded.
+  function leave() {
+    if (engaged >= ENGAGED_SECONDS && !sent[5]) {
       sent[5] = true;
       send(5, Math.min(engaged, 3600));
     }
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") leave();
   });
+  window.addEventListener("pagehide", leave);
 
   send(1);
   depth();

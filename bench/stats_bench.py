@@ -1,0 +1,260 @@
+"""Benchmark: the audience beacon, ingest and rollup, and the Audience screen.
+
+    .venv/bin/python bench/stats_bench.py                       # or: make bench-stats
+    .venv/bin/python bench/stats_bench.py --hits 1000000 --articles 10000
+
+1. Builds (or reuses) database bench_stats beside DATABASE_URL with the search
+   benchmark's article archive (bench/search_bench.py; --articles, default 100,000).
+2. The beacon endpoint: gunicorn (2 sync workers, production settings, Redis at
+   --redis-url) and the floor (a bare Django view, bench/floor_wsgi.py), each driven by wrk
+   -c8 for --duration s, the floor measured just before the endpoint: req/s as a share of
+   the floor's, p50, p99 (budget: >= 50% of the floor, p99 < 20 ms).
+3. Ingest and rollup: --hits hits (default 10,000,000) spread over 30 days (popular
+   articles read more), pushed to the Redis buffer as the endpoint does, then written by
+   stats.ingest.flush (COPY into the day partitions, hourly rollups by upsert): hits/s.
+   Then a spike: --spike hits in the current hour, the same way (budget: 2,000 hits/s
+   sustained, so a spike's queue drains within a minute of its end).
+4. The Audience screen at 30 days (and today, 7 days, Now): median ms of 5 requests
+   through Django's test client as a superuser, and its SQL queries (budget < 300 ms).
+5. Prints the results and writes them, dated, to bench/results/.
+"""
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import search_bench  # noqa: E402
+from serving import Server, database_url, production_env, warm  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+NAME = "bench_stats"
+UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131"
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--database-url", default=database_url(base, NAME))
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13")
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--hits", type=int, default=10_000_000)
+    parser.add_argument("--spike", type=int, default=600_000)
+    parser.add_argument("--duration", type=int, default=5, help="seconds of wrk")
+    parser.add_argument("--skip-http", action="store_true", help="no wrk runs")
+    return parser.parse_args()
+
+
+def wrk_post(url, body, duration):
+    """wrk -t2 -c8 POSTing `body` as the beacon does: req/s, p50, p99 ms, non-2xx count."""
+    script = (
+        'wrk.method = "POST"\n'
+        f"wrk.body = {json.dumps(body)}\n"
+        'wrk.headers["Content-Type"] = "text/plain"\n'
+        f'wrk.headers["User-Agent"] = "{UA}"\n'
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script)
+    return run_wrk(["-s", f.name], url, duration)
+
+
+def run_wrk(extra, url, duration):
+    import re
+
+    from serving import latency_ms
+
+    text = subprocess.run(  # noqa: S603
+        ["wrk", "-t2", "-c8", f"-d{duration}s", "--latency", *extra, url],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+    def ms(label):
+        return latency_ms(re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", text, re.MULTILINE))
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
+        "p50": ms("50"),
+        "p99": ms("99"),
+        "errors": int(errors.group(1)) if errors else 0,
+    }
+
+
+def push_hits(conn, hits, paths, start, span_seconds, rng, visitors=300_000):
+    """`hits` hits between start and start + span into the buffer, as the endpoint writes
+    them (one JSON line each), pipelined."""
+    from stats import buffer
+
+    kinds = [1] * 60 + [2] * 20 + [3] * 10 + [4] * 5 + [5] * 5
+    sources = [
+        ("search", "www.google.com"),
+        ("social", "t.co"),
+        ("direct", ""),
+        ("site", "x.example"),
+    ]
+    pipe = conn.pipeline(transaction=False)
+    t0 = start.timestamp()
+    for n in range(hits):
+        path = paths[min(int(rng.expovariate(1 / 60)), len(paths) - 1)]
+        kind = rng.choice(kinds)
+        source, host = rng.choice(sources)
+        visitor = rng.randrange(visitors) if kind == 1 else None
+        line = [
+            round(t0 + rng.random() * span_seconds, 3),
+            path,
+            kind,
+            45 if kind == 5 else 0,
+            visitor,
+            source,
+            host,
+            "",
+            "",
+            "",
+        ]
+        pipe.rpush(buffer.QUEUE_KEY, json.dumps(line, separators=(",", ":")))
+        if n % 20_000 == 19_999:
+            pipe.execute()
+    pipe.execute()
+
+
+def ingest_all():
+    from stats import buffer, ingest
+
+    started, written = time.perf_counter(), 0
+    while buffer.waiting():
+        written += ingest.flush()
+    return written, time.perf_counter() - started
+
+
+def time_view(client, url, runs=5):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)
+    timings = []
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            assert client.get(url).status_code == 200, url
+            timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings), len(queries.captured_queries)
+
+
+def main():
+    args = parse_args()
+    os.environ.update(SECRET_KEY="bench-stats-" + "x" * 40, STATS_REDIS_URL=args.redis_url)
+    search_bench.ensure_database(args.database_url, False)
+    search_bench.setup_django(args.database_url)
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from articles.models import Article
+    from stats import buffer
+    from stats.models import ArticleHour
+
+    settings.STATS_REDIS_URL = args.redis_url
+    settings.SECURE_SSL_REDIRECT = False
+    loaded = Article.objects.filter(import_source=search_bench.IMPORT_SOURCE).count()
+    if loaded != args.articles:
+        search_bench.load(args.articles, 20261125)
+    published = list(Article.objects.published().order_by("-published_at")[:5000])
+    paths = [a.get_absolute_url() for a in published]
+    conn = buffer._client(args.redis_url)
+    conn.flushdb()
+    load_before = os.getloadavg()[0]
+    results = {"articles": Article.objects.count()}
+
+    if not args.skip_http:
+        # The child servers see what this process sees (a dependency outside the venv).
+        python_path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+        env = production_env(args.database_url, REDIS_URL=args.redis_url, PYTHONPATH=python_path)
+        floor = Server("bench.floor_wsgi:application", env)
+        site = Server("defenceblog.wsgi:application", env)
+        warm(floor.url("/"))
+        body = json.dumps({"p": paths[0], "k": 1, "r": "www.google.com"})
+        wrk_post(site.url("/stats/hit"), body, 1)
+        results["floor"] = run_wrk([], floor.url("/"), args.duration)
+        results["beacon"] = wrk_post(site.url("/stats/hit"), body, args.duration)
+        site.stop()
+        floor.stop()
+        results["beacon_share"] = results["beacon"]["rps"] / results["floor"]["rps"]
+        conn.flushdb()
+
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE stats_hit, stats_articlehour, stats_sourcehour")
+    rng = random.Random(26)
+    now = timezone.now()
+    started = time.perf_counter()
+    push_hits(conn, args.hits, paths, now - timedelta(days=30), 30 * 86400 - 3600, rng)
+    results["push_seconds"] = time.perf_counter() - started
+    written, seconds = ingest_all()
+    results["history"] = {"hits": written, "seconds": seconds, "per_second": written / seconds}
+    push_hits(conn, args.spike, paths, now - timedelta(minutes=10), 590, rng)
+    written, seconds = ingest_all()
+    results["spike"] = {"hits": written, "seconds": seconds, "per_second": written / seconds}
+    results["rollup_rows"] = ArticleHour.objects.count()
+
+    user = get_user_model().objects.filter(username="bench-stats").first()
+    if user is None:
+        user = get_user_model().objects.create_superuser("bench-stats", "b@example.org", None)
+    client = Client()
+    client.force_login(user)
+    results["views"] = {}
+    for label, url in [
+        ("30 days", "/admin/stats/articlehour/?period=30d"),
+        ("7 days", "/admin/stats/articlehour/?period=7d"),
+        ("today", "/admin/stats/articlehour/?period=today"),
+        ("now", "/admin/stats/articlehour/now/"),
+        ("article", f"/admin/stats/articlehour/article/{published[0].pk}/"),
+    ]:
+        ms, queries = time_view(client, url)
+        results["views"][label] = {"ms": round(ms, 1), "queries": queries}
+    results["load"] = [load_before, os.getloadavg()[0]]
+    report(args, results)
+
+
+def report(args, r):
+    lines = [
+        f"Measured {datetime.now(UTC):%d %B %Y %H:%M} UTC; {os.cpu_count()} CPUs; load average "
+        f"{r['load'][0]:.1f} before, {r['load'][1]:.1f} after; {r['articles']:,} articles.",
+        "",
+    ]
+    if "beacon" in r:
+        b, f = r["beacon"], r["floor"]
+        lines.append(
+            f"- Beacon endpoint: **{b['rps']:.0f} req/s = {100 * r['beacon_share']:.0f}% of the "
+            f"floor** ({f['rps']:.0f} req/s), p50 {b['p50']:.1f} ms, p99 {b['p99']:.1f} ms, "
+            f"{b['errors']} non-2xx (wrk -t2 -c8 -d{args.duration}s, gunicorn 2 sync workers)."
+        )
+    h, s = r["history"], r["spike"]
+    lines += [
+        f"- Ingest + rollup, {h['hits']:,} hits over 30 days: {h['seconds']:.1f} s, "
+        f"**{h['per_second']:,.0f} hits/s** (pushed to Redis in {r['push_seconds']:.1f} s).",
+        f"- Spike, {s['hits']:,} hits in the last 10 minutes: {s['seconds']:.1f} s, "
+        f"**{s['per_second']:,.0f} hits/s**. Rollup rows: {r['rollup_rows']:,}.",
+    ]
+    for label, v in r["views"].items():
+        lines.append(f"- Audience {label}: {v['ms']} ms median of 5, {v['queries']} queries.")
+    text = "\n".join(lines)
+    print(text)
+    out = ROOT / "bench" / "results" / f"stats-{datetime.now(UTC):%Y%m%d-%H%M}.md"
+    out.write_text(text + "\n")
+    print(f"\nWritten to {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

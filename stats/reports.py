@@ -1,0 +1,199 @@
+"""The numbers on the Audience screens, from the hourly rollups (and, for "Now", the
+last half hour of raw hits). Each function is one or two queries over an index range of
+`hour`; none reads per-hit rows except `now()`, which reads 30 minutes of them."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.db import connection
+from django.db.models import F, Sum
+from django.db.models.functions import TruncDay, TruncHour
+from django.utils import timezone
+
+from articles.models import Article
+
+from .models import HIT_TABLE, ArticleHour, Kind, Source, SourceHour
+
+PERIODS = {"today": "Today", "7d": "7 days", "30d": "30 days"}
+SUMS = ("views", "visitors", "engaged", "read_half", "read_most", "timed", "engaged_seconds")
+TOP = 20
+ARTICLE_DAYS = 90
+
+
+@dataclass
+class Period:
+    key: str
+    label: str
+    start: datetime
+    by_hour: bool
+
+
+def period(key, now=None):
+    now = now or timezone.now()
+    midnight = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    if key == "7d":
+        return Period(key, PERIODS[key], midnight - timedelta(days=6), False)
+    if key == "30d":
+        return Period(key, PERIODS[key], midnight - timedelta(days=29), False)
+    return Period("today", PERIODS["today"], midnight, True)
+
+
+def _sums():
+    return {name: Sum(name) for name in SUMS}
+
+
+def figures(row):
+    """Derived figures for a row of sums: engaged share, average time, read depth."""
+    row = row | {name: row.get(name) or 0 for name in SUMS}
+    views = row["views"]
+    row["engaged_pc"] = round(100 * row["engaged"] / views) if views else 0
+    row["average_seconds"] = round(row["engaged_seconds"] / row["timed"]) if row["timed"] else 0
+    row["depth"] = [
+        ("Under half", max(views - row["read_half"], 0)),
+        ("Half to 90%", max(row["read_half"] - row["read_most"], 0)),
+        ("90% or more", row["read_most"]),
+    ]
+    row["depth"] = [(label, n, round(100 * n / views) if views else 0) for label, n in row["depth"]]
+    return row
+
+
+def totals(start):
+    return figures(ArticleHour.objects.filter(hour__gte=start).aggregate(**_sums()))
+
+
+def top_articles(start, limit=TOP):
+    rows = list(
+        ArticleHour.objects.filter(hour__gte=start)
+        .values("article_id")
+        .annotate(**_sums())
+        .order_by("-views", "article_id")[:limit]
+    )
+    titles = Article.objects.filter(pk__in=[r["article_id"] for r in rows]).in_bulk()
+    return [figures(r) | {"article": titles.get(r["article_id"])} for r in rows]
+
+
+def top_sections(start, limit=10):
+    rows = (
+        ArticleHour.objects.filter(hour__gte=start)
+        .values(name=F("article__section__name"))
+        .annotate(**_sums())
+        .order_by("-views")[:limit]
+    )
+    return [figures(r) for r in rows]
+
+
+def top_authors(start, limit=10):
+    rows = (
+        ArticleHour.objects.filter(hour__gte=start, article__bylines__isnull=False)
+        .values(name=F("article__bylines__author__name"))
+        .annotate(**_sums())
+        .order_by("-views")[:limit]
+    )
+    return [figures(r) for r in rows]
+
+
+def sources(start, article=None):
+    """[(label, views, share)] per referrer class, and the top referring hosts."""
+    rows = SourceHour.objects.filter(hour__gte=start)
+    if article is not None:
+        rows = rows.filter(article=article)
+    classes = dict(rows.values_list("source").annotate(n=Sum("views")).order_by())
+    total = sum(classes.values())
+    by_class = [
+        (
+            s.label,
+            classes.get(s.value, 0),
+            round(100 * classes.get(s.value, 0) / total) if total else 0,
+        )
+        for s in Source
+    ]
+    hosts = list(
+        rows.exclude(host="")
+        .values("host")
+        .annotate(n=Sum("views"))
+        .order_by("-n", "host")[:15]
+        .values_list("host", "n")
+    )
+    return by_class, hosts
+
+
+def series(start, by_hour, article=None):
+    """[(moment, views, engaged)] per hour or per day since `start`, gaps filled."""
+    rows = ArticleHour.objects.filter(hour__gte=start)
+    if article is not None:
+        rows = rows.filter(article=article)
+    trunc = TruncHour("hour", tzinfo=UTC) if by_hour else TruncDay("hour", tzinfo=UTC)
+    found = {
+        r["at"]: (r["views"], r["engaged"])
+        for r in rows.annotate(at=trunc)
+        .values("at")
+        .annotate(views=Sum("views"), engaged=Sum("engaged"))
+        .order_by()
+    }
+    step = timedelta(hours=1) if by_hour else timedelta(days=1)
+    moment = start.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    if not by_hour:
+        moment = moment.replace(hour=0)
+    end = timezone.now()
+    out = []
+    while moment <= end:
+        views, engaged = found.get(moment, (0, 0))
+        out.append((moment, views, engaged))
+        moment += step
+    return out
+
+
+def chart(points, width=720, height=160):
+    """Bars for an SVG chart (views, with engaged reads inside): x, widths and heights."""
+    if not points:
+        return {"bars": [], "width": width, "height": height}
+    top = max(views for _, views, _ in points) or 1
+    slot = width / len(points)
+    bar = max(slot * 0.8, 1)
+    bars = []
+    for i, (moment, views, engaged) in enumerate(points):
+        h, e = height * views / top, height * engaged / top
+        bars.append(
+            {
+                "x": round(i * slot, 1),
+                "w": round(bar, 1),
+                "y": round(height - h, 1),
+                "h": round(h, 1),
+                "ey": round(height - e, 1),
+                "eh": round(e, 1),
+                "moment": moment,
+                "views": views,
+                "engaged": engaged,
+            }
+        )
+    return {"bars": bars, "width": width, "height": height}
+
+
+def now(minutes=30, limit=TOP):
+    """Readers in the last `minutes`, per page: [(path, article or None, views, readers)]."""
+    since = timezone.now() - timedelta(minutes=minutes)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT path, max(article_id), count(*), count(DISTINCT visitor) FROM {HIT_TABLE} "  # noqa: S608
+            "WHERE at >= %s AND kind = %s GROUP BY path ORDER BY 3 DESC, 1 LIMIT %s",
+            [since, Kind.VIEW, limit],
+        )
+        rows = cursor.fetchall()
+    titles = Article.objects.filter(pk__in=[r[1] for r in rows if r[1]]).in_bulk()
+    return [(path, titles.get(article), views, readers) for path, article, views, readers in rows]
+
+
+def article_report(article):
+    """Since publication (at most the last ARTICLE_DAYS days): per day, or per hour in its
+    first two days; its sources and totals."""
+    earliest = timezone.now() - timedelta(days=ARTICLE_DAYS)
+    start = max(article.published_at or earliest, earliest)
+    by_hour = timezone.now() - start < timedelta(days=2)
+    start = start.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    sums = ArticleHour.objects.filter(article=article).aggregate(**_sums())
+    return {
+        "totals": figures(sums),
+        "series": series(start, by_hour, article),
+        "by_hour": by_hour,
+        "sources": sources(start, article),
+    }
