@@ -1,7 +1,9 @@
 // A live blog's open page asks for new updates every data-poll-seconds (one cached
 // address for every reader: mostly 304 Not Modified) and offers them with a polite
 // "N new updates" button; they are inserted only when the reader presses it, so the text
-// being read never moves. Without this script a reload shows everything.
+// being read never moves. Key events and pinned updates at the top are replaced as the
+// answer has them, and an update already on the page that was edited or corrected is
+// replaced where it stands. Without this script a reload shows everything.
 (function () {
   "use strict";
   var section = document.querySelector("[data-live-poll]");
@@ -9,6 +11,9 @@
   var url = section.dataset.livePoll;
   var seconds = Math.max(1, parseInt(section.dataset.pollSeconds, 10) || 15);
   var list = section.querySelector(".live-updates");
+  var highlights = section.querySelector(".live-highlights");
+  var shownHighlights = highlights ? highlights.innerHTML.trim() : "";
+  var versions = {};
   var button = section.querySelector(".live-new-button");
   var known = {};
   var pending = [];
@@ -23,11 +28,45 @@
     return count === 1 ? "1 new update" : count + " new updates";
   }
 
+  function fragment(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html;
+    return template.content;
+  }
+
+  function showHighlights(html) {
+    if (!highlights || typeof html !== "string" || html === shownHighlights) return;
+    shownHighlights = html;
+    highlights.replaceChildren(fragment(html));
+    // A newly pinned update now stands at the top: take it out of the list below.
+    highlights.querySelectorAll("[data-update]").forEach(function (el) {
+      known[el.dataset.update] = true;
+      var below = list.querySelector('[data-update="' + el.dataset.update + '"]');
+      if (below) below.remove();
+    });
+  }
+
+  function replaceChanged(update, id) {
+    if (versions[id] === update.html) return;
+    versions[id] = update.html;
+    var old = list.querySelector('[data-update="' + id + '"]');
+    var fresh = fragment(update.html);
+    var element = fresh.firstElementChild;
+    // Compared as the browser writes both, so an unchanged update is left alone.
+    if (old && element && old.outerHTML !== element.outerHTML) old.replaceWith(fresh);
+  }
+
   function receive(data) {
     var fresh = [];
+    showHighlights(data.highlights);
     (data.updates || []).forEach(function (update) {
       var id = String(update.id);
-      if (known[id] || pending.some(function (p) { return p.id === id; })) return;
+      if (known[id]) {
+        replaceChanged(update, id);
+        return;
+      }
+      if (pending.some(function (p) { return p.id === id; })) return;
+      versions[id] = update.html;
       fresh.push({ id: id, html: update.html });
     });
     if (fresh.length) {
