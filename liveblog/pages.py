@@ -116,3 +116,9 @@ def timeline(coverage, count=PAGE_UPDATES):
         updates=updates,
         older=updates[-1] if more else None,
     )
+
+
+def last_updated(timeline):
+    """The time of the newest update shown (pinned or not), or None."""
+    times = [update.published_at for update in timeline.pinned + timeline.updates]
+    return max(times) if times else None

@@ -46,8 +46,10 @@ def poll(request, pk):
     coverage = pages.Coverage(blog.pk, blog.coverage_start, blog.coverage_end)
     timeline = pages.timeline(coverage, pages.POLL_UPDATES)
     context = {"article": article, "page_url": page_url, "timeline": timeline}
+    updated = pages.last_updated(timeline)
     data = {
         "live": blog.is_live,
+        "updated": updated.isoformat() if updated else None,
         "highlights": render_to_string("liveblog/highlights.html", context).strip(),
         "updates": [
             {

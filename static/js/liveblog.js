@@ -56,8 +56,28 @@
     if (old && element && old.outerHTML !== element.outerHTML) old.replaceWith(fresh);
   }
 
+  // "Updated 2 min ago" next to the headline; the exact time stays in datetime and title.
+  function relative(time) {
+    var minutes = Math.floor((Date.now() - Date.parse(time.getAttribute("datetime"))) / 60000);
+    if (isNaN(minutes)) return;
+    if (minutes < 1) time.textContent = "just now";
+    else if (minutes < 60) time.textContent = minutes + " min ago";
+    else if (minutes < 24 * 60) time.textContent = Math.floor(minutes / 60) + " h ago";
+  }
+
+  function refreshTimes(updated) {
+    document.querySelectorAll("time[data-relative]").forEach(function (time) {
+      if (updated && updated !== time.getAttribute("datetime")) {
+        time.setAttribute("datetime", updated);
+        time.title = new Date(updated).toLocaleString();
+      }
+      relative(time);
+    });
+  }
+
   function receive(data) {
     var fresh = [];
+    refreshTimes(data.updated);
     showHighlights(data.highlights);
     (data.updates || []).forEach(function (update) {
       var id = String(update.id);
@@ -115,6 +135,8 @@
       });
   }
 
+  refreshTimes();
+  setInterval(refreshTimes, 30000);
   button.addEventListener("click", show);
   document.addEventListener("visibilitychange", function () {
     if (!document.hidden) schedule(0);

@@ -104,6 +104,11 @@ def test_open_page_gets_a_new_pin_new_key_event_and_an_edited_update(page, setti
     page.goto(article.get_absolute_url())
     page.evaluate("window.openedOnce = true")
     assert page.locator(".key-events").count() == 0
+    # Live, and how fresh, in the first phone screen; no reading time on a live blog.
+    status = page.locator(".live-status")
+    status.filter(has_text="min ago").wait_for()
+    assert status.bounding_box()["y"] + status.bounding_box()["height"] <= 844
+    assert page.locator(".reading-time").count() == 0
 
     # An editor pins a safety notice and marks a key event; another update is corrected.
     LiveUpdate.objects.create(

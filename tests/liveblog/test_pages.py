@@ -255,3 +255,21 @@ def test_poll_sends_an_edited_or_corrected_update_anew(client, blog):
     after = client.get(poll_url(blog)).json()["updates"][0]["html"]
     assert after != before
     assert "Eleven minutes late." in after and "The time was wrong." in after
+
+
+def test_live_blog_shows_live_and_the_last_update_by_the_headline_without_reading_time(
+    client, blog
+):
+    newest = post(blog, 2, headline="Fog lifts")
+    html = client.get(blog.article.get_absolute_url()).content.decode()
+    start = html.index('<header class="article-header">')
+    header = html[start : html.index("</header>", start)]
+    assert '<span class="live-badge">Live</span>' in header
+    assert f'<time datetime="{newest.published_at.replace(microsecond=0).isoformat()}"' in header
+    assert "min read" not in header
+
+
+def test_ordinary_article_keeps_its_reading_time_and_no_badge(client):
+    article = ArticleFactory()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "min read" in html and "live-status" not in html
