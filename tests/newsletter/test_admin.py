@@ -157,11 +157,27 @@ def test_send_a_test_to_myself(client, editor):
     assert edition.status == Edition.Status.DRAFT
 
 
+def test_send_now_asks_first_naming_the_count(client, editor):
+    edition = edition_with_story()
+    make_subscriber("reader@example.org")
+    make_subscriber("other@example.org")
+    response = client.post(f"/admin/newsletter/edition/{edition.pk}/send/", {"action": "send"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Send “The week in defence” to 2 confirmed subscribers?" in html
+    assert 'name="confirmed" value="2"' in html
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.DRAFT  # nothing sent until confirmed
+    assert mail.outbox == []
+
+
 def test_send_now_from_the_admin(client, editor, django_capture_on_commit_callbacks):
     edition = edition_with_story()
     make_subscriber("reader@example.org")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/admin/newsletter/edition/{edition.pk}/send/", {"action": "send"})
+        response = client.post(
+            f"/admin/newsletter/edition/{edition.pk}/send/", {"action": "send", "confirmed": "1"}
+        )
     assert response.status_code == 302
     edition.refresh_from_db()
     assert edition.status == Edition.Status.SENT
