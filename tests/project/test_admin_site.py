@@ -19,3 +19,10 @@ def test_dashboard_shows_registered_panels_and_skips_empty_ones(staff_client, mo
     html = staff_client.get("/admin/").content.decode()
     assert "Waiting for you" in html and "A story" in html and "2 h" in html
     assert html.count('class="module dashboard-panel"') == 1
+
+
+def test_the_taggit_app_is_called_tags(staff_client):
+    html = staff_client.get("/admin/").content.decode()
+    assert ">Tags</a>" in html and "Taggit" not in html
+    app_page = staff_client.get("/admin/taggit/").content.decode()
+    assert "Taggit" not in app_page and "Tags" in app_page
