@@ -142,7 +142,7 @@ class EditionItemInline(admin.TabularInline):
     model = EditionItem
     extra = 0
     fields = ["position", "article"]
-    raw_id_fields = ["article"]
+    autocomplete_fields = ["article"]  # found by headline (the article admin's search)
     verbose_name = "story"
     verbose_name_plural = "stories (smaller position numbers come first)"
 

@@ -108,6 +108,10 @@ def test_send_now_asks_first_naming_the_count_and_a_test_stays_one_click(page):
     login_admin(page, "eve", PASSWORD)
     page.goto(f"/admin/newsletter/edition/{edition.pk}/change/")
 
+    subject = page.locator("#id_subject")
+    subject.fill("The week in defence, 12 December 2026: frigates, tankers and the budget")
+    assert subject.evaluate("el => el.scrollWidth <= el.clientWidth")  # the whole subject
+    page.reload()
     page.get_by_role("button", name="Send a test to me").click()
     page.wait_for_selector(".messagelist")
     assert [m.to for m in mail.outbox] == [["eve@example.org"]]  # one click, no question

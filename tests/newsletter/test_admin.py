@@ -217,3 +217,20 @@ def test_contributor_cannot_send(client, contributor):
     assert response.status_code == 403
     edition.refresh_from_db()
     assert edition.status == Edition.Status.DRAFT
+
+
+def test_story_picker_finds_articles_by_headline(client, editor):
+    edition = edition_with_story()
+    ArticleFactory(title="Howitzer deliveries speed up")
+    page = client.get(f"/admin/newsletter/edition/{edition.pk}/change/").content.decode()
+    assert "admin-autocomplete" in page and 'name="items-0-article"' in page
+    found = client.get(
+        "/admin/autocomplete/",
+        {
+            "term": "howitzer",
+            "app_label": "newsletter",
+            "model_name": "editionitem",
+            "field_name": "article",
+        },
+    ).json()
+    assert [result["text"] for result in found["results"]] == ["Howitzer deliveries speed up"]
