@@ -15,7 +15,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape, format_html
 from taggit.models import Tag
@@ -32,6 +34,11 @@ CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 _RELATIVE_URL = re.compile(r'(\s(?:src|href)=")/(?!/)')
 _SRCSET = re.compile(r'(\ssrcset=")([^"]*)(")')
 _SRCSET_URL = re.compile(r"(^|,\s*)/(?!/)")
+
+
+def _day(moment):
+    local = timezone.localtime(moment)
+    return f"{local.day} {local:%B %Y}"
 
 
 def absolutize_html(html):
@@ -145,7 +152,13 @@ class LatestArticles(Feed):
         return article.title
 
     def item_description(self, article):
-        return escape(article.meta_description)
+        """The summary, then each published correction's notice ("Correction, 22 June
+        2026: …"), so a feed reader sees why the entry changed."""
+        notices = [
+            f"{c.get_kind_display()}, {_day(c.published_at)}: {c.text}"
+            for c in article.visible_corrections()
+        ]
+        return escape(" ".join([article.meta_description, *notices]).strip())
 
     def item_link(self, article):
         return absolute_url(article.get_absolute_url())
@@ -162,7 +175,7 @@ class LatestArticles(Feed):
         return article.published_at
 
     def item_updateddate(self, article):
-        return article.content_updated_at if article.was_updated else article.published_at
+        return article.modified_for_readers
 
     def item_author_name(self, article):
         names = [author.name for author in article.byline_authors]
@@ -192,7 +205,11 @@ class LatestArticles(Feed):
     def item_extra_kwargs(self, article):
         extra = {"image": article.lead_image}
         if settings.FEED_FULL_CONTENT and article.body:
-            extra["content_html"] = absolutize_html(article.body)
+            notices = render_to_string(
+                "includes/corrections.html",
+                {"corrections": article.visible_corrections(), "label": "Corrections"},
+            )
+            extra["content_html"] = absolutize_html(article.body + notices)
         return extra
 
 

@@ -550,6 +550,17 @@ class Article(ImportKey, CreatedBy):
         return [c for c in found if position is None or c.position == position]
 
     @property
+    def modified_for_readers(self):
+        """When readers last saw the article change: its publication, a substantive update
+        or the newest published correction, whichever is latest. dateModified in the
+        structured data, article:modified_time and the feeds' updated date. After
+        for_detail() no query of its own."""
+        moments = [self.content_updated_at if self.was_updated else self.published_at]
+        moments += [correction.published_at for correction in self.visible_corrections()]
+        moments = [moment for moment in moments if moment is not None]
+        return max(moments) if moments else None
+
+    @property
     def corrections_top(self):
         """Corrections shown right under the headline."""
         return self.visible_corrections(Correction.Position.TOP)

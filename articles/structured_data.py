@@ -14,7 +14,7 @@ from core.structured_data import language, organization_id, website_id
 def news_article(article, corrections, publisher):
     """`publisher` is the NewsMediaOrganization node (core.structured_data.publisher)."""
     url = absolute_url(article.get_absolute_url())
-    modified = article.content_updated_at if article.was_updated else article.published_at
+    modified = article.modified_for_readers
     data = {
         "@type": "NewsArticle",
         "@id": url + "#article",

@@ -28,7 +28,20 @@ def register_panel(func):
     return func
 
 
+# Apps from other packages, named as the newsroom knows them.
+APP_NAMES = {"taggit": "Tags"}
+
+
 class NewsroomAdminSite(admin.AdminSite):
+    def _build_app_dict(self, request, label=None):
+        """Django's list of apps (the sidebar, the front page, an app's page), with the
+        names in APP_NAMES: "Tags", not "Taggit"."""
+        found = super()._build_app_dict(request, label)
+        for app_label, app in found.items():
+            if app_label in APP_NAMES:
+                app["name"] = APP_NAMES[app_label]
+        return found
+
     def has_permission(self, request):
         """Staff, and, with STAFF_2FA_REQUIRED on, signed in with a second factor too
         (django-otp's `is_verified`); signing out needs only the password."""

@@ -4,7 +4,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, When
 from django.http import Http404, HttpResponseRedirect
@@ -194,7 +193,11 @@ class ErrorReportAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assignee":
-            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True)
+            kwargs["queryset"] = rules.report_handlers()
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            field.label_from_instance = rules.display_name
+            field.help_text = "Only people who may act on reports; editors can also publish."
+            return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="Article or page")

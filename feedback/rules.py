@@ -13,6 +13,7 @@ from django.utils.text import get_text_list
 from articles import workflow
 
 ADD_CORRECTION = "articles.add_correction"
+CHANGE_REPORT = "feedback.change_errorreport"
 # Named on the refusal page; more would be a staff list, not an explanation.
 EDITORS_NAMED = 5
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -46,6 +47,15 @@ def correction_editors():
             pk__in=users.with_perm(ADD_CORRECTION, backend=MODEL_BACKEND).values("pk"),
         )
         .order_by("username")
+    )
+
+
+def report_handlers():
+    """Active staff who may act on reports (change them: triage, assign, resolve), by
+    name: the Feedback staff, editors and superusers. The assignee list offers them."""
+    users = get_user_model().objects.with_perm(CHANGE_REPORT, backend=MODEL_BACKEND)
+    return users.filter(is_staff=True, is_active=True).order_by(
+        "first_name", "last_name", "username"
     )
 
 

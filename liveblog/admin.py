@@ -24,7 +24,7 @@ from articles.admin.articles import PublishedCorrectionsInline
 from articles.models import Article
 from core.revisions import SafeVersionAdmin
 
-from . import rules
+from . import pins, rules
 from .forms import LiveUpdateChangeForm, LiveUpdateForm
 from .models import LiveBlog, LiveUpdate, UpdateCorrection
 
@@ -132,6 +132,10 @@ class LiveUpdateAdmin(SafeVersionAdmin):
         for blog in {update.live_blog_id: update.live_blog for update in updates}.values():
             blog.touch()
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        pins.tell(request, pins.unpin_others(obj))
+
     def response_change(self, request, obj):
         if "_continue" not in request.POST and "_addanother" not in request.POST:
             self.message_user(request, f"The update “{obj}” was changed.", messages.SUCCESS)
@@ -200,9 +204,11 @@ class LiveUpdateAdmin(SafeVersionAdmin):
             reversion.set_user(request.user)
             reversion.set_comment("Posted.")
             update.save()
+            unpinned = pins.unpin_others(update)
         messages.success(
             request, f"Update posted at {timezone.localtime(update.published_at):%H:%M}."
         )
+        pins.tell(request, unpinned)
         return redirect(f"{article_change_url(article_id)}#live-blog")
 
     def coverage_view(self, request, article_id):

@@ -89,24 +89,36 @@ class Timeline:
         return {u.pk for u in self.pinned + self.updates}
 
 
-def timeline(coverage):
-    """The article page's part: pinned updates, key events (pinned first) and the newest
-    PAGE_UPDATES updates, in three queries."""
-    highlights = list(
+def highlights(live_blog_id):
+    """Pinned updates and key events (pinned first), newest first, at most HIGHLIGHTS: one
+    query."""
+    return list(
         LiveUpdate.objects.published()
-        .filter(Q(key_event=True) | Q(pinned=True), live_blog_id=coverage.article_id)
+        .filter(Q(key_event=True) | Q(pinned=True), live_blog_id=live_blog_id)
         .select_related("author", "created_by")
         .order_by("-pinned", "-published_at", "-id")[:HIGHLIGHTS]
     )
-    updates = newest(coverage.article_id, PAGE_UPDATES)
-    more = len(updates) > PAGE_UPDATES
-    updates = updates[:PAGE_UPDATES]
-    pinned = [u for u in highlights if u.pinned]
+
+
+def timeline(coverage, count=PAGE_UPDATES):
+    """Pinned updates, key events (pinned first) and the newest `count` updates, in three
+    queries: the article page's part (PAGE_UPDATES) and the poll's answer (POLL_UPDATES)."""
+    found = highlights(coverage.article_id)
+    updates = newest(coverage.article_id, count)
+    more = len(updates) > count
+    updates = updates[:count]
+    pinned = [u for u in found if u.pinned]
     with_corrections(pinned + updates)
     return Timeline(
         coverage=coverage,
         pinned=pinned,
-        key_events=[u for u in highlights if u.key_event or u.pinned],
+        key_events=[u for u in found if u.key_event or u.pinned],
         updates=updates,
         older=updates[-1] if more else None,
     )
+
+
+def last_updated(timeline):
+    """The time of the newest update shown (pinned or not), or None."""
+    times = [update.published_at for update in timeline.pinned + timeline.updates]
+    return max(times) if times else None

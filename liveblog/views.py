@@ -4,8 +4,8 @@ page's script asks for new updates, the "older updates" pages, one update's own 
 
 The poll endpoint is one address per live blog, the same for every reader, so the page
 cache (core/pagecache.py) and a CDN answer nearly all polls: a 304 from the stored ETag
-when nothing changed. Posting an update changes the content version, so the next poll
-after a post renders afresh (three queries) and every reader gets the new update.
+when nothing changed. Posting, editing, pinning or correcting an update changes the
+content version, so the next poll renders afresh (four queries) and every reader gets it.
 """
 
 import hashlib
@@ -36,23 +36,27 @@ def published_blog(pk):
 
 @require_GET
 def poll(request, pk):
-    """JSON: whether the coverage is live and its newest POLL_UPDATES unpinned updates, each
-    as the HTML the page shows. Strong ETag over the answer; 304 when it matches."""
+    """JSON: whether the coverage is live, the key events and pinned updates as the HTML
+    at the top of the page ("highlights"), and the newest POLL_UPDATES unpinned updates,
+    each as the HTML the page shows, so an edited or corrected update replaces the one on
+    the page. Strong ETag over the answer; 304 when it matches."""
     blog = published_blog(pk)
-    page_url = blog.article.get_absolute_url()
-    updates = pages.with_corrections(
-        pages.newest(blog.pk, pages.POLL_UPDATES)[: pages.POLL_UPDATES]
-    )
+    article = blog.article
+    page_url = article.get_absolute_url()
+    coverage = pages.Coverage(blog.pk, blog.coverage_start, blog.coverage_end)
+    timeline = pages.timeline(coverage, pages.POLL_UPDATES)
+    context = {"article": article, "page_url": page_url, "timeline": timeline}
+    updated = pages.last_updated(timeline)
     data = {
         "live": blog.is_live,
+        "updated": updated.isoformat() if updated else None,
+        "highlights": render_to_string("liveblog/highlights.html", context).strip(),
         "updates": [
             {
                 "id": update.pk,
-                "html": render_to_string(
-                    "liveblog/update.html", {"update": update, "page_url": page_url}
-                ),
+                "html": render_to_string("liveblog/update.html", {**context, "update": update}),
             }
-            for update in updates
+            for update in timeline.updates
         ],
     }
     body = json.dumps(data, separators=(",", ":"))

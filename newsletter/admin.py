@@ -14,6 +14,7 @@ from django.core.mail import BadHeaderError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
@@ -141,7 +142,7 @@ class EditionItemInline(admin.TabularInline):
     model = EditionItem
     extra = 0
     fields = ["position", "article"]
-    raw_id_fields = ["article"]
+    autocomplete_fields = ["article"]  # found by headline (the article admin's search)
     verbose_name = "story"
     verbose_name_plural = "stories (smaller position numbers come first)"
 
@@ -257,6 +258,8 @@ class EditionAdmin(admin.ModelAdmin):
                 self._send_test(request, edition)
             elif action == "send":
                 self._require_send_permission(request)
+                if "confirmed" not in request.POST:
+                    return self._confirm_send(request, edition)
                 sending.send_now(edition)
                 self.message_user(request, "Sending has started.", messages.SUCCESS)
             elif action == "schedule":
@@ -278,6 +281,20 @@ class EditionAdmin(admin.ModelAdmin):
         except (sending.EditionNotReady, ValueError) as problem:
             self.message_user(request, str(problem), messages.ERROR)
         return back
+
+    def _confirm_send(self, request, edition):
+        """ "Send to 12,431 confirmed subscribers?": sending cannot be called back."""
+        count = Subscriber.objects.confirmed().count()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Send this edition now?",
+            "edition": edition,
+            "count": count,
+            "count_text": f"{count:,}",
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/newsletter/edition/confirm_send.html", context)
 
     def _require_send_permission(self, request):
         if not request.user.has_perm("newsletter.send_edition"):

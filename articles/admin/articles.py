@@ -1,6 +1,8 @@
 """The article admin: sections, the article form's inlines (bylines, corrections), revisions,
 bulk workflow actions and share-preview links. The rules themselves live in workflow.py."""
 
+from urllib.parse import urlsplit
+
 import reversion
 from django import forms
 from django.conf import settings
@@ -10,6 +12,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -140,6 +143,7 @@ class ArticleAdmin(DeskMixin, SafeVersionAdmin):
     readonly_fields = [
         "lead_image_preview",
         "body_rendered",
+        "sharing_preview",
         "content_updated_at",
         "created_by",
         "version",
@@ -150,7 +154,10 @@ class ArticleAdmin(DeskMixin, SafeVersionAdmin):
 
     class Media:
         css = {"all": ["css/article-content.css"]}  # the body as readers see it
-        js = ["admin-extra/article-desk.js"]  # autosave, unsaved-changes guard, Ctrl/Cmd+S
+        js = [
+            "admin-extra/article-desk.js",  # autosave, unsaved-changes guard, Ctrl/Cmd+S
+            "admin-extra/article-seo.js",  # search and sharing preview
+        ]
 
     save_on_top = True
     fieldsets = [
@@ -173,8 +180,13 @@ class ArticleAdmin(DeskMixin, SafeVersionAdmin):
         (
             "Search engines and sharing",
             {
-                "fields": ["seo_title", "seo_description", "canonical_url", "exclude_from_news"],
-                "classes": ["collapse"],
+                "fields": [
+                    "sharing_preview",
+                    "seo_title",
+                    "seo_description",
+                    "canonical_url",
+                    "exclude_from_news",
+                ],
             },
         ),
         (
@@ -188,7 +200,13 @@ class ArticleAdmin(DeskMixin, SafeVersionAdmin):
     change_list_template = "admin/articles/article/change_list.html"
     history_latest_first = True
     # Form-only fields: not on the model, so left out of read-only views.
-    FORM_ONLY = ("loaded_version", "substantive_update", "new_tags", "restore_old_status")
+    FORM_ONLY = (
+        "loaded_version",
+        "substantive_update",
+        "new_tags",
+        "restore_old_status",
+        "sharing_preview",
+    )
     CONTRIBUTOR_READONLY = ("published_at", "featured")
     # A restore keeps these as they are now; a box on the form takes the revision's.
     KEPT_ON_RESTORE = ("status", "published_at")
@@ -536,6 +554,19 @@ class ArticleAdmin(DeskMixin, SafeVersionAdmin):
         return format_html(
             '<div class="article-body admin-article-body">{}</div>',
             mark_safe(clean_html(obj.body)),  # noqa: S308
+        )
+
+    @admin.display(description="Preview")
+    def sharing_preview(self, obj):
+        """The live search-result and shared-link preview (static/admin-extra/article-seo.js)."""
+        published = obj is not None and obj.pk and obj.published_at
+        return render_to_string(
+            "admin/articles/article/includes/sharing_preview.html",
+            {
+                "site_name": settings.SITE_NAME,
+                "site_host": urlsplit(settings.SITE_URL).netloc,
+                "path": obj.get_absolute_url() if published else "",
+            },
         )
 
     @admin.display(description="Preview")

@@ -73,7 +73,7 @@ def article_social(article):
         "image_width": width,
         "image_height": height,
         "image_type": image.crop_type("crop_16x9") if image else "",
-        "modified": article.content_updated_at if article.was_updated else article.published_at,
+        "modified": article.modified_for_readers,
         "authors": [absolute_url(author.get_absolute_url()) for author in article.byline_authors],
     }
 

@@ -44,6 +44,26 @@ def live_timeline(context, article):
     )
 
 
+@register.simple_tag
+def live_header(article):
+    """For a live blog, next to the headline: its stylesheet and, while it is live, the
+    "Live" badge with the time of the newest update (static/js/liveblog.js shows it as
+    "2 min ago"). Nothing for an ordinary article."""
+    timeline = _timeline(article)
+    if timeline is None:
+        return ""
+    return render_to_string(
+        "liveblog/header.html",
+        {"live": timeline.coverage.is_live, "updated": pages.last_updated(timeline)},
+    )
+
+
+@register.filter
+def is_live_blog(article):
+    """Whether the article is a live blog (live now or ended): no reading time for it."""
+    return pages.coverage_of(article) is not None
+
+
 @register.simple_tag(takes_context=True)
 def live_or_article_json_ld(context, article):
     """LiveBlogPosting for a live blog (its coverage and updates), else the article's

@@ -1,7 +1,9 @@
 // A live blog's open page asks for new updates every data-poll-seconds (one cached
 // address for every reader: mostly 304 Not Modified) and offers them with a polite
 // "N new updates" button; they are inserted only when the reader presses it, so the text
-// being read never moves. Without this script a reload shows everything.
+// being read never moves. Key events and pinned updates at the top are replaced as the
+// answer has them, and an update already on the page that was edited or corrected is
+// replaced where it stands. Without this script a reload shows everything.
 (function () {
   "use strict";
   var section = document.querySelector("[data-live-poll]");
@@ -9,6 +11,9 @@
   var url = section.dataset.livePoll;
   var seconds = Math.max(1, parseInt(section.dataset.pollSeconds, 10) || 15);
   var list = section.querySelector(".live-updates");
+  var highlights = section.querySelector(".live-highlights");
+  var shownHighlights = highlights ? highlights.innerHTML.trim() : "";
+  var versions = {};
   var button = section.querySelector(".live-new-button");
   var known = {};
   var pending = [];
@@ -23,11 +28,65 @@
     return count === 1 ? "1 new update" : count + " new updates";
   }
 
+  function fragment(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html;
+    return template.content;
+  }
+
+  function showHighlights(html) {
+    if (!highlights || typeof html !== "string" || html === shownHighlights) return;
+    shownHighlights = html;
+    highlights.replaceChildren(fragment(html));
+    // A newly pinned update now stands at the top: take it out of the list below.
+    highlights.querySelectorAll("[data-update]").forEach(function (el) {
+      known[el.dataset.update] = true;
+      var below = list.querySelector('[data-update="' + el.dataset.update + '"]');
+      if (below) below.remove();
+    });
+  }
+
+  function replaceChanged(update, id) {
+    if (versions[id] === update.html) return;
+    versions[id] = update.html;
+    var old = list.querySelector('[data-update="' + id + '"]');
+    var fresh = fragment(update.html);
+    var element = fresh.firstElementChild;
+    // Compared as the browser writes both, so an unchanged update is left alone.
+    if (old && element && old.outerHTML !== element.outerHTML) old.replaceWith(fresh);
+  }
+
+  // "Updated 2 min ago" next to the headline; the exact time stays in datetime and title.
+  function relative(time) {
+    var minutes = Math.floor((Date.now() - Date.parse(time.getAttribute("datetime"))) / 60000);
+    if (isNaN(minutes)) return;
+    if (minutes < 1) time.textContent = "just now";
+    else if (minutes < 60) time.textContent = minutes + " min ago";
+    else if (minutes < 24 * 60) time.textContent = Math.floor(minutes / 60) + " h ago";
+  }
+
+  function refreshTimes(updated) {
+    document.querySelectorAll("time[data-relative]").forEach(function (time) {
+      if (updated && updated !== time.getAttribute("datetime")) {
+        time.setAttribute("datetime", updated);
+        time.title = new Date(updated).toLocaleString();
+      }
+      relative(time);
+    });
+  }
+
   function receive(data) {
     var fresh = [];
+    refreshTimes(data.updated);
+    showHighlights(data.highlights);
     (data.updates || []).forEach(function (update) {
       var id = String(update.id);
-      if (known[id] || pending.some(function (p) { return p.id === id; })) return;
+      if (known[id]) {
+        replaceChanged(update, id);
+        return;
+      }
+      if (pending.some(function (p) { return p.id === id; })) return;
+      versions[id] = update.html;
       fresh.push({ id: id, html: update.html });
     });
     if (fresh.length) {
@@ -76,6 +135,8 @@
       });
   }
 
+  refreshTimes();
+  setInterval(refreshTimes, 30000);
   button.addEventListener("click", show);
   document.addEventListener("visibilitychange", function () {
     if (!document.hidden) schedule(0);

@@ -45,6 +45,13 @@ def newsroom():
     return article
 
 
+def assert_summary_with_notice(summary):
+    """The standfirst, then the published correction's notice (not the future one)."""
+    first = "The first ship leaves harbour for two weeks of trials. Correction, "
+    assert summary.startswith(first)
+    assert summary.endswith(": An earlier version misnamed the yard.")
+
+
 def parse(client, url):
     response = client.get(url)
     assert response.status_code == 200, url
@@ -84,7 +91,7 @@ def test_rss_item_has_absolute_link_stable_guid_categories_image_and_full_conten
     assert entry.link == SITE + newsroom.get_absolute_url()
     assert entry.id.startswith("tag:127.0.0.1,") and entry.id.endswith(f":article:{newsroom.pk}")
     assert entry.guidislink is False
-    assert entry.summary == "The first ship leaves harbour for two weeks of trials."
+    assert_summary_with_notice(entry.summary)
     assert entry.author == "Hana Okafor and Tomas Reyes"
     assert [t.term for t in entry.tags] == ["Naval", "Frigates", "Sea trials"]
     assert entry.enclosures[0].type == "image/jpeg"
@@ -104,9 +111,12 @@ def test_atom_entry_has_summary_content_updated_and_enclosure(client, newsroom):
     _, feed = parse(client, "/feed/atom/")
     entry = feed.entries[0]
 
-    assert entry.summary == "The first ship leaves harbour for two weeks of trials."
+    assert_summary_with_notice(entry.summary)
     assert "our naval coverage" in entry.content[0].value
-    assert entry.updated_parsed[:5] == newsroom.content_updated_at.utctimetuple()[:5]
+    # Updated: the later of the substantive update and the published correction.
+    corrected = newsroom.corrections.visible().get().published_at
+    latest = max(newsroom.content_updated_at, corrected)
+    assert entry.updated_parsed[:5] == latest.utctimetuple()[:5]
     assert entry.published_parsed[:5] == newsroom.published_at.utctimetuple()[:5]
     assert any(link.rel == "enclosure" for link in entry.links)
 
@@ -129,7 +139,7 @@ def test_summary_only_when_full_content_is_switched_off(client, newsroom, settin
         response, feed = parse(client, url)
         entry = feed.entries[0]
         assert element not in response.content
-        assert entry.summary == "The first ship leaves harbour for two weeks of trials."
+        assert_summary_with_notice(entry.summary)
 
 
 def test_feed_item_falls_back_to_the_body_text_without_a_summary(client):

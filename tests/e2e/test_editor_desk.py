@@ -9,7 +9,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from articles import figures
 from articles.models import Article, EditSession
-from tests.e2e.conftest import login_admin
+from tests.e2e.conftest import choose_image, login_admin
 from tests.factories import ArticleFactory, ImageFactory
 from tests.workflow_helpers import PASSWORD, change_url, member
 
@@ -140,4 +140,39 @@ def test_autosave_restore_guard_shortcut_and_presence(page, browser, live_server
     assert "Contract signed on Monday." in article.body
     assert "Restore unsaved changes" not in again.content()
     fresh.close()
+    assert not page.console_errors
+
+
+def test_search_and_sharing_preview_follows_the_form(page):
+    member("Editor", "eve", first_name="Eve", last_name="Lund")
+    ImageFactory(caption="Patrol boat in the fjord", alt_text="")
+    login_admin(page, "eve", PASSWORD)
+    page.goto("/admin/articles/article/add/")
+    preview = page.locator(".sharing-preview")
+    warnings = preview.locator(".sharing-warnings")
+    assert "The standfirst is empty" in warnings.inner_text()
+    assert "No lead image" in warnings.inner_text()
+
+    page.fill("#id_title", "Coast guard orders four patrol boats")
+    page.fill("#id_standfirst", "The boats replace a fleet built in the 1980s.")
+    title = preview.locator(".search-preview-title")
+    assert title.inner_text().startswith("Coast guard orders four patrol boats | ")
+    assert (
+        preview.locator(".card-preview-description").inner_text()
+        == "The boats replace a fleet built in the 1980s."
+    )
+    assert "The standfirst is empty" not in warnings.inner_text()
+
+    long_title = "Coast guard orders four patrol boats to replace its ageing fleet"
+    page.fill("#id_seo_title", long_title)
+    count = page.locator("#id_seo_title-count")
+    assert count.inner_text().startswith(f"{len(long_title)} of about 60 characters")
+    assert "seo-count-over" in count.get_attribute("class")
+    assert title.inner_text().endswith("… | Defence Blog")
+
+    choose_image(page, "patrol", "Patrol boat")
+    preview.locator(".card-preview-image").wait_for()
+    warnings.filter(has_text="The lead image has no alt text").wait_for()
+    preview.scroll_into_view_if_needed()
+    page.locator("fieldset", has=preview).screenshot(path=f"{SHOTS}/sharing-preview.png")
     assert not page.console_errors

@@ -187,6 +187,17 @@ def test_menu_search_box_searches(phone, newsroom):
     assert "1 article matches" in page.locator(".search-count").inner_text()
 
 
+def test_escape_closes_the_phone_menu(phone, newsroom):
+    page = phone("/")
+    menu = page.locator(".menu")
+    menu.locator("summary").click()
+    page.locator("#menu-search-q").focus()
+    assert menu_button_state(page) == ("DisclosureTriangle", True)
+    page.keyboard.press("Escape")
+    assert menu_button_state(page) == ("DisclosureTriangle", False)
+    assert menu.locator("summary").evaluate("el => el === document.activeElement")
+
+
 def test_type_is_one_coherent_set(page, newsroom):
     page.goto(newsroom.get_absolute_url())
 

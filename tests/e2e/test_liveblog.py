@@ -10,7 +10,7 @@ import pytest
 from django.apps import apps
 from django.utils import timezone
 
-from liveblog.models import LiveBlog, LiveUpdate
+from liveblog.models import LiveBlog, LiveUpdate, UpdateCorrection
 from tests.e2e.conftest import assert_accessible, login_admin, screenshot
 from tests.factories import ArticleFactory, SectionFactory
 from tests.workflow_helpers import PASSWORD, member
@@ -71,7 +71,9 @@ def test_editor_posts_and_an_open_reader_page_shows_it_without_a_reload(
     # The reader's page offers it politely, and shows it when asked.
     button.wait_for(state="visible")
     assert button.inner_text() == "Show 1 new update"
-    assert page.locator("text=Landing craft ashore").count() == 0  # nothing moved yet
+    # The list of updates has not moved; the key events box names the new key event.
+    assert "Landing craft ashore" not in page.locator(".live-updates").inner_text()
+    assert "Landing craft ashore" in page.locator(".key-events").inner_text()
     screenshot(page, "liveblog-reader-new-update", full_page=False)
     button.click()
     first = page.locator(".live-updates .live-update").first
@@ -80,4 +82,52 @@ def test_editor_posts_and_an_open_reader_page_shows_it_without_a_reload(
     assert button.is_hidden()
     assert page.evaluate("window.openedOnce") is True
     assert page.locator(".live-updates .live-update").count() == 2
+    assert not page.console_errors
+
+
+def test_open_page_gets_a_new_pin_new_key_event_and_an_edited_update(page, settings):
+    settings.LIVEBLOG_POLL_SECONDS = 1
+    settings.PAGE_CACHE = True
+    article = ArticleFactory(
+        title="Live: Storm over the naval base",
+        section=SectionFactory(name="Naval", slug="naval"),
+        published_at=timezone.now() - timedelta(hours=2),
+    )
+    blog = LiveBlog.objects.create(article=article, coverage_start=article.published_at)
+    first = LiveUpdate.objects.create(
+        live_blog=blog,
+        headline="Wind picks up",
+        body="<p>Gusts of 60 knots at the pier.</p>",
+        published_at=timezone.now() - timedelta(minutes=30),
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(article.get_absolute_url())
+    page.evaluate("window.openedOnce = true")
+    assert page.locator(".key-events").count() == 0
+    # Live, and how fresh, in the first phone screen; no reading time on a live blog.
+    status = page.locator(".live-status")
+    status.filter(has_text="min ago").wait_for()
+    assert status.bounding_box()["y"] + status.bounding_box()["height"] <= 844
+    assert page.locator(".reading-time").count() == 0
+
+    # An editor pins a safety notice and marks a key event; another update is corrected.
+    LiveUpdate.objects.create(
+        live_blog=blog,
+        headline="Safety notice",
+        body="<p>Stay away from the harbour wall.</p>",
+        pinned=True,
+        key_event=True,
+        published_at=timezone.now() - timedelta(minutes=1),
+    )
+    first.body = "<p>Gusts of 70 knots at the pier.</p>"
+    first.save()
+    UpdateCorrection.objects.create(update=first, text="An earlier version said 60 knots.")
+
+    page.locator(".live-highlights .live-update", has_text="Safety notice").wait_for()
+    assert "Safety notice" in page.locator(".key-events").inner_text()
+    edited = page.locator(f'.live-updates [data-update="{first.pk}"]')
+    edited.filter(has_text="An earlier version said 60 knots.").wait_for()
+    assert "Gusts of 70 knots" in edited.inner_text()
+    assert page.evaluate("window.openedOnce") is True  # no reload
+    page.screenshot(path="/work/shots/h25/liveblog-phone-new-pin.png")
     assert not page.console_errors

@@ -9,8 +9,9 @@ from django.core import mail
 
 from newsletter import editions, sending
 from newsletter.models import Edition, Subscriber
-from tests.e2e.conftest import assert_accessible, screenshot
+from tests.e2e.conftest import assert_accessible, login_admin, screenshot
 from tests.factories import ArticleFactory, SectionFactory
+from tests.workflow_helpers import PASSWORD, member
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -90,3 +91,38 @@ def test_signup_page_and_footer_form_are_accessible(page, live_server):
     footer = page.locator("footer .newsletter-signup")
     assert footer.get_by_role("button", name="Subscribe").is_visible()
     assert page.locator("footer").get_by_role("link", name="Newsletter", exact=True).is_visible()
+
+
+def test_send_now_asks_first_naming_the_count_and_a_test_stays_one_click(page):
+    member("Editor", "eve")
+    for n in range(3):
+        Subscriber.objects.create(
+            email=f"reader{n}@example.org",
+            status=Subscriber.Status.CONFIRMED,
+            consent_text="Send me the newsletter.",
+            consent_at="2026-01-01T00:00Z",
+        )
+    ArticleFactory(title="Frigate programme delayed")
+    edition = Edition.objects.create(subject="The week in defence")
+    editions.fill_with_top_stories(edition)
+    login_admin(page, "eve", PASSWORD)
+    page.goto(f"/admin/newsletter/edition/{edition.pk}/change/")
+
+    subject = page.locator("#id_subject")
+    subject.fill("The week in defence, 12 December 2026: frigates, tankers and the budget")
+    assert subject.evaluate("el => el.scrollWidth <= el.clientWidth")  # the whole subject
+    page.reload()
+    page.get_by_role("button", name="Send a test to me").click()
+    page.wait_for_selector(".messagelist")
+    assert [m.to for m in mail.outbox] == [["eve@example.org"]]  # one click, no question
+
+    page.get_by_role("button", name="Send now to every confirmed subscriber").click()
+    question = page.locator(".newsletter-confirm")
+    assert "Send “The week in defence” to 3 confirmed subscribers?" in question.inner_text()
+    page.screenshot(path="/work/shots/h25/newsletter-send-confirm.png")
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.DRAFT
+    page.get_by_role("button", name="Yes, send to 3 subscribers").click()
+    page.wait_for_selector(".messagelist .success")
+    assert "Sending has started." in page.locator(".messagelist").inner_text()
+    assert not page.console_errors

@@ -548,3 +548,22 @@ def test_admin_front_page_counts_new_reports_for_those_who_may_see_them(
     client.force_login(UserFactory(username="someone-else", is_staff=True))
     html = client.get("/admin/").content.decode()
     assert "New error reports" not in html
+
+
+def test_assignee_list_offers_only_people_who_may_act_on_reports_by_name(
+    client, feedback_staff, editor, article
+):
+    feedback_staff.first_name, feedback_staff.last_name = "Tove", "Hagen"
+    feedback_staff.save()
+    UserFactory(username="bystander", first_name="Bo", last_name="Stander", is_staff=True)
+    UserFactory(username="gone", first_name="Old", last_name="Hand", is_staff=True, is_active=False)
+    report = make_report(article)
+    login(client, feedback_staff)
+
+    form = client.get(change_url(report)).context["adminform"].form
+    offered = [label for value, label in form.fields["assignee"].choices if value]
+    assert "Tove Hagen" in offered
+    assert "desk-editor" in offered  # no full name: the username
+    assert "Bo Stander" not in offered and "bystander" not in offered
+    assert "Old Hand" not in offered
+    assert all("@" not in label for label in offered)

@@ -281,3 +281,35 @@ def test_suggested_correction_text_never_doubles_the_punctuation(quoted, suggest
     report = SimpleNamespace(quoted_text=quoted, suggested_correction=suggested)
     assert suggested_text(report) == expected
     assert "”." not in suggested_text(report)
+
+
+def test_a_published_correction_updates_the_modified_date_readers_and_machines_see(client, article):
+    published = article.published_at
+    when = at(2025, 6, 22, 15)
+    Correction.objects.create(
+        article=article, text="An earlier version misstated the range.", published_at=when
+    )
+    url = article.get_absolute_url()
+    html = client.get(url).content.decode()
+    assert f'"dateModified": "{when.isoformat()}"' in html
+    assert f'"datePublished": "{published.isoformat()}"' in html
+    assert f'<meta property="article:modified_time" content="{when.isoformat()}"' in html
+
+    atom = client.get(reverse("articles:feed_atom")).content.decode()
+    assert f"<updated>{when.isoformat()}</updated>" in atom
+    rss = client.get(reverse("articles:feed")).content.decode()
+    assert "Correction, 22 June 2025: An earlier version misstated the range." in rss
+    assert "Correction, &lt;time" in rss  # the notice in the full text too (escaped HTML)
+
+    article.refresh_from_db()
+    assert article.modified > when  # the sitemap's lastmod (moved by saving the correction)
+    sitemap = client.get("/sitemap-articles.xml").content.decode()
+    assert f"<lastmod>{article.modified.date().isoformat()}" in sitemap
+
+
+def test_a_future_correction_does_not_move_the_modified_date_yet(client, article):
+    Correction.objects.create(
+        article=article, text="Not yet.", published_at=timezone.now() + timedelta(days=1)
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert f'"dateModified": "{article.published_at.isoformat()}"' in html

@@ -286,3 +286,41 @@ def test_editor_restores_an_earlier_wording_of_an_update(client, editor, blog):
     assert client.post(revision_url(update, first), data).status_code == 302
     update.refresh_from_db()
     assert update.body == "<p>First wording.</p>"
+
+
+def test_pinning_a_new_update_unpins_the_old_and_says_so(client, editor, blog):
+    old = post(blog, 30, headline="How we cover this", pinned=True)
+    client.force_login(editor)
+    response = client.post(
+        post_url(blog.article), form(headline="Safety notice", pinned="on"), follow=True
+    )
+    html = response.content.decode()
+    assert "Only one update is pinned at a time: “How we cover this” is no longer pinned." in html
+    old.refresh_from_db()
+    assert not old.pinned
+    assert list(LiveUpdate.objects.filter(pinned=True).values_list("headline", flat=True)) == [
+        "Safety notice"
+    ]
+    page = client.get(blog.article.get_absolute_url()).content.decode()
+    assert page.count('<span class="live-flag">Pinned</span>') == 2  # key events and update
+
+
+def test_pinning_from_the_change_form_unpins_the_old_too(client, editor, blog):
+    old = post(blog, 30, headline="How we cover this", pinned=True)
+    update = post(blog, 10, headline="Safety notice")
+    client.force_login(editor)
+    url = reverse("admin:liveblog_liveupdate_change", args=[update.pk])
+    response = client.post(url, change_data(update, pinned="on"), follow=True)
+    assert "is no longer pinned" in response.content.decode()
+    old.refresh_from_db()
+    update.refresh_from_db()
+    assert (old.pinned, update.pinned) == (False, True)
+
+
+def test_posting_unpinned_leaves_the_pin_alone(client, editor, blog):
+    old = post(blog, 30, headline="How we cover this", pinned=True)
+    client.force_login(editor)
+    response = client.post(post_url(blog.article), form(headline="Fog lifts"), follow=True)
+    assert "no longer pinned" not in response.content.decode()
+    old.refresh_from_db()
+    assert old.pinned

@@ -235,3 +235,41 @@ def test_news_sitemap_lists_the_live_blog_while_it_is_live(client, blog):
     blog.coverage_end = timezone.now()
     blog.save()
     assert blog.article.get_absolute_url() not in client.get("/news-sitemap.xml").content.decode()
+
+
+def test_poll_sends_pinned_updates_and_key_events_at_the_top(client, blog):
+    post(blog, 20, headline="Fog lifts", key_event=True)
+    post(blog, 5, headline="Safety notice", pinned=True)
+    data = client.get(poll_url(blog)).json()
+    assert "Safety notice" in data["highlights"]
+    assert 'class="key-events"' in data["highlights"] and "Fog lifts" in data["highlights"]
+    assert all("Safety notice" not in update["html"] for update in data["updates"])
+
+
+def test_poll_sends_an_edited_or_corrected_update_anew(client, blog):
+    update = post(blog, 10, headline="First wave ashore")
+    before = client.get(poll_url(blog)).json()["updates"][0]["html"]
+    update.body = "<p>Eleven minutes late.</p>"
+    update.save()
+    UpdateCorrection.objects.create(update=update, text="The time was wrong.")
+    after = client.get(poll_url(blog)).json()["updates"][0]["html"]
+    assert after != before
+    assert "Eleven minutes late." in after and "The time was wrong." in after
+
+
+def test_live_blog_shows_live_and_the_last_update_by_the_headline_without_reading_time(
+    client, blog
+):
+    newest = post(blog, 2, headline="Fog lifts")
+    html = client.get(blog.article.get_absolute_url()).content.decode()
+    start = html.index('<header class="article-header">')
+    header = html[start : html.index("</header>", start)]
+    assert '<span class="live-badge">Live</span>' in header
+    assert f'<time datetime="{newest.published_at.replace(microsecond=0).isoformat()}"' in header
+    assert "min read" not in header
+
+
+def test_ordinary_article_keeps_its_reading_time_and_no_badge(client):
+    article = ArticleFactory()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "min read" in html and "live-status" not in html

@@ -157,11 +157,27 @@ def test_send_a_test_to_myself(client, editor):
     assert edition.status == Edition.Status.DRAFT
 
 
+def test_send_now_asks_first_naming_the_count(client, editor):
+    edition = edition_with_story()
+    make_subscriber("reader@example.org")
+    make_subscriber("other@example.org")
+    response = client.post(f"/admin/newsletter/edition/{edition.pk}/send/", {"action": "send"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Send “The week in defence” to 2 confirmed subscribers?" in html
+    assert 'name="confirmed" value="2"' in html
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.DRAFT  # nothing sent until confirmed
+    assert mail.outbox == []
+
+
 def test_send_now_from_the_admin(client, editor, django_capture_on_commit_callbacks):
     edition = edition_with_story()
     make_subscriber("reader@example.org")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/admin/newsletter/edition/{edition.pk}/send/", {"action": "send"})
+        response = client.post(
+            f"/admin/newsletter/edition/{edition.pk}/send/", {"action": "send", "confirmed": "1"}
+        )
     assert response.status_code == 302
     edition.refresh_from_db()
     assert edition.status == Edition.Status.SENT
@@ -218,3 +234,20 @@ def test_a_subscribers_unsubscribe_address_is_not_their_view_on_site_link(client
     assert change.status_code == 200
     assert "View on site" not in change.content.decode()
     assert subscriber.token not in change.content.decode()
+
+
+def test_story_picker_finds_articles_by_headline(client, editor):
+    edition = edition_with_story()
+    ArticleFactory(title="Howitzer deliveries speed up")
+    page = client.get(f"/admin/newsletter/edition/{edition.pk}/change/").content.decode()
+    assert "admin-autocomplete" in page and 'name="items-0-article"' in page
+    found = client.get(
+        "/admin/autocomplete/",
+        {
+            "term": "howitzer",
+            "app_label": "newsletter",
+            "model_name": "editionitem",
+            "field_name": "article",
+        },
+    ).json()
+    assert [result["text"] for result in found["results"]] == ["Howitzer deliveries speed up"]

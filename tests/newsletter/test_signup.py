@@ -249,3 +249,24 @@ def test_erase_removes_the_subscriber():
     subscriber = make_subscriber("gone@example.org")
     subscriptions.erase(subscriber)
     assert not Subscriber.objects.exists()
+
+
+def test_subscribed_and_unsubscribe_pages_show_no_footer_sign_up_box(client, signup):
+    signup("reader@example.org")
+    confirmed = client.post(confirm_link(mail.outbox[0])).content.decode()
+    assert "You are subscribed" in confirmed
+    assert "newsletter-signup--footer" not in confirmed
+    subscriber = Subscriber.objects.get()
+    asked = client.get(subscriber.get_absolute_url()).content.decode()
+    assert ">Unsubscribe</button>" in asked and "newsletter-signup--footer" not in asked
+    done = client.post(subscriber.get_absolute_url()).content.decode()
+    assert "You are unsubscribed" in done and "newsletter-signup--footer" not in done
+    assert "newsletter-signup--footer" in client.get("/").content.decode()  # elsewhere: kept
+
+
+def test_article_page_has_one_sign_up_box(client):
+    from tests.factories import ArticleFactory
+
+    html = client.get(ArticleFactory().get_absolute_url()).content.decode()
+    assert html.count('action="/newsletter/"') == 1
+    assert "newsletter-signup--article" in html

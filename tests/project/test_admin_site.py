@@ -61,3 +61,10 @@ def test_view_on_site_hides_objects_the_admin_does_not_show_the_user(client):
     client.force_login(member("Contributor", "carl"))
     response = client.get(view_on_site(ArticleFactory(status="draft", published_at=None)))
     assert response.status_code == 404
+
+
+def test_the_taggit_app_is_called_tags(staff_client):
+    html = staff_client.get("/admin/").content.decode()
+    assert ">Tags</a>" in html and "Taggit" not in html
+    app_page = staff_client.get("/admin/taggit/").content.decode()
+    assert "Taggit" not in app_page and "Tags" in app_page
