@@ -6,6 +6,7 @@ database query (templatetags/stats_tags.py). Until it is first computed, or whil
 cache is down, pages show no list.
 """
 
+import logging
 from datetime import timedelta
 
 from django.core.cache import cache
@@ -15,6 +16,8 @@ from django.utils import timezone
 from articles.models import Article
 
 from .models import ArticleHour
+
+logger = logging.getLogger(__name__)
 
 CACHE_KEY = "stats:most-read"
 COUNT = 5
@@ -45,5 +48,10 @@ def refresh(now=None):
 
 
 def cached():
-    """The list the worker last computed, or [] (never a query)."""
-    return cache.get(CACHE_KEY) or []
+    """The list the worker last computed, or [] (never a query). A cache that fails leaves
+    the block out; the page is served all the same."""
+    try:
+        return cache.get(CACHE_KEY) or []
+    except Exception:  # any cache backend's error: the list is an extra, never a 500
+        logger.warning("Most read: the cache did not answer", exc_info=True)
+        return []

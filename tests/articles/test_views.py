@@ -118,7 +118,8 @@ def test_article_page_has_plain_share_links_and_no_third_party_script(client, se
     assert f'href="https://t.me/share/url?url={url}&amp;text=Radar%20%26%20sonar%20deal"' in share
     assert 'class="share-copy"' in share and " hidden>" in share  # shown by the script
     scripts = re.findall(r'<script[^>]* src="([^"]+)"', html)
-    assert scripts == ["/static/stats/beacon.js", "/static/js/share.js"]  # both first-party
+    # All first-party: the audience beacon, the phone menu's Escape key, the share button.
+    assert scripts == ["/static/stats/beacon.js", "/static/js/menu.js", "/static/js/share.js"]
 
 
 def test_unpublished_article_seen_by_staff_has_no_share_links(staff_client):

@@ -257,9 +257,9 @@ def test_subscribed_and_unsubscribe_pages_show_no_footer_sign_up_box(client, sig
     assert "You are subscribed" in confirmed
     assert "newsletter-signup--footer" not in confirmed
     subscriber = Subscriber.objects.get()
-    asked = client.get(subscriber.get_absolute_url()).content.decode()
+    asked = client.get(subscriber.unsubscribe_path()).content.decode()
     assert ">Unsubscribe</button>" in asked and "newsletter-signup--footer" not in asked
-    done = client.post(subscriber.get_absolute_url()).content.decode()
+    done = client.post(subscriber.unsubscribe_path()).content.decode()
     assert "You are unsubscribed" in done and "newsletter-signup--footer" not in done
     assert "newsletter-signup--footer" in client.get("/").content.decode()  # elsewhere: kept
 

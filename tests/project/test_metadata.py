@@ -122,7 +122,9 @@ def test_article_news_article_json_ld_has_every_required_field(client, article):
     assert news["url"] == url
     assert news["mainEntityOfPage"] == {"@type": "WebPage", "@id": url}
     assert news["datePublished"] == article.published_at.isoformat()
-    assert news["dateModified"] == article.content_updated_at.isoformat()
+    assert (
+        news["dateModified"] == article.modified_for_readers.isoformat()
+    )  # newest correction counts
     assert news["articleSection"] == "Naval"
     assert news["keywords"] == ["Frigates", "Sea trials"]
     assert [a["name"] for a in news["author"]] == ["Hana Okafor", "Tomas Reyes"]

@@ -1,5 +1,4 @@
 import json
-import os
 
 import pytest
 import redis
@@ -7,6 +6,7 @@ from django.db import connection
 from django.utils import timezone
 
 from stats import buffer, ingest, privacy
+from tests.helpers.redis_server import redis_url
 
 BROWSER = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -15,13 +15,14 @@ BROWSER = (
 
 
 @pytest.fixture(autouse=True)
-def stats_redis(settings):
-    """The buffer in the real Redis at REDIS_URL, its keys emptied before and after."""
-    url = os.environ.get("REDIS_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("CI must set REDIS_URL so the audience buffer is tested.")
-        pytest.skip("REDIS_URL is not set; start Redis and set it to test the audience.")
+def stats_redis(settings, tmp_path):
+    """The buffer in the real Redis (REDIS_URL's, or a throwaway redis-server in a fresh
+    clone), its keys emptied before and after."""
+    with redis_url(tmp_path) as url:
+        yield from _stats_redis(settings, url)
+
+
+def _stats_redis(settings, url):
     settings.STATS_REDIS_URL = url
     conn = redis.Redis.from_url(url)
 
