@@ -12,10 +12,26 @@ from django.utils import timezone
 PASSWORD = "correct-horse-battery"
 
 
+# Every data migration that makes a newsroom group or gives one permissions, in migration
+# order (the editorial groups first: later ones add to the Editor group).
+GROUP_MIGRATIONS = [
+    ("articles.migrations.0004_editorial_groups", "create_groups"),
+    ("feedback.migrations.0002_feedback_staff_group", "create_groups"),
+    ("embeds.migrations.0002_editors_see_embeds", "grant"),
+    ("liveblog.migrations.0002_roles", "create_groups"),
+    ("newsletter.migrations.0002_newsletter_editor_group", "create_groups"),
+    ("planning.migrations.0002_planning_groups", "create_groups"),
+    ("giving.migrations.0003_revenue_group", "create_group"),
+    ("tips.migrations.0002_tips_desk_group", "create_groups"),
+    ("stats.migrations.0003_audience_permission", "create_groups"),
+]
+
+
 def ensure_groups():
-    """The groups from the data migration; rebuilt when a transactional test flushed them."""
-    migration = importlib.import_module("articles.migrations.0004_editorial_groups")
-    migration.create_groups(apps, None)
+    """Every group and permission the data migrations give; rebuilt when a transactional
+    test flushed them (a flush keeps the tables, not the migrations' rows)."""
+    for module, function in GROUP_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
 
 
 def member(role, username, **extra):

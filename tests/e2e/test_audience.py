@@ -3,14 +3,12 @@ another host); the beacon's view, 15 s engagement, read depth and engaged time a
 "Most read" lists the article; an editor sees the numbers on the Audience screens.
 Screenshots go to test-artifacts/ and, when SHOTS_DIR is set, there too."""
 
-import importlib
 import os
 import shutil
 import time
 from datetime import timedelta
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 
 from stats import most_read
@@ -57,9 +55,6 @@ def test_reader_beacon_reaches_the_editors_audience_screen(browser, live_server)
     )
     ArticleFactory(title="Older tanker story", section=section)
     member("Editor", "eve")
-    # The Editor group's audience permission comes from a data migration, which an earlier
-    # transactional test's flush took away: given again.
-    importlib.import_module("stats.migrations.0003_audience_permission").create_groups(apps)
 
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": 1280, "height": 900}, user_agent=BROWSER

@@ -1,11 +1,9 @@
 """A reader signs up from an article's form, confirms with the link from the e-mail,
 receives an edition and leaves with one click on its unsubscribe link."""
 
-import importlib
 import re
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.core import mail
 
@@ -97,11 +95,6 @@ def test_signup_page_and_footer_form_are_accessible(page, live_server):
 
 def test_send_now_asks_first_naming_the_count_and_a_test_stays_one_click(page):
     member("Editor", "eve")
-    # The editors' newsletter permissions come from a data migration, which an earlier
-    # transactional test's flush took away: given again.
-    importlib.import_module("newsletter.migrations.0002_newsletter_editor_group").create_groups(
-        apps
-    )
     for n in range(3):
         Subscriber.objects.create(
             email=f"reader{n}@example.org",
