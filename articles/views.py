@@ -9,7 +9,7 @@ from django.views.generic import DateDetailView, DetailView, ListView, TemplateV
 from taggit.models import Tag
 
 from core.caching import never_cached, public_page
-from core.fragments import Fragments
+from core.fragments import Fragments, template_fragment_names
 from core.pagination import KeysetListMixin
 from core.staff import is_verified_staff
 from core.validators import validate_image_file
@@ -78,18 +78,11 @@ class ArticleDetail(ReaderPageMixin, DateDetailView):
         return self.staff_preview()
 
     # The parts of the page kept across requests for anonymous readers (core.fragments),
-    # under the article's address and the content state.
-    fragment_names = (
-        "description",
-        "social",
-        "feeds",
-        "structured_data",
-        "header",
-        "content",
-        "footer",
-    )
+    # under the article's address and the content state: the template's {% fragment %}s.
+    keeps_fragments = True
     # What the page reads outside those parts (title, robots, canonical link): all the
-    # article row it needs when every part is cached.
+    # article row it needs when every part is cached (a field missing here costs a query,
+    # which tests/project/test_fragments.py's one-query test counts).
     outside_fragments = (
         "title",
         "seo_title",
@@ -102,10 +95,11 @@ class ArticleDetail(ReaderPageMixin, DateDetailView):
 
     def get(self, request, *args, **kwargs):
         self.fragments, self.cached_parts = None, False
-        if self.fragment_names and not request.user.is_authenticated:
+        if self.keeps_fragments and not request.user.is_authenticated:
             address = (kwargs[name] for name in ("year", "month", "day", "slug"))
             self.fragments = Fragments(request, "article", *address)
-            self.cached_parts = self.fragments.fetch(self.fragment_names)
+            names = template_fragment_names(self.template_name)
+            self.cached_parts = self.fragments.fetch(names)
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -135,7 +129,7 @@ class DraftDetail(ArticleDetail, DetailView):
     """Staff-only view of work with no publication date yet, for those the admin shows it
     to (editors: every article; contributors: their own). Everyone else gets a 404."""
 
-    fragment_names = ()  # never kept
+    keeps_fragments = False
 
     def get_object(self, queryset=None):
         if not self.staff_preview():

@@ -9,6 +9,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self):
-        from . import pagecache
+        from . import content_state
 
-        pagecache.connect_signals()
+        content_state.connect_signals()

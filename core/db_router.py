@@ -5,9 +5,10 @@ Active when settings.DATABASES has a "replica" alias (DATABASE_REPLICA_URL). The
 - A request is routed by `ReplicaRoutingMiddleware`, which marks it in a context variable
   that the router reads. Without that mark (management commands, the task worker, tests,
   the shell) every query uses the primary.
-- Reads go to the replica only for GET and HEAD requests that carry no session cookie
-  (staff and anyone signed in use the primary), no read-your-writes cookie, and whose path
-  is not the admin, a preview, a draft or another primary-only prefix (PRIMARY_PREFIXES).
+- Reads go to the replica only for anonymous reads (core.anonymous.is_anonymous_read, the
+  rule the page cache uses too): GET and HEAD requests with no real session (staff and
+  anyone signed in use the primary), read-your-writes or flash-message cookie, to a path
+  outside core.anonymous.PRIVATE_PREFIXES (the admin, previews, drafts...).
 - Writes always go to the primary. The first write in a request switches the rest of that
   request's reads to the primary too.
 - Read-your-writes: the response to a request that wrote, or that was not a GET or HEAD,
@@ -43,19 +44,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
+from .anonymous import COOKIE_SALT, is_anonymous_read
+
 logger = logging.getLogger(__name__)
 
 REPLICA = "replica"
-PRIMARY_PREFIXES = (
-    "/admin/",
-    "/admin-upload/",
-    "/ckeditor5/",
-    "/preview/",
-    "/draft/",
-    "/support/go/",
-    "/csp-report/",
-)
-COOKIE_SALT = "core.db_router.read-your-writes"
 WARNING_INTERVAL = 60  # seconds between repeated warnings while the replica is unusable
 
 LAG_SQL = """SELECT pg_is_in_recovery(),
@@ -188,25 +181,6 @@ def read_connection():
 
 
 # --- Per request -------------------------------------------------------------------------
-def recently_wrote(request) -> bool:
-    value = request.get_signed_cookie(
-        settings.READ_YOUR_WRITES_COOKIE,
-        default=None,
-        salt=COOKIE_SALT,
-        max_age=settings.READ_YOUR_WRITES_SECONDS,
-    )
-    return value is not None
-
-
-def may_read_replica(request) -> bool:
-    return (
-        request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and not request.path_info.startswith(PRIMARY_PREFIXES)
-        and not recently_wrote(request)
-    )
-
-
 class ReplicaRoutingMiddleware:
     """Marks the request for the router, and sets the read-your-writes cookie after a
     write. Without a replica configured it does nothing."""
@@ -217,7 +191,7 @@ class ReplicaRoutingMiddleware:
     def __call__(self, request):
         if not replica_configured():
             return self.get_response(request)
-        route = Route(replica=may_read_replica(request))
+        route = Route(replica=is_anonymous_read(request))
         token = _route.set(route)
         try:
             response = self.get_response(request)

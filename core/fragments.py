@@ -4,29 +4,37 @@ bylines, corrections, tags, author boxes and related teasers; its sharing tags a
 JSON-LD). A page whose fragments are all cached runs only the queries for what is left.
 
 Fragments live where whole pages do (core.pagecache): in process memory in front of the
-default cache, under keys that carry the content state, so every change that makes cached
-pages stale (a save, a deletion, a scheduled time passing) makes fragments stale on the
-next request too, whether or not the page cache is on. Entries also expire after
-PAGE_CACHE_SECONDS (a deploy with changed templates is seen within that).
+default cache, under keys that carry the content state (core.content_state), so every
+change that makes cached pages stale (a save, a deletion, a scheduled time passing) makes
+fragments stale on the next request too, whether or not the page cache is on. Entries
+also expire after PAGE_CACHE_SECONDS (a deploy with changed templates is seen within that).
 
 A fragment rendered with the request's CSP nonce is stored with the nonce replaced by a
 marker, and served with the marker replaced by the nonce of the request it is served to.
 What a fragment asks of its response while it renders (`need()`: the embed players whose
 frames the page's CSP must allow) is stored with it and asked again when it is served.
 
-Use: the view puts `Fragments(request, "article", article.pk)` in the context as
-`fragments` and calls `fetch()` with the names its template caches (one round trip), and
-the template wraps each part in `{% fragment "name" %}…{% endfragment %}` (the `fragments`
-tag library). Without `fragments` in the context the tag just renders its contents: staff,
-previews and drafts are never cached.
+Use: the template wraps each part in `{% fragment "name" %}…{% endfragment %}` (the
+`fragments` tag library); the view puts `Fragments(request, "article", article.pk)` in the
+context as `fragments` and calls `fetch()` with the names its template caches,
+`template_fragment_names(template_name)` (read from the template, one round trip).
+Without `fragments` in the context the tag just renders its contents: staff, previews and
+drafts are never cached.
 """
 
+import functools
 import logging
 
 from django.conf import settings
 from django.core.cache import cache
+from django.template import TemplateSyntaxError
+from django.template.base import VariableNode
+from django.template.loader import get_template
+from django.template.loader_tags import BlockNode, ExtendsNode, IncludeNode
 
 from . import pagecache
+from .content_state import content_state
+from .templatetags.fragments import FragmentNode
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +72,7 @@ class Fragments:
     def __init__(self, request, *parts):
         self.request = request
         self.found = {}
-        state = pagecache.content_version()
+        state = content_state.version()
         self.prefix = None if state is None else f"fragment:{':'.join(map(str, parts))}:{state}"
 
     def key(self, name):
@@ -130,25 +138,75 @@ class Fragments:
         return html
 
 
-_remembered = {}
-
-
-def remember(name, compute):
-    """`compute()`, kept in this process's memory until the content state changes: for
-    small site-wide values every page shows (the navigation's sections, the footer's
-    pages). Computed afresh when the cache cannot tell the state."""
-    state = pagecache.content_version()
-    if state is None:
-        return compute()
-    found = _remembered.get(name)
-    if found is not None and found[0] == state:
-        return found[1]
-    value = compute()
-    _remembered[name] = (state, value)
-    return value
+# Values kept per process until the content state changes (the navigation's sections, the
+# footer's pages): the content state's own memory, under the name apps import.
+remember = content_state.remember
 
 
 def forget():
-    """Drop every fragment and remembered value this process holds (tests)."""
+    """Drop every fragment this process holds (tests)."""
     local_fragments.clear()
-    _remembered.clear()
+
+
+# --- Which fragments a template has ------------------------------------------------------
+@functools.cache
+def template_fragment_names(template_name):
+    """The names of the `{% fragment %}`s a page rendered from `template_name` shows (a
+    frozenset): read from the template once per process, so the view that fetches them
+    never lists them by hand."""
+    return fragment_names(get_template(template_name).template)
+
+
+def fragment_names(template):
+    """The fragment names of `template` (a django.template.base.Template): its own, those
+    of the templates it extends (less the blocks it replaces without `{{ block.super }}`)
+    and of the templates it includes by a constant name."""
+    names = set()
+    _collect(template.nodelist, {}, names, template.engine)
+    return frozenset(names)
+
+
+def _constant(expression):
+    """The literal string of a template filter expression, or None."""
+    return expression.var if isinstance(expression.var, str) and not expression.filters else None
+
+
+def _collect(nodelist, blocks, names, engine):
+    """Add to `names` the fragments `nodelist` renders, where `blocks` maps a block name to
+    its definitions, the most derived first."""
+    for node in nodelist:
+        if isinstance(node, FragmentNode):
+            name = _constant(node.name)
+            if name is None:
+                raise TemplateSyntaxError("A fragment's name must be a string literal")
+            names.add(name)
+            _collect(node.nodelist, blocks, names, engine)
+        elif isinstance(node, ExtendsNode):
+            parent = _constant(node.parent_name)
+            if parent is None:
+                raise TemplateSyntaxError("Fragments are read only through a constant extends")
+            derived = {name: [*blocks.get(name, ()), block] for name, block in node.blocks.items()}
+            _collect(engine.get_template(parent).nodelist, {**blocks, **derived}, names, engine)
+            return  # an extending template renders nothing outside its blocks
+        elif isinstance(node, BlockNode):
+            chain = list(blocks.get(node.name, ()))
+            if node not in chain:
+                chain.append(node)
+            for block in chain:  # the most derived, and each it calls with block.super
+                _collect(block.nodelist, blocks, names, engine)
+                if not _calls_super(block):
+                    break
+        elif isinstance(node, IncludeNode):
+            included = _constant(node.template)
+            if included is not None:
+                _collect(engine.get_template(included).nodelist, {}, names, engine)
+        else:
+            for attribute in node.child_nodelists:
+                _collect(getattr(node, attribute, None) or (), blocks, names, engine)
+
+
+def _calls_super(block):
+    return any(
+        getattr(node.filter_expression.var, "var", None) == "block.super"
+        for node in block.nodelist.get_nodes_by_type(VariableNode)
+    )

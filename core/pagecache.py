@@ -2,24 +2,22 @@
 set, local memory otherwise). Turned off with PAGE_CACHE=0.
 
 What is cached: GET responses with status 200 that the page itself marked public
-(core.caching.public_page) and that set no cookie, to requests that carry no valid session,
-flash messages or read-your-writes cookie (core/db_router.py). A cookie of those names
-whose value is not real (no such session, a bad signature) is served like no cookie: a
-client adding `Cookie: sessionid=x` to every request must not get a fresh render each
-time. Never: signed-in staff, drafts and previews (never-cache headers), pages with a form
-(the CSRF token sets a cookie), POSTs, the paths in SKIP_PREFIXES.
+(core.caching.public_page) and that set no cookie, to anonymous reads
+(core.anonymous.is_anonymous_read, the rule the read-replica router uses too: no real
+session, flash message or read-your-writes cookie, a path outside its PRIVATE_PREFIXES).
+Never: signed-in staff, drafts and previews (never-cache headers), pages with a form (the
+CSRF token sets a cookie), POSTs.
 
-Keys carry a site-wide content version, so a change is visible on the next request:
+Keys carry the content state (core.content_state: a site-wide version any change of the
+content replaces, and the count of scheduled publication times passed), so a change is
+visible on the next request in the process that made it, and within
+PAGE_CACHE_STATE_SECONDS in every other; entries also expire when the next scheduled time
+comes.
 
-- `bump()` replaces the version. It runs when any model in settings.PAGE_CACHE_MODELS is
-  saved or deleted, or its many-to-many links change (now, and again once the transaction
-  commits, so a page rendered from the old rows in between is not kept);
-- a scheduled publication needs no worker: the key also counts how many of the upcoming
-  publication times (from the provider an app registers with `register_schedule`) have
-  passed, so the first request after such a time renders afresh; entries also expire then.
-
-Each entry is stored with an ETag; conditional GETs get 304. If the cache fails, pages are
-served uncached (fail open).
+Each entry is stored with an ETag; conditional GETs get 304, from the stored ETag on a
+hit, and on a miss once the view's whole response is stored (the view is asked without
+the request's conditional headers, so what it returns can be kept). If the cache fails,
+pages are served uncached (fail open).
 
 Pages are kept in two tiers: the shared cache (every process and server sees a page one of
 them rendered), and a small store in each process's memory in front of it (settings.
@@ -30,60 +28,31 @@ reaches the shared one. The middleware is the first in MIDDLEWARE, so a hit skip
 other middleware; the stored response is the one those middleware finished (the
 security, CSP, permissions-policy and reporting headers are stored with it), so a hit
 carries the same headers as a miss, except the CSP nonce: it is stored as a marker, and
-each hit gets a fresh one in its header and inline scripts (as core.fragments does). The
-content version and the schedule are kept in process memory for STATE_SECONDS
-(settings.PAGE_CACHE_STATE_SECONDS, 1 s): a change made through another process reaches
-readers served by this one within that time (the process that made the change sees it at
-once).
-
-The content version is also kept in PostgreSQL (a sequence, VERSION_SEQUENCE, that `bump()`
-advances; reading it takes no lock), and the key carries it too, read with the shared
-state: a change made while the shared cache was unreachable (its new version could not be
-written there) still reaches every process's readers within STATE_SECONDS.
+each hit gets a fresh one in its header and inline scripts (as core.fragments does).
 """
 
 import base64
-import bisect
 import hashlib
 import logging
 import os
-import re
 import threading
 import time
-import uuid
 from collections import OrderedDict
-from importlib import import_module
 
 from django.conf import settings
-from django.contrib.messages.storage.cookie import CookieStorage
-from django.core import signing
 from django.core.cache import cache
-from django.db import connections, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, quote_etag
+from django.utils.http import parse_http_date_safe
 
-from core.db_router import recently_wrote
+from .anonymous import is_anonymous_read
+from .content_state import content_state
 
 logger = logging.getLogger(__name__)
 
-VERSION_KEY = "pagecache:version"
-SCHEDULE_KEY = "pagecache:schedule"
-SETTLE_KEY = "pagecache:settle"
-VERSION_SEQUENCE = "core_content_version"  # core/migrations/0001_content_version.py
-SCHEDULE_LIMIT = 100  # upcoming publication times kept; read again when all have passed
-SKIP_PREFIXES = ("/admin/", "/ckeditor5/", "/support/go/", "/preview/", "/draft/", "/static/")
 STATE_HEADER = "X-Page-Cache"
 # Stands for the CSP nonce in a stored page; each reader's copy gets a fresh one.
 NONCE_MARKER = "\x00csp-nonce\x00"
-
-_schedule_provider = None
-# (monotonic expiry, version, schedule entry, settle time): the shared state, read at most
-# once per STATE_SECONDS per process (the version joined with the database's).
-_local_state = None
-# (monotonic expiry, version): the database's version as this process last advanced it, so
-# the next read after its own change needs no query for it.
-_advanced = None
 
 
 class LocalStore:
@@ -133,198 +102,29 @@ class LocalStore:
 local_pages = LocalStore()
 
 
-def register_schedule(provider):
-    """`provider()` returns the upcoming publication times (datetimes, soonest first) of
-    work that is scheduled: readers must see it from that moment."""
-    global _schedule_provider
-    _schedule_provider = provider
+# The content state's own methods, under the names other apps call them by.
+bump = content_state.bump
+register_schedule = content_state.register_schedule
+content_version = content_state.version
 
-
-def forget_state():
-    """Drop this process's copy of the content version and schedule (tests)."""
-    global _local_state, _advanced
-    _local_state = _advanced = None
-
-
-def bump(settle_seconds=0):
-    """A new content version: every cached page is stale from now on. With
-    `settle_seconds`, pages rendered in the next that many seconds are also stale once
-    they have passed (see `replica_settle_seconds`)."""
-    global _local_state
-    _local_state = None
-    _advance_database_version()
-    try:
-        cache.set(VERSION_KEY, uuid.uuid4().hex, None)
-        cache.delete(SCHEDULE_KEY)
-        if settle_seconds:
-            cache.set(SETTLE_KEY, time.time() + settle_seconds, None)
-    except Exception:
-        logger.warning("Page cache unavailable: could not invalidate", exc_info=True)
-    _local_state = None
-
-
-def _advance_database_version():
-    """Advance the version kept in PostgreSQL: at once, whatever the transaction does later
-    (a sequence), and never an error (nothing, before core's migration has made it)."""
-    global _advanced
-    with connections["default"].cursor() as cursor:
-        cursor.execute("SELECT nextval(to_regclass(%s))", [VERSION_SEQUENCE])
-        version = cursor.fetchone()[0]
-    if version is not None:
-        _advanced = (time.monotonic() + settings.PAGE_CACHE_STATE_SECONDS, version)
-
-
-def _database_version():
-    """The version kept in PostgreSQL, from the primary (one cheap read, no lock), or
-    the one this process has just made."""
-    advanced = _advanced
-    if advanced is not None and advanced[0] > time.monotonic():
-        return advanced[1]
-    with connections["default"].cursor() as cursor:
-        cursor.execute(f"SELECT last_value FROM {VERSION_SEQUENCE}")  # noqa: S608 - a constant
-        return cursor.fetchone()[0]
-
-
-def _shared_state():
-    """(version, schedule entry), from process memory when read less than STATE_SECONDS
-    ago, else from the cache in one round trip."""
-    global _local_state
-    now = time.monotonic()
-    state = _local_state
-    if state is not None and state[0] > now:
-        return state[1:]
-    stored = _database_version()
-    found = cache.get_many([VERSION_KEY, SCHEDULE_KEY, SETTLE_KEY])
-    version = f"{_version(found.get(VERSION_KEY))}-{stored}"
-    entry = found.get(SCHEDULE_KEY)
-    settle = found.get(SETTLE_KEY)
-    _local_state = (now + settings.PAGE_CACHE_STATE_SECONDS, version, entry, settle)
-    return version, entry, settle
-
-
-def state_key(now=None):
-    """(key part, seconds until the next scheduled publication or None): the content
-    version plus how many scheduled times have passed. Anything derived from the content
-    (whole pages, template fragments, the sitemap index) is keyed on it."""
-    global _local_state
-    now = time.time() if now is None else now
-    version, entry, settle = _shared_state()
-    token, passed, upcoming, fresh = _schedule(now, entry)
-    if fresh is not entry and _local_state is not None:  # read again: remember it
-        _local_state = (_local_state[0], version, fresh, settle)
-    key = f"{version}.{token}.{passed}"
-    if settle is not None and now < settle:
-        # Read replicas may not have replayed the last change yet: what is rendered now
-        # is kept only until they must have (the key changes then).
-        key += ".settling"
-        upcoming = settle if upcoming is None else min(upcoming, settle)
-    return key, (None if upcoming is None else upcoming - now)
-
-
-def content_version():
-    """The current content state: a key part for anything derived from the content that
-    should be recomputed after a change (None when the cache is unavailable)."""
-    try:
-        return state_key()[0]
-    except Exception:
-        logger.warning("Page cache unavailable: no content version", exc_info=True)
-        return None
-
-
-def replica_settle_seconds():
-    """With a read replica (core/db_router.py), the longest a change takes to reach it
-    before readers are sent to the primary instead: DATABASE_REPLICA_MAX_LAG, plus the
-    period in which a process may not have noticed the lag yet."""
-    from .db_router import replica_configured
-
-    if not replica_configured():
-        return 0
-    return settings.DATABASE_REPLICA_MAX_LAG + settings.DATABASE_REPLICA_CHECK_SECONDS
-
-
-def content_changed(sender, **kwargs):
-    if sender._meta.label in settings.PAGE_CACHE_MODELS:
-        bump()
-        transaction.on_commit(lambda: bump(replica_settle_seconds()))
-
-
-def connect_signals():
-    """Called once from CoreConfig.ready()."""
-    for signal in (post_save, post_delete, m2m_changed):
-        signal.connect(content_changed, dispatch_uid=f"pagecache_{id(signal)}")
-
-
-def _schedule(now, entry):
-    """(schedule token, number of scheduled times passed, next upcoming time or None, the
-    entry used), from the stored schedule `entry` or, when there is none or it has run
-    out, the provider."""
-    if entry is not None:
-        token, times = entry
-        passed = bisect.bisect_right(times, now)
-        if not (passed == len(times) == SCHEDULE_LIMIT):
-            return token, passed, times[passed] if passed < len(times) else None, entry
-    upcoming = list(_schedule_provider()[:SCHEDULE_LIMIT]) if _schedule_provider else []
-    times = [moment.timestamp() for moment in upcoming]
-    entry = (uuid.uuid4().hex[:8], times)
-    cache.set(SCHEDULE_KEY, entry, None)
-    return entry[0], 0, times[0] if times else None, entry
-
-
-def _version(version=None):
-    if version is None:
-        version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(VERSION_KEY)
-    return version
-
-
-SESSION_KEY = re.compile(r"[a-z0-9]{32}")  # what Django's session stores hand out
-
-
-def _holds_session(request):
-    """A session cookie naming a session that exists (one look-up, by primary key or in
-    the cache; a value that cannot be a session key costs nothing)."""
-    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
-    if not key or not SESSION_KEY.fullmatch(key):
-        return False
-    return import_module(settings.SESSION_ENGINE).SessionStore().exists(key)
-
-
-def _holds_messages(request):
-    """A flash-message cookie the site signed (messages' CookieStorage)."""
-    value = request.COOKIES.get(CookieStorage.cookie_name)
-    if not value:
-        return False
-    try:
-        signing.get_cookie_signer(salt=CookieStorage.key_salt).unsign(value)
-    except signing.BadSignature:
-        return False
-    return True
-
-
-def _recently_wrote(request):
-    """The signed read-your-writes cookie, still fresh (core/db_router.py)."""
-    return settings.READ_YOUR_WRITES_COOKIE in request.COOKIES and recently_wrote(request)
+# The request headers that make a response conditional: a miss asks the view without them.
+CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
 
 
 def _bypass(request):
-    return (
-        not settings.PAGE_CACHE
-        or request.method not in ("GET", "HEAD")
-        or request.path_info.startswith(SKIP_PREFIXES)
-        or _holds_messages(request)
-        # A client that just wrote reads from the primary for a few seconds
-        # (core/db_router.py): it gets pages rendered afresh, not ones from the replica.
-        or _recently_wrote(request)
-        or _holds_session(request)
+    return not settings.PAGE_CACHE or not is_anonymous_read(request)
+
+
+def _conditional(request, response):
+    """`response`, or a 304 when the request's conditional headers match its ETag or
+    Last-Modified."""
+    last_modified = response.get("Last-Modified")
+    return get_conditional_response(
+        request,
+        etag=response.get("ETag"),
+        last_modified=parse_http_date_safe(last_modified) if last_modified else None,
+        response=response,
     )
-
-
-def caches(request):
-    """Will this request's response be looked up and kept here (so the view need not
-    answer conditional requests itself: the middleware does, from the stored ETag)?"""
-    return not _bypass(request)
 
 
 def _storable(request, response):
@@ -381,7 +181,7 @@ class PageCacheMiddleware:
         if _bypass(request):
             return self.get_response(request)
         try:
-            state, upcoming = state_key()
+            state, upcoming = content_state.key()
             address = f"{request.scheme}://{request.get_host()}{request.get_full_path_info()}"
             digest = hashlib.sha256(address.encode()).hexdigest()
             key = f"pagecache:page:{state}:{digest}"
@@ -399,10 +199,18 @@ class PageCacheMiddleware:
         if stored is not None:
             response = _served(stored)
             response[STATE_HEADER] = "hit"
-            return get_conditional_response(request, etag=response["ETag"], response=response)
-        response = self.get_response(request)
+            return _conditional(request, response)
+        # Asked without its conditional headers, the view returns the whole page, which
+        # can be kept; the 304 (if the reader's copy matches) is answered from it below.
+        conditional = {
+            name: request.META.pop(name) for name in CONDITIONAL_HEADERS if name in request.META
+        }
+        try:
+            response = self.get_response(request)
+        finally:
+            request.META.update(conditional)
         if not _storable(request, response):
-            return response
+            return _conditional(request, response)
         stored = _kept(request, response)
         local_pages.set(key, stored, len(stored[2]), timeout)
         try:
@@ -410,4 +218,4 @@ class PageCacheMiddleware:
         except Exception:
             logger.warning("Page cache unavailable: page not stored", exc_info=True)
         response[STATE_HEADER] = "miss"
-        return get_conditional_response(request, etag=response["ETag"], response=response)
+        return _conditional(request, response)

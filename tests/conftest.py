@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from core import fragments, pagecache
+from core.content_state import content_state
 from tests.localstripe_fixtures import localstripe_server, stripe_local  # noqa: F401 - shared
 from tests.storage_fixtures import s3_calls, s3_media, s3_server  # noqa: F401 - shared fixtures
 
@@ -20,7 +21,7 @@ def _empty_cache():
     """Each test starts with an empty cache (rate limits, the page cache's content version,
     the sitemap index)."""
     cache.clear()
-    pagecache.forget_state()
+    content_state.forget()
     pagecache.local_pages.clear()
     fragments.forget()
 

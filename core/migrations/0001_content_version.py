@@ -1,9 +1,9 @@
-"""The content version kept in PostgreSQL (core/pagecache.py): a sequence, so a change
+"""The content version kept in PostgreSQL (core/content_state.py): a sequence, so a change
 reaches every process's caches even when the shared cache could not be told of it."""
 
 from django.db import migrations
 
-from core.pagecache import VERSION_SEQUENCE
+from core.content_state import VERSION_SEQUENCE
 
 
 class Migration(migrations.Migration):

@@ -165,6 +165,23 @@ def test_poll_answers_200_then_304_until_an_update_is_posted(
     assert [u["id"] for u in json.loads(fresh.content)["updates"]] == [new.pk, first_update.pk]
 
 
+def test_a_poll_with_a_matching_etag_on_a_miss_is_kept_for_the_next_reader(
+    client, blog, settings, django_assert_num_queries
+):
+    """After a change elsewhere on the site, the first poll (from a reader whose copy is
+    still current) gets its 304, and the page cache keeps the whole answer for the rest."""
+    settings.PAGE_CACHE = True
+    post(blog, headline="Fog lifts")
+    etag = client.get(poll_url(blog))["ETag"]
+    ArticleFactory(title="Another story")  # a new content state: the poll is a miss
+    first = client.get(poll_url(blog), headers={"If-None-Match": etag})
+    assert first.status_code == 304
+    with django_assert_num_queries(0):
+        second = client.get(poll_url(blog))
+    assert second.status_code == 200 and second["X-Page-Cache"] == "hit"
+    assert second["ETag"] == etag
+
+
 def test_poll_answers_304_without_the_page_cache_too(client, blog, settings):
     settings.PAGE_CACHE = False
     post(blog)

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.search import suggest_titles
-from core import db_router, pagecache
+from core import content_state, db_router
 from core.db_router import ReplicaRouter, ReplicaRoutingMiddleware, lag_problem
 from tests.factories import ArticleFactory
 
@@ -54,10 +54,19 @@ def test_anonymous_gets_read_from_the_replica(replica):
     assert serve(factory.head("/"))[0] == "replica"
 
 
+@pytest.mark.django_db
 def test_staff_admin_previews_and_posts_read_from_the_primary(replica, settings):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session.create()
     signed_in = factory.get("/")
-    signed_in.COOKIES[settings.SESSION_COOKIE_NAME] = "abc"
+    signed_in.COOKIES[settings.SESSION_COOKIE_NAME] = session.session_key
     assert serve(signed_in)[0] == "default"
+    # A session cookie naming no session is no one signed in (core.anonymous).
+    bogus = factory.get("/")
+    bogus.COOKIES[settings.SESSION_COOKIE_NAME] = "abc"
+    assert serve(bogus)[0] == "replica"
     for path in ("/admin/", "/admin/articles/article/", "/preview/token/", "/draft/4/"):
         assert serve(factory.get(path))[0] == "default", path
     assert serve(factory.post("/feedback/report/"))[0] == "default"
@@ -192,7 +201,7 @@ def test_pages_rendered_while_the_replica_may_lag_are_rendered_again_after(
     """A page rendered just after a change may come from a replica that has not replayed
     it yet: it is kept only until the replica must have (lag limit + check period)."""
     settings.PAGE_CACHE = True
-    monkeypatch.setattr(pagecache, "replica_settle_seconds", lambda: 15)
+    monkeypatch.setattr(content_state, "replica_settle_seconds", lambda: 15)
     article = ArticleFactory(title="Radar network completed")
     url = article.get_absolute_url()
     with time_machine.travel(timezone.now(), tick=False) as traveller:
@@ -203,7 +212,7 @@ def test_pages_rendered_while_the_replica_may_lag_are_rendered_again_after(
         assert states == ["miss", "hit"]
 
         traveller.shift(timedelta(seconds=16))
-        pagecache.forget_state()
+        content_state.content_state.forget()
         states = [client.get(url)["X-Page-Cache"] for _ in range(2)]
         assert states == ["miss", "hit"]
 
@@ -219,7 +228,7 @@ def test_without_a_replica_a_change_needs_no_second_rendering(
             article.save()
         assert client.get(article.get_absolute_url())["X-Page-Cache"] == "miss"
         traveller.shift(timedelta(seconds=16))
-        pagecache.forget_state()
+        content_state.content_state.forget()
         assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
 
 

@@ -125,8 +125,10 @@ def test_a_failing_cache_renders_everything_afresh(client, article, monkeypatch)
     url = article.get_absolute_url()
     client.get(url)
     from core import fragments
+    from core.content_state import content_state
 
     fragments.forget()  # as in another process
+    content_state.forget()
     monkeypatch.setattr(cache, "get_many", broken)
     monkeypatch.setattr(cache, "set", broken)
     response = client.get(url)
@@ -147,3 +149,50 @@ def test_a_scheduled_article_reaches_the_navigation_when_its_time_comes(client, 
     assert "Space" not in html_of(client.get("/corrections/")).split("</header>")[0]
     with time_machine.travel(timezone.now() + timedelta(hours=1, seconds=5)):
         assert "Space" in html_of(client.get("/corrections/")).split("</header>")[0]
+
+
+# --- The fragment names come from the template -------------------------------------------
+
+
+def test_the_article_page_fetches_the_fragments_its_template_has():
+    from core.fragments import template_fragment_names
+
+    assert template_fragment_names("articles/article_detail.html") == {
+        "description",
+        "social",
+        "feeds",
+        "structured_data",
+        "header",
+        "content",
+        "footer",
+    }
+
+
+def test_fragment_names_follow_extends_blocks_super_and_includes():
+    from django.template import Engine
+
+    from core.fragments import fragment_names
+
+    templates = {
+        "base.html": (
+            '{% load fragments %}{% fragment "header" %}H{% endfragment %}'
+            '{% block intro %}{% fragment "replaced" %}R{% endfragment %}{% endblock %}'
+            '{% block side %}{% fragment "kept" %}K{% endfragment %}{% endblock %}'
+            '{% block main %}{% endblock %}{% include "footer.html" %}'
+        ),
+        "footer.html": '{% load fragments %}{% fragment "footer" %}F{% endfragment %}',
+        "page.html": (
+            '{% extends "base.html" %}{% load fragments %}'
+            '{% block intro %}{% fragment "intro" %}I{% endfragment %}{% endblock %}'
+            "{% block side %}{{ block.super }}{% endblock %}"
+            '{% block main %}{% if show %}{% fragment "body" %}B{% endfragment %}{% endif %}'
+            "{% endblock %}"
+            '{% block nowhere %}{% fragment "never shown" %}N{% endfragment %}{% endblock %}'
+        ),
+    }
+    engine = Engine(
+        loaders=[("django.template.loaders.locmem.Loader", templates)],
+        libraries={"fragments": "core.templatetags.fragments"},
+    )
+    names = fragment_names(engine.get_template("page.html"))
+    assert names == {"header", "intro", "kept", "body", "footer"}

@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article, Correction
-from core.db_router import COOKIE_SALT
+from core.anonymous import COOKIE_SALT
 from support.models import SupportPage
 from tests.factories import (
     ArticleFactory,
@@ -326,13 +326,13 @@ def test_a_change_made_by_another_process_reaches_readers_within_the_state_time(
     by another process (here: straight into the cache) is seen once that has passed."""
     import time
 
-    from core import pagecache
+    from core.content_state import VERSION_KEY
 
     settings.PAGE_CACHE_STATE_SECONDS = 0.2
     url = article.get_absolute_url()
     assert page(client, url)[0] == "miss"
     assert page(client, url)[0] == "hit"
-    cache.set(pagecache.VERSION_KEY, "written-by-another-process", None)
+    cache.set(VERSION_KEY, "written-by-another-process", None)
     assert page(client, url)[0] == "hit"  # this process still has the old version
     time.sleep(0.3)
     assert page(client, url)[0] == "miss"
@@ -426,23 +426,23 @@ def test_a_change_made_while_the_cache_was_unreachable_reaches_other_servers(
     kept in PostgreSQL), within PAGE_CACHE_STATE_SECONDS, not at the end of the TTL."""
     import time
 
-    from core import pagecache
     from core.cache import FailSoftRedisCache
+    from core.content_state import content_state
 
     settings.PAGE_CACHE_STATE_SECONDS = 1
     url = article.get_absolute_url()
     assert page(client, url)[0] == "miss"
     assert page(client, url)[0] == "hit"
-    server_a = pagecache._local_state  # what A's process holds
+    server_a = content_state._held  # what A's process holds
 
     unreachable = FailSoftRedisCache("redis://127.0.0.1:1/0", {"TIMEOUT": 300})
-    monkeypatch.setattr(pagecache, "cache", unreachable)  # server B
+    monkeypatch.setattr(content_state, "cache", unreachable)  # server B
     with django_capture_on_commit_callbacks(execute=True):
         article.status = Article.Status.DRAFT
         article.save()
-    monkeypatch.setattr(pagecache, "cache", cache)  # server A again, with only its memory
-    pagecache.forget_state()
-    pagecache._local_state = server_a
+    monkeypatch.setattr(content_state, "cache", cache)  # server A again, with only its memory
+    content_state.forget()
+    content_state._held = server_a
 
     assert page(client, url)[0] == "hit"  # A has not read the content state again yet
     real = time.monotonic

@@ -226,12 +226,12 @@ def test_reader_pages_run_a_fixed_number_of_queries(
 
 
 def test_footer_and_support_sentence_share_one_query(support_page, django_assert_num_queries):
-    from core.pagecache import content_version
+    from core.content_state import content_state
     from support.context_processors import SiteLinks
 
     PageFactory(slug="about", title="About")
     links = SiteLinks()
-    content_version()  # the content state (and its schedule) is read first, once per change
+    content_state.version()  # the content state (and its schedule) is read first, once per change
     with django_assert_num_queries(1):
         assert links.sentence == support_page.cta_sentence
         assert [p.get_absolute_url() for p in links.pages] == ["/about/"]
