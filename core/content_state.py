@@ -22,6 +22,11 @@ Guarantees:
   the shared state (one cache round trip and one sequence read) at most once per that
   period, and holds it in memory in between. That holds when the change was made while
   the shared cache was unreachable too (the sequence).
+- `key()` also tells since when the current state holds (the last bump, as the shared
+  cache recorded it, or the scheduled time or end of settling that made it), so a cache
+  may bound how long it serves what it kept before (core.pagecache's stale copies).
+- The schedule's part of the key is named by the schedule's content, so the threads and
+  processes that read it at once after a change agree on it.
 - `version()` never raises: None when the state cannot be told (callers compute afresh).
 - `remember(name, compute)` keeps a value in process memory until the state changes.
 
@@ -31,10 +36,12 @@ rendered from the old rows in between is not kept): `connect_signals()`.
 """
 
 import bisect
+import hashlib
 import logging
 import time
 import uuid
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache as default_cache
@@ -46,6 +53,7 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = "pagecache:version"
 SCHEDULE_KEY = "pagecache:schedule"
 SETTLE_KEY = "pagecache:settle"
+CHANGED_KEY = "pagecache:changed"  # time.time() of the last bump
 VERSION_SEQUENCE = "core_content_version"  # core/migrations/0001_content_version.py
 SCHEDULE_LIMIT = 100  # upcoming publication times kept; read again when all have passed
 
@@ -58,6 +66,17 @@ class Held:
     version: str
     schedule: tuple | None  # (token, publication timestamps), as stored in the cache
     settle: float | None  # time.time() until which replicas may lag the last change
+    changed: float | None  # time.time() of the last bump, as the shared cache has it
+
+
+class Current(NamedTuple):
+    """The content state now: its key part, the seconds until it changes by itself (the
+    next scheduled publication, the end of settling) or None, and since when it has held
+    (a time.time(); 0 when not known: a change made while the cache was unreachable)."""
+
+    key: str
+    upcoming: float | None
+    since: float
 
 
 class ContentState:
@@ -73,26 +92,32 @@ class ContentState:
 
     # --- Asking ------------------------------------------------------------------------
     def key(self, now=None):
-        """(key part, seconds until it changes by itself or None): the version, the
-        schedule's count of passed times and the settling mark. Raises when the shared
-        cache fails in a way it does not absorb (callers serve uncached)."""
+        """The Current state: its key part is the version, the schedule's count of passed
+        times and the settling mark. Raises when the shared cache fails in a way it does
+        not absorb (callers serve uncached)."""
         now = time.time() if now is None else now
         held = self._read()
         token, passed, upcoming, schedule = self._schedule(now, held.schedule)
         if schedule is not held.schedule and self._held is held:  # read again: keep it
-            self._held = Held(held.expires, held.version, schedule, held.settle)
+            self._held = Held(held.expires, held.version, schedule, held.settle, held.changed)
         key = f"{held.version}.{token}.{passed}"
-        if held.settle is not None and now < held.settle:
-            # Read replicas may not have replayed the last change yet: what is rendered now
-            # is kept only until they must have (the key changes then).
-            key += ".settling"
-            upcoming = held.settle if upcoming is None else min(upcoming, held.settle)
-        return key, (None if upcoming is None else upcoming - now)
+        since = held.changed or 0.0
+        if passed:
+            since = max(since, schedule[1][passed - 1])
+        if held.settle is not None:
+            if now < held.settle:
+                # Read replicas may not have replayed the last change yet: what is rendered
+                # now is kept only until they must have (the key changes then).
+                key += ".settling"
+                upcoming = held.settle if upcoming is None else min(upcoming, held.settle)
+            else:
+                since = max(since, held.settle)
+        return Current(key, None if upcoming is None else upcoming - now, since)
 
     def version(self):
         """The key part alone, or None when it cannot be told (the cache failed)."""
         try:
-            return self.key()[0]
+            return self.key().key
         except Exception:
             logger.warning("Content state unavailable", exc_info=True)
             return None
@@ -119,7 +144,7 @@ class ContentState:
         self._held = None
         self._advance_sequence()
         try:
-            self.cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+            self.cache.set_many({VERSION_KEY: uuid.uuid4().hex, CHANGED_KEY: time.time()}, None)
             self.cache.delete(SCHEDULE_KEY)
             if settle_seconds:
                 self.cache.set(SETTLE_KEY, time.time() + settle_seconds, None)
@@ -145,7 +170,7 @@ class ContentState:
         if held is not None and held.expires > time.monotonic():
             return held
         stored = self._sequence_value()
-        found = self.cache.get_many([VERSION_KEY, SCHEDULE_KEY, SETTLE_KEY])
+        found = self.cache.get_many([VERSION_KEY, SCHEDULE_KEY, SETTLE_KEY, CHANGED_KEY])
         token = found.get(VERSION_KEY)
         if token is None:
             self.cache.add(VERSION_KEY, uuid.uuid4().hex, None)
@@ -155,6 +180,7 @@ class ContentState:
             version=f"{token}-{stored}",
             schedule=found.get(SCHEDULE_KEY),
             settle=found.get(SETTLE_KEY),
+            changed=found.get(CHANGED_KEY),
         )
         self._held = held
         return held
@@ -191,7 +217,10 @@ class ContentState:
         provider = self._schedule_provider
         upcoming = list(provider()[:SCHEDULE_LIMIT]) if provider else []
         times = [moment.timestamp() for moment in upcoming]
-        stored = (uuid.uuid4().hex[:8], times)
+        # Named by its content: the threads and processes that read it at once after a
+        # change (each finds none) all make the same key.
+        token = hashlib.sha256(repr(times).encode()).hexdigest()[:8]
+        stored = (token, times)
         self.cache.set(SCHEDULE_KEY, stored, None)
         return stored[0], 0, times[0] if times else None, stored
 

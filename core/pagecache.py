@@ -14,6 +14,15 @@ visible on the next request in the process that made it, and within
 PAGE_CACHE_STATE_SECONDS in every other; entries also expire when the next scheduled time
 comes.
 
+One render per page: after a change, the first request for a page takes a short lock in
+the shared cache (an `add` that expires after PAGE_CACHE_STALE_SECONDS) and renders it;
+while it does, the other requests for that page get the copy kept under the earlier state
+at once (`X-Page-Cache: stale`, with `Age`), but only within PAGE_CACHE_STALE_SECONDS of
+the change (core.content_state's `since`): later, they render it themselves, so a change
+is seen within that bound however long a render hangs. A page with no copy kept is
+rendered by one request while the others poll the shared cache for it until that render
+ends (at most PAGE_CACHE_STALE_SECONDS), then render it themselves if it was not stored.
+
 Each entry is stored with an ETag; conditional GETs get 304, from the stored ETag on a
 hit, and on a miss once the view's whole response is stored (the view is asked without
 the request's conditional headers, so what it returns can be kept). If the cache fails,
@@ -34,6 +43,7 @@ each hit gets a fresh one in its header and inline scripts (as core.fragments do
 import base64
 import hashlib
 import logging
+import math
 import os
 import threading
 import time
@@ -107,6 +117,9 @@ bump = content_state.bump
 register_schedule = content_state.register_schedule
 content_version = content_state.version
 
+# How often a request waiting for another's render of a page never kept looks for it.
+WAIT_POLL_SECONDS = 0.02
+
 # The request headers that make a response conditional: a miss asks the view without them.
 CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
 
@@ -143,9 +156,10 @@ def _storable(request, response):
 
 
 def _kept(request, response):
-    """What is stored of `response`: (status, headers, content), with this request's CSP
-    nonce replaced by NONCE_MARKER wherever it appears, and an ETag of the content without
-    it (so a conditional request matches whichever nonce the reader was served)."""
+    """What is stored of `response`: (status, headers, content, time stored), with this
+    request's CSP nonce replaced by NONCE_MARKER wherever it appears, and an ETag of the
+    content without it (so a conditional request matches whichever nonce the reader was
+    served)."""
     nonce = getattr(request, "_csp_nonce", None)  # django-csp's, once the page used it
     content = response.content
     if isinstance(nonce, str) and nonce:
@@ -157,13 +171,13 @@ def _kept(request, response):
         for name, value in response.items()
         if name != STATE_HEADER
     )
-    return (response.status_code, headers, content)
+    return (response.status_code, headers, content, time.time())
 
 
 def _served(stored):
     """A response from a stored page, with a nonce of its own where the page had one: every
     reader's inline scripts and CSP header carry a value no other reader saw."""
-    status, headers, content = stored
+    status, headers, content, _stored_at = stored
     nonce = base64.b64encode(os.urandom(16)).decode("ascii")
     response = HttpResponse(content.replace(NONCE_MARKER.encode(), nonce.encode()), status=status)
     for name, value in headers:
@@ -181,25 +195,31 @@ class PageCacheMiddleware:
         if _bypass(request):
             return self.get_response(request)
         try:
-            state, upcoming = content_state.key()
+            current = content_state.key()
             address = f"{request.scheme}://{request.get_host()}{request.get_full_path_info()}"
-            digest = hashlib.sha256(address.encode()).hexdigest()
-            key = f"pagecache:page:{state}:{digest}"
-            timeout = settings.PAGE_CACHE_SECONDS
-            if upcoming is not None:
-                timeout = max(1, min(timeout, int(upcoming) + 1))
-            stored = local_pages.get(key)
-            if stored is None:
-                stored = cache.get(key)
-                if stored is not None:
-                    local_pages.set(key, stored, len(stored[2]), timeout)
+            page = Page(hashlib.sha256(address.encode()).hexdigest(), current)
+            stored = page.fresh()
         except Exception:
             logger.warning("Page cache unavailable: serving uncached", exc_info=True)
             return self.get_response(request)
         if stored is not None:
-            response = _served(stored)
-            response[STATE_HEADER] = "hit"
-            return _conditional(request, response)
+            return _answer(request, stored, "hit")
+        if page.lock():  # this request renders the page; the others wait or get a stale copy
+            try:
+                return self._render(request, page)
+            finally:
+                page.unlock()
+        earlier = page.earlier()
+        if earlier is not None:
+            if page.may_serve_stale():
+                return _answer(request, earlier, "stale")
+            return self._render(request, page)  # too old to serve: the change must show
+        stored = page.wait()
+        if stored is not None:
+            return _answer(request, stored, "hit")
+        return self._render(request, page)  # the other render failed or took too long
+
+    def _render(self, request, page):
         # Asked without its conditional headers, the view returns the whole page, which
         # can be kept; the 304 (if the reader's copy matches) is answered from it below.
         conditional = {
@@ -211,11 +231,107 @@ class PageCacheMiddleware:
             request.META.update(conditional)
         if not _storable(request, response):
             return _conditional(request, response)
-        stored = _kept(request, response)
-        local_pages.set(key, stored, len(stored[2]), timeout)
-        try:
-            cache.set(key, stored, timeout)
-        except Exception:
-            logger.warning("Page cache unavailable: page not stored", exc_info=True)
+        page.store(_kept(request, response))
         response[STATE_HEADER] = "miss"
         return _conditional(request, response)
+
+
+def _answer(request, stored, state):
+    response = _served(stored)
+    response[STATE_HEADER] = state
+    if state == "stale":
+        response["Age"] = str(max(0, int(time.time() - stored[3])))
+    return _conditional(request, response)
+
+
+class Page:
+    """One address's entries in both tiers, under the current content state, and what a
+    request that does not render it may use: the copy kept under an earlier state (the
+    address's `last` entry names that state), and the lock one request holds while it
+    renders."""
+
+    def __init__(self, digest, current):
+        self.digest, self.current = digest, current
+        self.key = self.key_for(current.key)
+        self.last_key = f"pagecache:last:{digest}"
+        self.lock_key = f"pagecache:render:{current.key}:{digest}"
+        self.timeout = settings.PAGE_CACHE_SECONDS
+        if current.upcoming is not None:
+            self.timeout = max(1, min(self.timeout, int(current.upcoming) + 1))
+
+    def key_for(self, state):
+        return f"pagecache:page:{state}:{self.digest}"
+
+    def fresh(self):
+        """The copy kept under the current state, from this process's memory or the
+        shared cache (then kept in memory too), or None."""
+        return self._get(self.key, self.timeout)
+
+    def _get(self, key, timeout):
+        stored = local_pages.get(key)
+        if stored is None:
+            stored = cache.get(key)
+            if stored is not None:
+                local_pages.set(key, stored, len(stored[2]), timeout)
+        return stored
+
+    def lock(self):
+        """True when this request is the one to render the page: no other holds the lock
+        (it lasts PAGE_CACHE_STALE_SECONDS at most, so a render that dies frees it). True
+        also when the shared cache cannot tell."""
+        try:
+            return cache.add(self.lock_key, 1, max(1, math.ceil(settings.PAGE_CACHE_STALE_SECONDS)))
+        except Exception:
+            logger.warning("Page cache unavailable: rendering without the lock", exc_info=True)
+            return True
+
+    def unlock(self):
+        try:
+            cache.delete(self.lock_key)
+        except Exception:
+            logger.warning("Page cache unavailable: render lock left to expire", exc_info=True)
+
+    def may_serve_stale(self):
+        """While another request renders the page, the copy kept under an earlier state
+        may be served for PAGE_CACHE_STALE_SECONDS after the current state began (so a
+        change is seen within that), not longer."""
+        return time.time() - self.current.since <= settings.PAGE_CACHE_STALE_SECONDS
+
+    def earlier(self):
+        """The copy kept under an earlier state (the last one stored for this address), or
+        None."""
+        try:
+            state = cache.get(self.last_key)
+            if state is None or state == self.current.key:
+                return None
+            return self._get(self.key_for(state), settings.PAGE_CACHE_STALE_SECONDS)
+        except Exception:
+            logger.warning("Page cache unavailable: no earlier copy", exc_info=True)
+            return None
+
+    def wait(self):
+        """A page with no copy kept that another request is rendering: its copy once
+        stored, polled for until that render ends (the lock is gone) or
+        PAGE_CACHE_STALE_SECONDS have passed; None then (render it here)."""
+        deadline = time.monotonic() + settings.PAGE_CACHE_STALE_SECONDS
+        try:
+            while time.monotonic() < deadline:
+                found = cache.get_many([self.key, self.lock_key])
+                if self.key in found:
+                    stored = found[self.key]
+                    local_pages.set(self.key, stored, len(stored[2]), self.timeout)
+                    return stored
+                if self.lock_key not in found:
+                    return None
+                time.sleep(WAIT_POLL_SECONDS)
+        except Exception:
+            logger.warning("Page cache unavailable: not waiting for the render", exc_info=True)
+        return None
+
+    def store(self, stored):
+        local_pages.set(self.key, stored, len(stored[2]), self.timeout)
+        try:
+            cache.set(self.key, stored, self.timeout)
+            cache.set(self.last_key, self.current.key, settings.PAGE_CACHE_SECONDS)
+        except Exception:
+            logger.warning("Page cache unavailable: page not stored", exc_info=True)

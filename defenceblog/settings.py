@@ -230,6 +230,10 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 300))
 # Each process keeps the content version this many seconds: a change made in another
 # process reaches its readers within that (one cache round trip per cached page served).
 PAGE_CACHE_STATE_SECONDS = float(os.environ.get("PAGE_CACHE_STATE_SECONDS", 1))
+# After a change, one request renders each page again while the others get the copy kept
+# before the change (X-Page-Cache: stale, with Age), for at most this many seconds after
+# it; a page never kept is rendered by one request while the others wait up to this long.
+PAGE_CACHE_STALE_SECONDS = float(os.environ.get("PAGE_CACHE_STALE_SECONDS", 5))
 # Each process also keeps the pages it served most recently in its own memory, in front of
 # the shared cache (no round trip for the pages a spike asks for): this many pages, this
 # many bytes in all, each for at most this many seconds. 0 entries turns that tier off.
