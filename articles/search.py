@@ -353,6 +353,16 @@ class SearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.input_type = "search"
 
+    FILTERS = ("section", "author", "start", "end")
+
+    def filters_used(self):
+        """The names of the filters the reader has filled in (valid or not)."""
+        return [name for name in self.FILTERS if self.data.get(name)]
+
+    def filters_refused(self):
+        """True when a filter was refused (the page shows why, so the filters open)."""
+        return self.is_bound and any(name in self.errors for name in self.FILTERS)
+
     def clean(self):
         data = super().clean()
         start, end = data.get("start"), data.get("end")

@@ -253,6 +253,20 @@ def test_invalid_filters_are_reported_and_ignored(client):
     assert "Select a valid choice" in html and "Enter a valid date" in html
 
 
+def test_filters_are_folded_until_one_is_in_use_or_refused(client):
+    SectionFactory(name="Air", slug="air")
+    folded = client.get("/search/", {"q": "drone", "section": ""}).content.decode()
+    in_use = client.get("/search/", {"q": "drone", "section": "air"}).content.decode()
+    refused = client.get("/search/", {"q": "drone", "start": "yesterday"}).content.decode()
+
+    assert '<details class="search-filters">' in folded
+    assert "<summary>Narrow the results</summary>" in folded
+    assert '<details class="search-filters" open>' in in_use
+    assert "(1 in use)</span></summary>" in in_use
+    assert '<details class="search-filters" open>' in refused
+    assert '<legend class="visually-hidden">Narrow the results</legend>' in folded
+
+
 def test_search_pages_keep_the_query_in_pagination_links(client):
     for n in range(23):
         ArticleFactory(title=f"Radar story {n}")
