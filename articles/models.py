@@ -3,8 +3,8 @@ import re
 from html import unescape
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex, GistIndex, OpClass
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchRank, SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, FilteredRelation, GeneratedField, OuterRef, Q, Subquery
@@ -21,6 +21,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from authors.models import Author
+from core.fulltext import search_query
 from core.images import CleanImageField, ToSRGB, make_renditions
 from core.links import instance_url
 from core.models import CreatedBy, ImportKey
@@ -28,7 +29,6 @@ from core.sanitize import clean_html
 
 from . import renditions
 from .figures import keep_typed_descriptions, sync_pictures
-from .fulltext import SearchQuerySet
 from .renditions import WIDTHS, widths_for
 
 READING_WORDS_PER_MINUTE = 230  # a common figure for adults reading news on screen
@@ -266,8 +266,8 @@ class Image(ImportKey):
         return round(self.height * width / self.width)
 
 
-class ArticleQuerySet(SearchQuerySet):
-    """Reader visibility and the listings' prefetches; search() comes from SearchQuerySet."""
+class ArticleQuerySet(models.QuerySet):
+    """Reader visibility, full-text matching and the listings' prefetches."""
 
     def published(self):
         """The only way reader code fetches articles: published, and not scheduled for later."""
@@ -276,6 +276,23 @@ class ArticleQuerySet(SearchQuerySet):
     def scheduled(self):
         """Published with a time in the future: readers see it from that moment."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def matching(self, text, ranked=True):
+        """Full-text search in web-search syntax ("phrases", -word, or); any text is safe
+        (core.fulltext). Best match first (then newest) and annotated `rank`; with
+        ranked=False, newest first. The match is `search_vector @@ query`, answered by the
+        GIN index article_search_gin. The one full-text match: the search page combines it
+        with published() (search.results), the admin's search box uses it over every
+        status."""
+        query = search_query(text)
+        if query is None:
+            return self.none()
+        matches = self.filter(search_vector=query)
+        if not ranked:
+            return matches.order_by("-published_at", "-id")
+        return matches.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
+            "-rank", "-published_at", "-id"
+        )
 
     def listed_through(self, link, **match):
         """Articles linked through `link` ("bylines" or "tagged_items") to the row in
@@ -400,7 +417,7 @@ class Article(ImportKey, CreatedBy):
         help_text="Adds googlebot-news noindex and leaves the article out of the news sitemap.",
     )
     # Tag and author names for full-text search. The generated search column can read only
-    # its own row, so this plain column is rewritten (articles.search.refresh_search_names)
+    # its own row, so this plain column is rewritten (articles.search_names.refresh_search_names)
     # whenever an article's tags or bylines change, or an author is renamed.
     search_names = models.TextField(blank=True, editable=False, default="")
     search_vector = GeneratedField(
@@ -698,28 +715,6 @@ class TaggedArticle(TaggedItemBase):
                 fields=["tag", "-published_at", "-content_object"], name="tagged_article_pub_idx"
             ),
         ]
-
-
-class SearchTerm(models.Model):
-    """A word published articles use, and in how many of them: the vocabulary that search
-    spelling corrections are drawn from (articles/spelling.py). Words are unstemmed and
-    lower-cased (PostgreSQL's `simple` text search configuration), so a correction is a real
-    word. Rebuilt by `manage.py refresh_search_terms`; saving a published article adds its
-    new words at once."""
-
-    word = models.CharField(max_length=40, primary_key=True)
-    documents = models.PositiveIntegerField(default=1)
-
-    class Meta:
-        ordering = ["word"]
-        indexes = [
-            # Nearest words first (`word <-> 'helicoptr'`): a K-nearest-neighbour scan that
-            # reads only the rows it returns, however large the vocabulary.
-            GistIndex(OpClass("word", name="gist_trgm_ops"), name="searchterm_word_trgm_gist"),
-        ]
-
-    def __str__(self):
-        return self.word
 
 
 class CorrectionQuerySet(models.QuerySet):

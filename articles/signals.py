@@ -1,22 +1,19 @@
 """Keep `Article.search_names` (tag and author names for full-text search) current, and
-keep a last revision of an article that is deleted, and add a published article's new words
-to the spelling vocabulary.
+keep a last revision of an article that is deleted.
 
 Connected in ArticlesConfig.ready(). Every search-names handler ends in one call to
-articles.search.refresh_search_names, a single UPDATE.
+articles.search_names.refresh_search_names, a single UPDATE.
 """
 
 import reversion
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_delete
 from django.dispatch import receiver
-from django.utils import timezone
 from taggit.models import Tag
 
 from authors.models import Author
 
 from .models import Article, ArticleAuthor, TaggedArticle
-from .search import refresh_search_names
-from .spelling import add_article_words
+from .search_names import refresh_search_names
 
 
 @receiver(m2m_changed, sender=TaggedArticle, dispatch_uid="search_names_tags_changed")
@@ -70,25 +67,6 @@ def tag_deleting(sender, instance, **kwargs):
 def tag_deleted(sender, instance, **kwargs):
     if getattr(instance, "_tagged_article_ids", None):
         refresh_search_names(instance._tagged_article_ids)
-
-
-@receiver(post_init, sender=Article, dispatch_uid="search_terms_article_loaded")
-def remember_publication(sender, instance, **kwargs):
-    fields = instance.__dict__  # never loads a deferred field
-    instance._was_published = bool(
-        fields.get("status") == Article.Status.PUBLISHED
-        and fields.get("published_at")
-        and fields["published_at"] <= timezone.now()
-        and instance.pk
-    )
-
-
-@receiver(post_save, sender=Article, dispatch_uid="search_terms_article_saved")
-def article_saved(sender, instance, raw=False, **kwargs):
-    """A published article's words can be corrected to at once (articles/spelling.py)."""
-    if instance.is_published and not raw:
-        add_article_words(instance.pk, newly_published=not instance._was_published)
-    instance._was_published = instance.is_published
 
 
 @receiver(pre_delete, sender=Article, dispatch_uid="revision_before_delete")

@@ -67,7 +67,7 @@ def website():
             "@type": "SearchAction",
             "target": {
                 "@type": "EntryPoint",
-                "urlTemplate": absolute_url(reverse("articles:search")) + "?q={search_term_string}",
+                "urlTemplate": absolute_url(reverse("search:results")) + "?q={search_term_string}",
             },
             "query-input": "required name=search_term_string",
         },

@@ -22,7 +22,6 @@ urlpatterns = [
     path("preview/<str:token>/", views.SharedPreview.as_view(), name="preview"),
     path("section/<slug:slug>/", views.SectionArticles.as_view(), name="section"),
     path("tag/<slug:slug>/", views.TagArticles.as_view(), name="tag"),
-    path("search/", views.SearchResults.as_view(), name="search"),
     # Feeds: RSS 2.0, and Atom at .../feed/atom/. The author feed lives here because the
     # authors app does not know about articles.
     path("feed/", public_page(feeds.LatestArticles()), name="feed"),

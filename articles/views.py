@@ -17,14 +17,8 @@ from core.validators import validate_image_file
 from . import previews, workflow
 from .context_processors import navigation_sections
 from .models import Article, Image, Section
-from .search import EstimatedPaginator, Search, SearchForm, suggest_titles
-from .spelling import correct
 
 LISTING_PAGE_SIZE = 20
-# A search with at most this many results is checked for typos: a corrected search with
-# CORRECTION_GAIN times as many results (any, when there were none) is shown instead.
-FEW_RESULTS = 3
-CORRECTION_GAIN = 5
 FRONT_LATEST = 12
 FRONT_PER_SECTION = 4
 RELATED_COUNT = 4
@@ -202,71 +196,6 @@ class TagArticles(ArticleListing):
 
     def filter_articles(self, articles):
         return articles.listed_through("tagged_items", tag=self.listing)
-
-
-class SearchResults(ReaderPageMixin, ListView):
-    """/search/?q=: published articles ranked by full-text match, with highlighted
-    snippets and thumbnails, filters for section, author and dates, spelling corrections
-    when few or none match ("Showing results for …") and title suggestions when nothing
-    matches. Never indexed by search engines."""
-
-    template_name = "articles/search.html"
-    context_object_name = "results"
-    paginate_by = LISTING_PAGE_SIZE
-
-    def get_queryset(self):
-        self.form = SearchForm(self.request.GET)
-        self.form.is_valid()  # invalid filters are shown on the form and left out
-        self.query = self.form.cleaned_data.get("q", "")
-        self.search = self.correction = None
-        if not self.query:
-            return Article.objects.none()
-        articles = self.form.filter(Article.objects.published())
-        self.search = Search(articles, self.query)
-        few = not self.search.broad and self.search.count <= FEW_RESULTS
-        if few and not self.form.cleaned_data.get("as_typed"):
-            self.try_correction(articles)
-        return self.search.pages()
-
-    def try_correction(self, articles):
-        """Few or no results: search for the words the reader probably meant instead,
-        when that finds clearly more ("Showing results for …")."""
-        correction = correct(self.query)
-        if correction is None:
-            return
-        corrected = Search(articles, correction.text)
-        if corrected.count and corrected.count >= self.search.count * CORRECTION_GAIN:
-            self.search, self.correction = corrected, correction
-
-    def get_paginator(self, queryset, per_page, **kwargs):
-        if self.search and self.search.broad:  # no COUNT over thousands of rows
-            return EstimatedPaginator(queryset, per_page, self.search.count, **kwargs)
-        return super().get_paginator(queryset, per_page, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(form=self.form, query=self.query, **kwargs)
-        params = self.request.GET.copy()
-        params.pop("page", None)
-        context["page_query"] = params.urlencode()
-        paginator = context["paginator"]
-        context["broad"] = bool(self.search and self.search.broad)
-        context["estimated"] = context["broad"] and not paginator.exact
-        context["searched_for"] = self.search.text if self.search else ""
-        if self.correction:
-            params.pop("as_typed", None)
-            params["q"] = self.correction.text
-            context["correction"] = self.correction
-            context["corrected_query"] = params.urlencode()
-            params["q"], params["as_typed"] = self.query, "1"
-            context["as_typed_query"] = params.urlencode()
-        if self.query and not paginator.count:
-            context["suggestions"] = suggest_titles(Article.objects.published(), self.query)
-        return context
-
-    def render_to_response(self, context, **kwargs):
-        response = super().render_to_response(context, **kwargs)
-        response["X-Robots-Tag"] = "noindex"
-        return response
 
 
 @require_POST

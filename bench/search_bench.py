@@ -16,7 +16,7 @@ What it does:
    vocabulary (so some words are in most articles and most words in few), 1-2 bylines
    from 40 authors and 2-4 of 150 tags. PostgreSQL computes the stored search vector on
    insert. `search_names` is written by the generator; a sample is then checked against
-   articles.search.refresh_search_names, which must find nothing to change.
+   articles.search_names.refresh_search_names, which must find nothing to change.
 3. Requests /search/?q=... through Django's test client, so each timing is the whole
    page: the form, the count, the ranked page with highlighted snippets, bylines, the
    template. Every query runs --warmup times, then --repeat times; p50 and p95 are
@@ -326,7 +326,7 @@ def check_names():
     """The generator wrote search_names itself; the one function that maintains it must
     agree (nothing to rewrite)."""
     from articles.models import Article
-    from articles.search import refresh_search_names
+    from articles.search_names import refresh_search_names
 
     sample = list(Article.objects.order_by("?").values_list("pk", flat=True)[:1000])
     changed = refresh_search_names(sample)
@@ -377,16 +377,13 @@ def plans():
     from django.db import transaction
 
     from articles.models import Article
-    from articles.search import (
-        ResultPages,
-        set_suggestion_threshold,
-        similar_titles,
-        with_headlines,
-    )
+    from search.headlines import with_headlines
+    from search.results import ResultPages
+    from search.suggestions import set_suggestion_threshold, similar_titles
 
     def page(query, ranked):
         """The first page's query exactly as the search page runs it."""
-        articles = Article.objects.published().search(query, ranked=ranked)
+        articles = Article.objects.published().matching(query, ranked=ranked)
         pages = ResultPages(articles, lambda rows: with_headlines(rows, query).for_listing())
         return explain(*pages[0:20].query.sql_with_params())
 

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "authors",
     "articles",
+    "search",
     "embeds",
     "feedback",
     "liveblog",

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("giving.urls")),  # /support/donate/, /supporter/: before support
     path("", include("tips.urls")),  # /tips/: the secure tip line
     path("", include("stats.urls")),  # /stats/hit, the audience beacon
+    path("", include("search.urls")),  # /search/
     path("", include("articles.urls")),
 ]
 

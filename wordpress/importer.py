@@ -32,7 +32,7 @@ from taggit.models import Tag
 from articles import renditions
 from articles.figures import sync_pictures
 from articles.models import Article, ArticleAuthor, ArticleRedirect, Section, TaggedArticle
-from articles.search import refresh_search_names
+from articles.search_names import refresh_search_names
 from core.db import fast_commit
 from support.models import Page
 

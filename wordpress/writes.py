@@ -19,9 +19,9 @@ def file_digest(fileobj) -> str:
 
 
 def search_names(tags, authors) -> str:
-    """The text `articles.search.refresh_search_names` keeps in Article.search_names (tag
-    names in order, then author names in byline order), for an article written in one go.
-    The importer also runs refresh_search_names afterwards, which fixes any difference."""
+    """The text `articles.search_names.refresh_search_names` keeps in Article.search_names
+    (tag names in order, then author names in byline order), for an article written in one
+    go. The importer also runs refresh_search_names afterwards, which fixes any difference."""
     tag_names = " ".join(sorted(tag.name for tag in tags))
     return f"{tag_names} {' '.join(author.name for author in authors)}".strip()
 

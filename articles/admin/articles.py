@@ -503,7 +503,7 @@ class ArticleAdmin(DeskMixin, SafeVersionAdmin):
         ranked."""
         if not search_term.strip():
             return queryset, False
-        return queryset.search(search_term, ranked=False), False
+        return queryset.matching(search_term, ranked=False), False
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

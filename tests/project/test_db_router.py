@@ -19,9 +19,9 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from articles.models import Article
-from articles.search import suggest_titles
 from core import content_state, db_router
 from core.db_router import ReplicaRouter, ReplicaRoutingMiddleware, lag_problem
+from search.suggestions import suggest_titles
 from tests.factories import ArticleFactory
 
 

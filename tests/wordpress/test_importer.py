@@ -151,7 +151,7 @@ def test_tag_and_author_names_are_searchable(export_file, media_dir):
     run_import(export_file(*frigate_attachments(), frigate_post()), "--media-dir", media_dir)
     article = Article.objects.get(import_id="101")
     assert article.search_names == "Frigates Naval Jane Doe"
-    assert list(Article.objects.search("frigates jane")) == [article]
+    assert list(Article.objects.matching("frigates jane")) == [article]
     path = export_file(*frigate_attachments(), frigate_post(creator="mlee", terms=[]))
     run_import(path, "--media-dir", media_dir)
     article.refresh_from_db()

@@ -1,8 +1,8 @@
 from django import template
 from django.utils.html import format_html
 
-from articles.search import highlight as highlight_headline
-from articles.search import snippet as result_snippet
+from search.headlines import highlight as highlight_headline
+from search.headlines import snippet as result_snippet
 
 register = template.Library()
 
@@ -21,7 +21,7 @@ def passage(headline):
 
 @register.filter
 def snippet(article):
-    """The passage a search result shows (articles.search.snippet)."""
+    """The passage a search result shows (search.headlines.snippet)."""
     return result_snippet(article)
 
 

@@ -5,9 +5,9 @@ The vocabulary is the `SearchTerm` table: every unstemmed, lower-cased word of t
 articles' titles, standfirsts, tag and author names and bodies (PostgreSQL's `simple` text
 search configuration, which also drops the markup), with the number of articles using it.
 `refresh_vocabulary()` rebuilds it (`manage.py refresh_search_terms`, run nightly);
-`add_article_words()` adds a published article's words when it is saved, so a new name
-is known at once (counted when the article is first published; edits and withdrawals
-catch up on the next rebuild).
+`add_article_words()` adds a published article's words when it is saved (search/signals.py),
+so a new name is known at once (counted when the article is first published; edits and
+withdrawals catch up on the next rebuild).
 
 A correction is looked up in ONE query for every word of the search: for each, the
 nearest words by trigram distance (`word <-> 'helicoptr'`), answered by the GiST index
@@ -25,9 +25,10 @@ from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from articles.models import Article
 from core.db_router import read_connection
 
-from .models import Article, SearchTerm
+from .models import SearchTerm
 
 # Words shorter than this are left alone: three letters are too few to tell a typo from
 # another word.

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from articles.spelling import refresh_vocabulary
+from search.spelling import refresh_vocabulary
 
 
 class Command(BaseCommand):

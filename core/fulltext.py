@@ -1,7 +1,6 @@
-"""The full-text query: what a reader typed, made safe, and the queryset method that matches
-it against `Article.search_vector`. It reads no model, so models.py builds ArticleQuerySet on
-SearchQuerySet; the rest of search (headlines, suggestions, pagination, the form and the
-names column) is in articles/search.py, which imports the models.
+"""What a reader typed, made into a safe PostgreSQL full-text query. It knows no model:
+`Article.objects.matching()` (articles/models.py, the one full-text match, which the admin's
+search box uses too) and the search app's page, headlines and suggestions all start here.
 
 Readers type web-search syntax: "quoted phrases", -excluded words and `or`. Any text is
 safe: `clean_query` drops control characters (NUL included) and caps the length,
@@ -11,14 +10,12 @@ with too many operators in a row), and `websearch_to_tsquery` never raises a syn
 
 import re
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import models
-from django.db.models import F
+from django.contrib.postgres.search import SearchQuery
 
 SEARCH_CONFIG = "english"
 MAX_QUERY_LENGTH = 200
 
-# Private-use characters that mark highlighted words in search headlines (search.py).
+# Private-use characters that mark highlighted words in search headlines (search/headlines.py).
 MARK_START, MARK_STOP = "\ue000", "\ue001"
 # Control characters (NUL included), lone surrogates and the highlight marks never reach
 # the database.
@@ -59,23 +56,3 @@ def search_query(text):
     if not text:
         return None
     return SearchQuery(bounded_operators(text), search_type="websearch", config=SEARCH_CONFIG)
-
-
-class SearchQuerySet(models.QuerySet):
-    """Full-text search for a model with a `search_vector` column and `published_at`."""
-
-    def search(self, text, ranked=True):
-        """Full-text search in web-search syntax ("phrases", -word, or); any text is safe.
-        Best match first (then newest) and annotated `rank`; with ranked=False, newest
-        first. The match is `search_vector @@ query`, answered by the GIN index
-        article_search_gin. Reader code: published().search(q); the admin's search box uses
-        it too."""
-        query = search_query(text)
-        if query is None:
-            return self.none()
-        matches = self.filter(search_vector=query)
-        if not ranked:
-            return matches.order_by("-published_at", "-id")
-        return matches.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
-            "-rank", "-published_at", "-id"
-        )
