@@ -18,8 +18,8 @@ the directory, so later commands need only ``--dir``.
 
 Only the standard library and psycopg: it imports nothing of Django or the apps.
 
-The servers are the machine's own binaries (``--bindir``, default
-/usr/lib/postgresql/15/bin). PostgreSQL refuses to run as root, so as root every server
+The servers are the machine's own binaries (``--bindir``; default PG_BIN_DIR, else the
+newest /usr/lib/postgresql/*/bin). PostgreSQL refuses to run as root, so as root every server
 command runs as the ``postgres`` OS user (``runuser``) and the directory is handed to it.
 The data is not crash-safe (``fsync=off``): it is for tests and a local cluster only.
 """
