@@ -12,13 +12,14 @@ one run.
    articles drawn by a Zipf law (weight 1/rank) from the --tail newest (default 2,000).
    The Lua script counts the statuses and each answer's cache header (the application's
    X-Page-Cache, nginx's X-Cache-Status).
-3. Newsroom: a child process with Django's test client signed in as an editor, posting
-   through the admin's own views, so the same forms, saves, revisions and invalidation run
-   as when an editor clicks: a live update every 15 s (the live blog's "Post update"
-   form) and, every minute, an article saved as a draft and published with the article
-   list's "Publish" action (articles.workflow.move). After each commit it polls the
-   changed page (the live blog, or the front page for a new article) as an anonymous
-   reader, every 0.2 s, until the change shows: the delay from commit to visible.
+3. Newsroom: a child process (bench/newsday_newsroom.py) with Django's test client signed
+   in as an editor, posting through the admin's own views, so the same forms, saves,
+   revisions and invalidation run as when an editor clicks: a live update every 15 s (the
+   live blog's "Post update" form) and, every minute, an article saved as a draft and
+   published with the article list's "Publish" action (articles.workflow.move). After
+   each commit it polls the changed page (the live blog, or the front page for a new
+   article) as an anonymous reader, every 0.2 s, until the change shows: the delay from
+   commit to visible.
 4. Runs of --duration seconds (30 by default): the floor (bench/floor_wsgi.py, a bare
    Django view), quiet (the mix, no writes) and news day (the mix while the newsroom
    posts) through gunicorn alone (2 sync workers, production settings, the page cache in
@@ -42,18 +43,24 @@ import json
 import os
 import random
 import re
-import secrets
 import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.request import urlopen
 
+from newsday_newsroom import (  # the schedule the newsroom keeps (same folder)
+    FIRST_LIVE,
+    FIRST_PUBLISH,
+    LIVE_EVERY,
+    POLL_SECONDS,
+    PUBLISH_EVERY,
+    VISIBLE_TIMEOUT,
+)
 from serving import (  # bench/serving.py (the script's folder is on sys.path)
     MEDIA_ROOT,
     Server,
@@ -67,10 +74,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 MIX = {"front": 30, "section": 10, "live": 10, "article": 50}
 PATHS = 20_000
-LIVE_EVERY, PUBLISH_EVERY = 15, 60  # seconds
-FIRST_LIVE, FIRST_PUBLISH = 3, 8  # seconds into a run: every run has both kinds
-POLL_SECONDS, VISIBLE_TIMEOUT = 0.2, 60
-EDITOR = "bench-newsroom"
+# The newsroom's child process (bench/newsday_newsroom.py) and its schedule.
+NEWSROOM = Path(__file__).with_name("newsday_newsroom.py")
 STALE_STATES = {"stale", "updating"}  # X-Page-Cache / nginx's X-Cache-Status, lower case
 
 READERS_LUA = """
@@ -122,164 +127,12 @@ def parse_args():
         default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
         help="flushed before the gunicorn runs",
     )
-    parser.add_argument("--child", choices=("prepare", "newsroom"), help=argparse.SUPPRESS)
-    parser.add_argument("--base-url", help=argparse.SUPPRESS)
-    parser.add_argument("--live-id", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--live-path", help=argparse.SUPPRESS)
     return parser.parse_args()
-
-
-# --- Children: Django set up on the archive they are given ---------------------------
-
-
-def setup_django():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "defenceblog.settings")
-    import django
-
-    django.setup()
-
-
-def editor_client():
-    """Django's test client signed in as an editor who may post and publish."""
-    from django.contrib.auth import get_user_model
-    from django.test import Client
-
-    user, _ = get_user_model().objects.get_or_create(
-        username=EDITOR, defaults={"is_staff": True, "is_superuser": True}
-    )
-    client = Client()
-    client.force_login(user)
-    return client, user
-
-
-def post_live_update(client, article_id, headline):
-    """What an editor's "Post update" on the article's admin page sends."""
-    from django.urls import reverse
-
-    response = client.post(
-        reverse("admin:liveblog_liveupdate_post", args=[article_id]),
-        {"live-headline": headline, "live-body": f"<p>{headline}: the newsroom reports.</p>"},
-    )
-    assert response.status_code == 302, (response.status_code, response.content[:2000])
-
-
-def publish_article(client, user, title):
-    """An article saved as a draft, then published with the article list's action."""
-    from django.urls import reverse
-    from django.utils.text import slugify
-
-    from articles.models import Article, ArticleAuthor, Image, Section
-    from authors.models import Author
-
-    article = Article.objects.create(
-        title=title,
-        slug=slugify(title),
-        standfirst=f"{title}: what happened and what comes next.",
-        body=f"<p>{title}. The newsroom's story, published while readers arrive.</p>",
-        section=Section.objects.order_by("order", "pk").first(),
-        lead_image=Image.objects.order_by("pk").first(),
-        status=Article.Status.DRAFT,
-        created_by=user,
-    )
-    ArticleAuthor.objects.create(article=article, author=Author.objects.order_by("pk").first())
-    response = client.post(
-        reverse("admin:articles_article_changelist"),
-        {"action": "publish_selected", "_selected_action": [article.pk]},
-    )
-    assert response.status_code == 302, (response.status_code, response.content[:2000])
-    article.refresh_from_db()
-    assert article.status == Article.Status.PUBLISHED, article.status
-
-
-def prepare(tail):
-    """Make the newest article a live blog with a few updates (once); answer the paths of
-    the mix: front, sections, live blog, the `tail` newest other articles, newest first."""
-    from django.utils import timezone
-
-    from articles.context_processors import navigation_sections
-    from articles.models import Article
-    from liveblog.models import LiveBlog
-
-    client, user = editor_client()
-    published = Article.objects.published().order_by("-published_at", "-pk")
-    blog = LiveBlog.objects.filter(coverage_end__isnull=True).first()
-    if blog is None or blog.article_id not in published.values_list("pk", flat=True)[:50]:
-        newest = published.first()
-        blog = LiveBlog.objects.create(
-            article=newest, coverage_start=timezone.now(), created_by=user
-        )
-        for n in range(5):
-            post_live_update(client, newest.pk, f"Opening update {n + 1}")
-    articles = published.exclude(pk=blog.article_id).only("slug", "published_at")[:tail]
-    return {
-        "front": ["/"],
-        "section": [section.get_absolute_url() for section in navigation_sections()],
-        "live": [blog.article.get_absolute_url()],
-        "article": [article.get_absolute_url() for article in articles],
-        "live_id": blog.article_id,
-    }
-
-
-def visible_after(url, token, committed):
-    """Seconds from `committed` (time.time()) until an anonymous reader's copy of `url`
-    shows `token`; None if not within VISIBLE_TIMEOUT."""
-    while time.time() - committed < VISIBLE_TIMEOUT:
-        try:
-            if token in urlopen(url, timeout=10).read().decode():  # noqa: S310 (127.0.0.1)
-                return time.time() - committed
-        except OSError:
-            pass
-        time.sleep(POLL_SECONDS)
-    return None
-
-
-def newsroom(base_url, live_id, live_path, seconds):
-    """Post and publish on the schedule for `seconds`; the delay of each change."""
-    client, user = editor_client()
-    client.get("/admin/")  # the admin's modules loaded before the first save is timed
-    run = secrets.token_hex(3)
-    plan = sorted(
-        [(at, "live update") for at in range(FIRST_LIVE, seconds, LIVE_EVERY)]
-        + [(at, "article") for at in range(FIRST_PUBLISH, seconds, PUBLISH_EVERY)]
-    )
-    started, results, pollers = time.monotonic(), [], []
-    for n, (at, kind) in enumerate(plan):
-        time.sleep(max(0, at - (time.monotonic() - started)))
-        token = f"Newsday {run} {kind} {n}"
-        before = time.perf_counter()
-        if kind == "live update":
-            post_live_update(client, live_id, token)
-            page = live_path
-        else:
-            publish_article(client, user, token)
-            page = "/"
-        committed, save_ms = time.time(), (time.perf_counter() - before) * 1000
-        entry = {"kind": kind, "at": at, "save_ms": save_ms}
-        results.append(entry)
-
-        def watch(entry=entry, page=page, token=token, committed=committed):
-            entry["visible_s"] = visible_after(base_url + page, token, committed)
-
-        poller = threading.Thread(target=watch)
-        poller.start()
-        pollers.append(poller)
-    for poller in pollers:
-        poller.join()
-    return results
-
-
-def child(args):
-    setup_django()
-    if args.child == "prepare":
-        answer = prepare(args.tail)
-    else:
-        answer = newsroom(args.base_url, args.live_id, args.live_path, args.duration)
-    print("RESULT " + json.dumps(answer), flush=True)
 
 
 def run_child(env, *argv):
     done = subprocess.run(  # noqa: S603
-        [PYTHON, __file__, *argv], env=env, cwd=ROOT, capture_output=True, text=True
+        [PYTHON, str(NEWSROOM), *argv], env=env, cwd=ROOT, capture_output=True, text=True
     )
     found = re.search(r"^RESULT (.*)$", done.stdout, re.MULTILINE)
     if done.returncode or not found:
@@ -294,8 +147,8 @@ class Newsroom:
         self.process = subprocess.Popen(  # noqa: S603
             [
                 PYTHON,
-                __file__,
-                *("--child", "newsroom", "--base-url", base_url, "--duration", str(seconds)),
+                str(NEWSROOM),
+                *("newsroom", "--base-url", base_url, "--duration", str(seconds)),
                 *("--live-id", str(live_id), "--live-path", live_path),
             ],
             env=env,
@@ -438,7 +291,7 @@ def gunicorn_runs(args, results):
     build(args, db_url, args.articles)
     flush_redis(args.redis_url)
     env = production_env(db_url, PAGE_CACHE="1", REDIS_URL=args.redis_url)
-    mix = run_child(env, "--child", "prepare", "--tail", str(args.tail))
+    mix = run_child(env, "prepare", "--tail", str(args.tail))
     script, drawn = readers_script(mix)
     results["mix"] = {k: len(mix[k]) for k in MIX}
     results["distinct"] = len(drawn)
@@ -509,7 +362,7 @@ def cluster_run(args, results):
         front = cluster.urls()["CLUSTER_URL"]
         build(args, env["DATABASE_URL"], args.cluster_articles, env)
         wait_for_tasks(env["DATABASE_URL"])
-        mix = run_child(env, "--child", "prepare", "--tail", str(args.tail))
+        mix = run_child(env, "prepare", "--tail", str(args.tail))
         script, drawn = readers_script(mix)
         try:
             warm(front + "/")
@@ -604,9 +457,6 @@ def table(args, results, loads):
 
 def main():
     args = parse_args()
-    if args.child:
-        child(args)
-        return 0
     if subprocess.run(["which", "wrk"], capture_output=True).returncode:  # noqa: S607
         sys.exit("wrk is missing: sudo apt-get install wrk")
     subprocess.run(  # noqa: S603

@@ -66,8 +66,9 @@ def load_data(count):
     from django.db import connection
     from django.utils import timezone
 
+    from core.db import table
     from newsletter import editions
-    from newsletter.models import Edition
+    from newsletter.models import Edition, Subscriber
     from tests.factories import ArticleFactory
 
     for n in range(8):
@@ -82,10 +83,10 @@ def load_data(count):
     buffer.seek(0)
     columns = "email, status, token, source, created, consent_text, consent_at, confirmed_at"
     with connection.cursor() as cursor:
-        with cursor.copy(f"COPY newsletter_subscriber ({columns}) FROM STDIN") as copy:
+        with cursor.copy(f"COPY {table(Subscriber)} ({columns}) FROM STDIN") as copy:
             while chunk := buffer.read(1 << 20):
                 copy.write(chunk)
-        cursor.execute("ANALYZE newsletter_subscriber")
+        cursor.execute(f"ANALYZE {table(Subscriber)}")
     edition = Edition.objects.create(subject="Benchmark edition", intro="One edition for all.")
     editions.fill_with_top_stories(edition)
     return edition

@@ -44,6 +44,7 @@ def add_images():
     from django.db import connection
 
     from articles.models import Article, Correction, Image
+    from core.db import table
 
     images = list(Image.objects.filter(import_source=search_bench.IMPORT_SOURCE).order_by("pk"))
     for n in range(len(images), IMAGES):
@@ -63,11 +64,11 @@ def add_images():
     ids = [image.pk for image in images]
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE articles_article SET lead_image_id = (%s::bigint[])[id %% %s + 1] "
+            f"UPDATE {table(Article)} SET lead_image_id = (%s::bigint[])[id %% %s + 1] "  # noqa: S608
             "WHERE lead_image_id IS NULL",
             [ids, len(ids)],
         )
-        cursor.execute("VACUUM ANALYZE articles_article")
+        cursor.execute(f"VACUUM ANALYZE {table(Article)}")
     if not Correction.objects.exists():
         newest = Article.objects.published().order_by("-published_at")[:CORRECTIONS]
         for n, article in enumerate(newest):

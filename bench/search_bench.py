@@ -203,8 +203,9 @@ def load(count, seed):
     from django.db import connection
     from taggit.models import Tag
 
-    from articles.models import Article, Section
+    from articles.models import Article, ArticleAuthor, Section, TaggedArticle
     from authors.models import Author
+    from core.db import table
 
     rng = random.Random(seed)
     text = Text(rng)
@@ -294,15 +295,15 @@ def load(count, seed):
             )
 
     with connection.cursor() as cursor:
-        copy_rows(cursor.cursor, "articles_article", columns, articles())
+        copy_rows(cursor.cursor, table(Article), columns, articles())
         cursor.execute(
-            "SELECT import_id::int, id FROM articles_article WHERE import_source = %s",
+            f"SELECT import_id::int, id FROM {table(Article)} WHERE import_source = %s",  # noqa: S608
             [IMPORT_SOURCE],
         )
         ids = dict(cursor.fetchall())
         copy_rows(
             cursor.cursor,
-            "articles_articleauthor",
+            table(ArticleAuthor),
             ["article_id", "author_id", "position"],
             (
                 (ids[n], author.pk, position)
@@ -312,13 +313,12 @@ def load(count, seed):
         )
         copy_rows(
             cursor.cursor,
-            "articles_taggedarticle",
+            table(TaggedArticle),
             ["content_object_id", "tag_id"],
             ((ids[n], tag.pk) for n, (_, labels) in enumerate(plans) for tag in labels),
         )
-        cursor.execute("VACUUM ANALYZE articles_article")
-        cursor.execute("VACUUM ANALYZE articles_articleauthor")
-        cursor.execute("VACUUM ANALYZE articles_taggedarticle")
+        for model in (Article, ArticleAuthor, TaggedArticle):
+            cursor.execute(f"VACUUM ANALYZE {table(model)}")
     print(f"Loaded in {time.perf_counter() - started:.0f} s.", flush=True)
 
 

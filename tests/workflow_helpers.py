@@ -146,3 +146,12 @@ def inline_management(prefix="bylines", total=0):
     if prefix == "bylines":  # the article form also carries the (empty) corrections inline
         data.update(inline_management("corrections"))
     return data
+
+
+def complete_article(**kwargs):
+    """An article with everything publishing needs (a lead image with alt text, an author)."""
+    from tests.factories import ArticleFactory, AuthorFactory, ImageFactory
+
+    kwargs.setdefault("lead_image", ImageFactory())
+    kwargs.setdefault("authors", [AuthorFactory()])
+    return ArticleFactory(**kwargs)

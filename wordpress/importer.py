@@ -21,7 +21,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef
 from django.db.models.functions import TruncDate
@@ -34,13 +33,13 @@ from articles.figures import sync_pictures
 from articles.models import Article, ArticleAuthor, ArticleRedirect, Section, TaggedArticle
 from articles.search_names import refresh_search_names
 from core.db import fast_commit
-from support.models import Page
 
 from . import fingerprints
 from .bylines import AuthorImporter
 from .convert import ConvertedPost, ExportContext, Skipped, convert_post
-from .fingerprints import ARTICLE_FIELDS, PAGE_FIELDS, EditGuard, KeptEdited
+from .fingerprints import ARTICLE_FIELDS, EditGuard, KeptEdited
 from .media import attachment_page_keys
+from .pages import PageImporter
 from .pictures import Pictures
 from .report import Outcome, Progress, Report
 from .text import plain_text
@@ -79,13 +78,13 @@ class WordPressImporter:
         self.pictures = Pictures(media_dir=self.media_dir, dry_run=dry_run, report=self.report)
         self.pictures.edits = self.edits
         self.authors = AuthorImporter(self)
+        self.pages = PageImporter(self)
         # Filled by the first pass.
         self.sections: dict[str, Section] = {}
         self.counts = Counter()
         self.context = ExportContext()
         self.tags: dict[str, Tag] = {}
         self.tag_slugs: set[str] = set()
-        self.page_slugs: dict[str, str] = {}
         # Loaded once when the import starts, so a post costs no look-ups: this site's
         # imported articles, every (publication day, slug) taken, every old address.
         self.article_ids: dict[str, int] = {}
@@ -176,7 +175,7 @@ class WordPressImporter:
             if item.post_type == "post":
                 self._item("posts", item, self._import_post)
             else:
-                self._item("pages", item, self._import_page)
+                self._item("pages", item, self.pages.import_page)
             self.progress.step()
         self.prefetched = {}
         self.conversions = {}
@@ -283,7 +282,7 @@ class WordPressImporter:
 
     # -- posts -----------------------------------------------------------------------
 
-    def _converted(self, item: WXRItem, label: str) -> ConvertedPost:
+    def converted(self, item: WXRItem, label: str) -> ConvertedPost:
         """The item as `convert_post` made it (in the helper thread when it could), with the
         pictures its content could not show listed in the report."""
         pending = self.conversions.pop(id(item), None)
@@ -341,7 +340,7 @@ class WordPressImporter:
 
     def _import_post(self, item: WXRItem) -> Outcome:
         label = f"post {item.post_id}"
-        post = self._converted(item, label)
+        post = self.converted(item, label)
         existing = self._existing_article(item)
         lead_id, lead_pending, lead_missing = self.pictures.lead_image(post.lead_image_id, label)
         section = self.sections[post.section] if post.section else None
@@ -496,82 +495,3 @@ class WordPressImporter:
                     "did not take it over."
                 )
         return added
-
-    # -- pages -----------------------------------------------------------------------
-
-    def _import_page(self, item: WXRItem) -> Outcome:
-        label = f"page {item.post_id}"
-        post = self._converted(item, label)
-        if post.kept_draft:
-            self.report.kept_as_draft.append(f"{label} “{post.title}” ({post.kept_draft})")
-        page = Page.objects.filter(import_source=self.source, import_id=item.post_id).first()
-        fields = {
-            "title": post.title,
-            "body": post.body,
-            "seo_description": post.excerpt,
-            "is_published": post.is_published,
-        }
-        if page is None:
-            slug = self._page_slug(post)
-            page = Page.objects.create(
-                slug=slug, import_source=self.source, import_id=item.post_id[:64], **fields
-            )
-            fingerprints.store(page, fingerprints.values(page, PAGE_FIELDS))
-            return Outcome("created", missing=bool(post.missing_images))
-        # An imported page keeps its address, whatever WordPress or an editor did to it since.
-        self.page_slugs[item.post_id] = page.slug
-        current = fingerprints.values(page, PAGE_FIELDS)
-        self.edits.check(
-            page,
-            current,
-            lambda: fingerprints.values(Page(**fields), PAGE_FIELDS),
-            PAGE_FIELDS,
-            f"{label} “{page.title}”",
-        )
-        changed = False
-        for name, value in fields.items():
-            if not same_value(name, getattr(page, name), value):
-                setattr(page, name, value)
-                changed = True
-        if changed:
-            page.save()
-        fingerprints.store(page, fingerprints.values(page, PAGE_FIELDS))
-        self.edits.written(page)
-        return Outcome("updated" if changed else "unchanged", missing=bool(post.missing_images))
-
-    def _page_slug(self, post: ConvertedPost) -> str:
-        """A new page's address, /<slug>/: WordPress's own unless another page of this
-        export, a page the import did not create, or another part of the site has it; then
-        with the WordPress id added (and a number, should that be taken too)."""
-        if post.post_id in self.page_slugs:
-            return self.page_slugs[post.post_id]
-        base = post.slug
-        with_id = f"{base[: 79 - len(post.post_id)]}-{post.post_id}"
-        candidates = [base, with_id] + [f"{with_id[:76]}-{n}" for n in range(2, 1000)]
-        why = ""
-        for slug in candidates:
-            if slug in self.page_slugs.values():
-                continue
-            holder = Page.objects.filter(slug=slug).values_list("import_source", flat=True)
-            holder_source = holder.first()  # None: no page has this slug
-            if not self._page_address_free(slug):
-                why = why or "is another part of the site"
-            elif holder_source is None:
-                break
-            elif holder_source != self.source:
-                why = why or "belongs to a page this import did not create, left as it was"
-        if why:
-            self.report.notes.append(
-                f"page {post.post_id} “{post.title}”: /{base}/ {why}; imported at /{slug}/."
-            )
-        self.page_slugs[post.post_id] = slug
-        return slug
-
-    @staticmethod
-    def _page_address_free(slug: str) -> bool:
-        """The page model's own check that /<slug>/ is not another part of the site."""
-        try:
-            Page(slug=slug, title=slug).clean()
-        except ValidationError:
-            return False
-        return True

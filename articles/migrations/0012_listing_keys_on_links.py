@@ -6,10 +6,16 @@ from django.db import migrations, models
 # (articles.models.listing_key_field). Triggers rather than save() hooks, so that every
 # writer keeps it: the admin, taggit's bulk inserts, queryset.update(), the importer's raw
 # INSERTs and the benchmarks' COPY.
+
+# Article.Status.PUBLISHED's value, as the model had it when this migration was written (a
+# migration must not import the models of today). tests/articles/test_listing_keys.py
+# checks the triggers still name the model's value.
+PUBLISHED = "published"
+
 LINK_KEY = """
 CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    SELECT CASE WHEN a.status = 'published' THEN a.published_at END INTO NEW.published_at
+    SELECT CASE WHEN a.status = '{published}' THEN a.published_at END INTO NEW.published_at
     FROM articles_article a WHERE a.id = NEW.{column};
     RETURN NEW;
 END $$;
@@ -19,17 +25,21 @@ CREATE TRIGGER {name} BEFORE INSERT OR UPDATE ON {table}
 
 CREATE = (
     LINK_KEY.format(
-        name="articles_byline_listing_key", table="articles_articleauthor", column="article_id"
+        name="articles_byline_listing_key",
+        table="articles_articleauthor",
+        column="article_id",
+        published=PUBLISHED,
     )
     + LINK_KEY.format(
         name="articles_tagged_listing_key",
         table="articles_taggedarticle",
         column="content_object_id",
+        published=PUBLISHED,
     )
-    + """
+    + f"""
 CREATE FUNCTION articles_article_listing_keys() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    listed timestamptz := CASE WHEN NEW.status = 'published' THEN NEW.published_at END;
+    listed timestamptz := CASE WHEN NEW.status = '{PUBLISHED}' THEN NEW.published_at END;
 BEGIN
     UPDATE articles_articleauthor SET published_at = listed
         WHERE article_id = NEW.id AND published_at IS DISTINCT FROM listed;
@@ -43,9 +53,9 @@ CREATE TRIGGER articles_article_listing_keys AFTER UPDATE OF status, published_a
     EXECUTE FUNCTION articles_article_listing_keys();
 
 UPDATE articles_articleauthor l SET published_at = a.published_at
-    FROM articles_article a WHERE a.id = l.article_id AND a.status = 'published';
+    FROM articles_article a WHERE a.id = l.article_id AND a.status = '{PUBLISHED}';
 UPDATE articles_taggedarticle l SET published_at = a.published_at
-    FROM articles_article a WHERE a.id = l.content_object_id AND a.status = 'published';
+    FROM articles_article a WHERE a.id = l.content_object_id AND a.status = '{PUBLISHED}';
 """
 )
 

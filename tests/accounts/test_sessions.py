@@ -7,11 +7,12 @@ import pytest
 import time_machine
 from django.conf import settings as django_settings
 from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.shortcuts import resolve_url
 from django.test import Client
 
-from tests.project.test_settings import PRODUCTION, manage
+from tests.helpers.manage import PRODUCTION, manage
 
 from .conftest import PASSWORD
 
@@ -47,7 +48,8 @@ def test_a_busy_session_is_written_at_most_every_five_minutes(client, reporter):
     def session_writes():
         with CaptureQueriesContext(connection) as queries:
             assert client.get("/admin/").status_code == 200
-        return sum('UPDATE "django_session"' in q["sql"] for q in queries.captured_queries)
+        update = f'UPDATE "{Session._meta.db_table}"'
+        return sum(update in q["sql"] for q in queries.captured_queries)
 
     with time_machine.travel(START, tick=False) as clock:
         client.force_login(reporter)

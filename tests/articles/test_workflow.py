@@ -1,41 +1,29 @@
 """The editorial workflow in the admin: roles, moves between statuses, publication checks,
 scheduling, bulk actions, substantive updates, old addresses and edit conflicts."""
 
-import threading
-import time
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from articles import workflow
-from articles.models import Article, ArticleRedirect, Image
-from tests.factories import (
-    ArticleFactory,
-    AuthorFactory,
-    ImageFactory,
-    SectionFactory,
-    image_bytes,
+from articles.models import Article
+from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory
+from tests.workflow_helpers import (
+    change_url,
+    complete_article,
+    form_data,
+    member,
+    new_article_data,
+    split,
 )
-from tests.workflow_helpers import change_url, form_data, member, new_article_data, split
 
 pytestmark = pytest.mark.django_db
 
 ADD_URL = reverse("admin:articles_article_add")
 LIST_URL = reverse("admin:articles_article_changelist")
-
-
-def complete_article(**kwargs):
-    """An article with everything publishing needs."""
-    kwargs.setdefault("lead_image", ImageFactory())
-    kwargs.setdefault("authors", [AuthorFactory()])
-    return ArticleFactory(**kwargs)
 
 
 # --- Roles ----------------------------------------------------------------------------
@@ -348,264 +336,3 @@ def test_bulk_action_makes_open_forms_stale(client, editor):
     assert "saved this article after you opened it" in response.content.decode()
     article.refresh_from_db()
     assert article.status == "draft" and article.title != "Edited meanwhile"
-
-
-# --- Substantive updates --------------------------------------------------------------
-
-
-def test_substantive_update_marks_the_article_updated(client, editor, time_machine):
-    start = timezone.now()
-    time_machine.move_to(start, tick=False)
-    article = complete_article(published_at=start - timedelta(days=1))
-    client.force_login(editor)
-
-    data = form_data(client.get(change_url(article)), body="<p>Small typo fixed.</p>")
-    client.post(change_url(article), data)
-    article.refresh_from_db()
-    assert article.content_updated_at is None
-
-    data = form_data(
-        client.get(change_url(article)), body="<p>New figures.</p>", substantive_update="on"
-    )
-    client.post(change_url(article), data)
-    article.refresh_from_db()
-    assert article.content_updated_at == start
-    client.logout()
-    assert "Updated" in client.get(article.get_absolute_url()).content.decode()
-
-
-def test_substantive_update_is_offered_only_on_published_articles(client, editor):
-    draft = ArticleFactory(status="draft", published_at=None)
-    live = complete_article()
-    client.force_login(editor)
-    assert "substantive_update" not in client.get(change_url(draft)).content.decode()
-    assert "substantive_update" in client.get(change_url(live)).content.decode()
-
-
-# --- Old addresses --------------------------------------------------------------------
-
-
-def test_new_slug_of_a_published_article_keeps_the_old_address(client, editor):
-    article = complete_article(slug="tank-order")
-    old_url = article.get_absolute_url()
-    client.force_login(editor)
-    data = form_data(client.get(change_url(article)), slug="tank-order-doubled")
-    assert client.post(change_url(article), data).status_code == 302
-    article.refresh_from_db()
-    client.logout()
-    response = client.get(old_url)
-    assert response.status_code == 301
-    assert response["Location"] == article.get_absolute_url()
-    assert client.get(article.get_absolute_url()).status_code == 200
-
-
-def test_new_date_of_a_published_article_keeps_the_old_address(client, editor):
-    article = complete_article(published_at=timezone.now() - timedelta(days=3))
-    old_url = article.get_absolute_url()
-    client.force_login(editor)
-    data = form_data(client.get(change_url(article)), **split(timezone.now() - timedelta(days=1)))
-    client.post(change_url(article), data)
-    article.refresh_from_db()
-    assert ArticleRedirect.objects.get().old_path == old_url
-    assert article.get_absolute_url() != old_url
-
-
-def test_moving_back_removes_the_redirect_that_would_point_at_itself(client, editor):
-    article = complete_article(slug="first-name")
-    first = article.get_absolute_url()
-    client.force_login(editor)
-    data = form_data(client.get(change_url(article)), slug="second-name")
-    client.post(change_url(article), data)
-    data = form_data(client.get(change_url(article)), slug="first-name")
-    client.post(change_url(article), data)
-    article.refresh_from_db()
-    assert article.get_absolute_url() == first
-    assert list(ArticleRedirect.objects.values_list("old_path", flat=True)) == [
-        first.replace("first-name", "second-name")
-    ]
-    assert client.get(first).status_code == 200
-
-
-def test_renaming_unpublished_work_makes_no_redirect(client, editor):
-    draft = ArticleFactory(status="draft", published_at=None, slug="working-title")
-    scheduled = complete_article(published_at=timezone.now() + timedelta(days=1))
-    client.force_login(editor)
-    client.post(change_url(draft), form_data(client.get(change_url(draft)), slug="final-title"))
-    client.post(change_url(scheduled), form_data(client.get(change_url(scheduled)), slug="renamed"))
-    assert not ArticleRedirect.objects.exists()
-
-
-# --- Edit conflicts -------------------------------------------------------------------
-
-
-def test_every_admin_save_bumps_the_version(client, editor):
-    article = complete_article()
-    client.force_login(editor)
-    for expected in (2, 3):
-        client.post(change_url(article), form_data(client.get(change_url(article))))
-        article.refresh_from_db()
-        assert article.version == expected
-
-
-def test_second_editor_is_refused_and_keeps_their_text(client, editor):
-    article = complete_article(title="Original headline")
-    other = member("Editor", "olga", first_name="Olga", last_name="Berg")
-    client.force_login(editor)
-    mine = form_data(client.get(change_url(article)), body="<p>My careful rewrite.</p>")
-
-    client.force_login(other)
-    theirs = form_data(client.get(change_url(article)), title="Their new headline")
-    assert client.post(change_url(article), theirs).status_code == 302
-
-    client.force_login(editor)
-    response = client.post(change_url(article), mine)
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert "Olga Berg" in html and "saved this article after you opened it" in html
-    assert "My careful rewrite." in html  # the editor's text is still in the form
-    article.refresh_from_db()
-    assert article.title == "Their new headline"
-    assert "My careful rewrite." not in article.body
-
-    # A deliberate second save, after reading the warning, goes through.
-    again = form_data(response)
-    assert again["loaded_version"] == str(article.version)
-    assert client.post(change_url(article), again).status_code == 302
-    article.refresh_from_db()
-    assert "My careful rewrite." in article.body
-
-
-@pytest.mark.django_db(transaction=True)
-def test_simultaneous_saves_cannot_both_win(monkeypatch, editor):
-    """The version check and the save happen under a row lock: a save that arrives while
-    another is in progress waits for it, then sees the new version and is refused."""
-    from articles.admin.articles import ArticleAdmin
-
-    article = complete_article()
-    clients = [Client(), Client()]
-    forms = []
-    for client in clients:
-        client.force_login(editor)
-        forms.append(form_data(client.get(change_url(article)), title=f"Title {len(forms)}"))
-
-    save_model = ArticleAdmin.save_model
-
-    def slow_save(self, request, obj, form, change):
-        time.sleep(0.5)  # the first save is still in its transaction when the second arrives
-        save_model(self, request, obj, form, change)
-
-    monkeypatch.setattr(ArticleAdmin, "save_model", slow_save)
-    statuses = []
-
-    def post(client, data):
-        try:
-            statuses.append(client.post(change_url(article), data).status_code)
-        finally:
-            connection.close()
-
-    first = threading.Thread(target=post, args=(clients[0], forms[0]))
-    second = threading.Thread(target=post, args=(clients[1], forms[1]))
-    first.start()
-    time.sleep(0.2)
-    second.start()
-    first.join()
-    second.join()
-    assert sorted(statuses) == [200, 302]
-    article.refresh_from_db()
-    assert (article.title, article.version) == ("Title 0", 2)
-
-
-# --- Dashboard ------------------------------------------------------------------------
-
-
-def test_dashboard_shows_the_newsroom_at_a_glance(client, editor):
-    when = timezone.now() + timedelta(days=1)
-    ArticleFactory(title="Waiting for a look", status="review", published_at=None)
-    ArticleFactory(title="Out tomorrow", published_at=when)
-    ArticleFactory(
-        title="My unfinished piece", status="draft", published_at=None, created_by=editor
-    )
-    ArticleFactory(title="Fresh off the press")
-    client.force_login(editor)
-    html = client.get(reverse("admin:index")).content.decode()
-    for title in ("In review", "Scheduled", "My drafts", "Recently published"):
-        assert title in html
-    assert "Waiting for a look" in html
-    assert "Out tomorrow" in html and f"{timezone.localtime(when):%a %d %b, %H:%M}" in html
-    assert "My unfinished piece" in html
-    assert "Fresh off the press" in html
-
-
-def test_contributor_dashboard_shows_only_their_own_work(client, contributor):
-    ArticleFactory(title="Colleague's review", status="review", published_at=None)
-    ArticleFactory(
-        title="Mine in review", status="review", published_at=None, created_by=contributor
-    )
-    client.force_login(contributor)
-    html = client.get(reverse("admin:index")).content.decode()
-    assert "Mine in review" in html
-    assert "Colleague" not in html
-
-
-def test_dashboard_runs_a_fixed_number_of_queries(client, editor):
-    client.force_login(editor)
-    client.get(reverse("admin:index"))
-
-    def count():
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(reverse("admin:index")).status_code == 200
-        return len(queries)
-
-    for status in ("review", "draft"):
-        ArticleFactory(status=status, published_at=None, created_by=editor)
-    ArticleFactory(published_at=timezone.now() + timedelta(days=1))
-    ArticleFactory()
-    small = count()
-    for _ in range(5):
-        for status in ("review", "draft"):
-            ArticleFactory(status=status, published_at=None, created_by=editor)
-        ArticleFactory(published_at=timezone.now() + timedelta(days=1))
-        ArticleFactory()
-    assert count() == small
-
-
-def test_editor_group_manages_images_sections_tags_and_authors(client, editor):
-    client.force_login(editor)
-    for name in (
-        "admin:articles_image_add",
-        "admin:articles_section_add",
-        "admin:taggit_tag_add",
-        "admin:authors_author_add",
-        "admin:articles_articleredirect_add",
-    ):
-        assert client.get(reverse(name)).status_code == 200, name
-
-
-def test_contributor_uploads_images_but_cannot_change_or_delete_them(client, contributor):
-    client.force_login(contributor)
-    upload = SimpleUploadedFile("sea.jpg", image_bytes(200, 100), "image/jpeg")
-    add = client.post(reverse("admin:articles_image_add"), {"file": upload, "alt_text": "Sea"})
-    assert add.status_code == 302
-    image = Image.objects.get()
-    change = reverse("admin:articles_image_change", args=[image.pk])
-    assert client.post(change, {"alt_text": "Changed"}).status_code == 403
-    delete = reverse("admin:articles_image_delete", args=[image.pk])
-    assert client.post(delete, {"post": "yes"}).status_code == 403
-    assert Image.objects.get().alt_text == "Sea"
-    assert client.get(reverse("admin:articles_section_add")).status_code == 403
-
-
-def test_a_redirect_to_the_articles_own_address_is_refused(client, editor):
-    article = complete_article()
-    client.force_login(editor)
-    response = client.post(
-        reverse("admin:articles_articleredirect_add"),
-        {"old_path": article.get_absolute_url(), "article": article.pk},
-    )
-    assert "current address; it cannot redirect" in response.content.decode()
-    response = client.post(
-        reverse("admin:articles_articleredirect_add"),
-        {"old_path": "2019/05/04/old/", "article": article.pk},
-    )
-    assert "starting with “/”" in response.content.decode()
-    assert not ArticleRedirect.objects.exists()

@@ -8,8 +8,8 @@ from django.test import override_settings
 
 from articles.figures import figure_html
 from tests.e2e.conftest import screenshot
-from tests.e2e.test_wordpress_import import serve_media_from_disk
 from tests.factories import ArticleFactory, ImageFactory, image_bytes
+from tests.helpers.browser import serve_media_from_disk
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

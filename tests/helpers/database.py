@@ -5,6 +5,7 @@ newcomer gets with nothing set."""
 
 from urllib.parse import quote, urlencode
 
+import psycopg
 from django.db import DEFAULT_DB_ALIAS, connections
 
 
@@ -22,3 +23,18 @@ def database_url(name=None, settings_dict=None):
         return f"postgres://{credentials}/{path}?{query}"
     authority = host + (f":{port}" if port else "")
     return f"postgres://{credentials}{authority}/{path}"
+
+
+def admin_connection():
+    """An autocommit connection to the "postgres" database of the test database's server."""
+    db = connections[DEFAULT_DB_ALIAS].settings_dict
+    return psycopg.connect(
+        host=db["HOST"], port=db["PORT"], user=db["USER"], dbname="postgres", autocommit=True
+    )
+
+
+def rows(dbname, table):
+    """Every row of `table` in the database `dbname` on the same server, in key order."""
+    db = connections[DEFAULT_DB_ALIAS].settings_dict
+    with psycopg.connect(host=db["HOST"], port=db["PORT"], user=db["USER"], dbname=dbname) as c:
+        return c.execute(f'SELECT * FROM "{table}" ORDER BY 1').fetchall()  # noqa: S608

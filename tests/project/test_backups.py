@@ -7,7 +7,6 @@ import json
 import os
 import stat
 import tarfile
-import uuid
 from pathlib import Path
 
 import psycopg
@@ -21,36 +20,12 @@ from authors.models import Author
 from core.backups import CHECKSUMS, DUMP, MANIFEST, MEDIA
 from feedback.models import ErrorReport
 from tests.factories import ArticleFactory, ImageFactory
-from tests.helpers.database import database_url
+from tests.helpers.database import database_url, rows
 
 # The backup is taken by pg_dump, in its own session: it sees only committed rows.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 COMPARED_MODELS = [Article, Image, Author, Section, ErrorReport, Correction, ArticleRedirect]
-
-
-def admin_connection():
-    db = connection.settings_dict
-    return psycopg.connect(
-        host=db["HOST"], port=db["PORT"], user=db["USER"], dbname="postgres", autocommit=True
-    )
-
-
-@pytest.fixture
-def fresh_database():
-    """An empty database on the same server, dropped afterwards."""
-    name = f"restore_{uuid.uuid4().hex[:12]}"
-    with admin_connection() as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield name
-    with admin_connection() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def rows(dbname, table):
-    db = connection.settings_dict
-    with psycopg.connect(host=db["HOST"], port=db["PORT"], user=db["USER"], dbname=dbname) as c:
-        return c.execute(f'SELECT * FROM "{table}" ORDER BY 1').fetchall()  # noqa: S608
 
 
 def public_tables(dbname):

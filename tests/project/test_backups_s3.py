@@ -13,8 +13,7 @@ from articles.models import Article, Image
 from core.backups import MANIFEST, MEDIA
 from core.storage import RENDITION_CACHE_CONTROL
 from tests.factories import ArticleFactory, ImageFactory
-from tests.helpers.database import database_url
-from tests.project.test_backups import fresh_database, rows  # noqa: F401
+from tests.helpers.database import database_url, rows
 from tests.storage_fixtures import fetch
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,7 +29,7 @@ def contents(s3_media):
 
 def test_backup_archives_the_bucket_and_restore_fills_an_empty_one(
     s3_media,
-    fresh_database,  # noqa: F811 - the fixture imported above
+    fresh_database,
     tmp_path,
 ):
     ArticleFactory(lead_image=ImageFactory())
@@ -61,7 +60,7 @@ def test_backup_archives_the_bucket_and_restore_fills_an_empty_one(
     assert fetch(s3_media.public_url + image.file.name)[0] == 403  # still private
 
 
-def test_restore_refuses_a_bucket_that_is_not_empty(s3_media, fresh_database, tmp_path):  # noqa: F811
+def test_restore_refuses_a_bucket_that_is_not_empty(s3_media, fresh_database, tmp_path):
     ArticleFactory(lead_image=ImageFactory())
     call_command("backup", backup_dir=str(tmp_path / "backups"), stdout=io.StringIO())
     (folder,) = (tmp_path / "backups").iterdir()

@@ -1,7 +1,7 @@
 import pytest
 
+from tests.helpers.manage import manage
 from tests.helpers.redis_server import redis_url as throwaway_redis
-from tests.project.test_settings import manage
 
 
 @pytest.fixture

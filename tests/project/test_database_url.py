@@ -4,7 +4,7 @@ tests use, over TCP (DATABASE_URL) or through the embedded server's socket folde
 import pytest
 from django.db import connection
 
-from defenceblog.settings import database_from_url
+from defenceblog.backends import database_from_url
 from tests.helpers.database import database_url
 
 KEYS = ("NAME", "USER", "PASSWORD", "HOST", "PORT")

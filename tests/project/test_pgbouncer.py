@@ -13,11 +13,13 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from feedback.models import ErrorReport
 from feedback.spam import form_token
 from tests.helpers.environment import skip_or_fail
-from tests.pg_cluster import PGBOUNCER, PgBouncer, SiteServer
+from tests.helpers.servers import PGBOUNCER, PgBouncer, SiteServer
 
 DIRECT = "postgres://postgres@127.0.0.1:5432/{}"
+COUNT_REPORTS = f"SELECT count(*) FROM {ErrorReport._meta.db_table}"  # noqa: S608 - the model's
 
 SETUP = """
 from tests.factories import ArticleFactory, SectionFactory
@@ -71,7 +73,7 @@ def transactions_through(bouncer, database):
 
 def reports(bouncer, site):
     with psycopg.connect(bouncer.url(site.database), autocommit=True) as conn:
-        return conn.execute("SELECT count(*) FROM feedback_errorreport").fetchone()[0]
+        return conn.execute(COUNT_REPORTS).fetchone()[0]
 
 
 def test_a_reader_journey_through_pgbouncer(bouncer, site):
@@ -132,7 +134,7 @@ connection.close()
 # The pool has one server connection: the next client gets the one fast_commit used.
 with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
     print(conn.execute("SHOW synchronous_commit").fetchone()[0])
-    print(conn.execute("SELECT count(*) FROM feedback_errorreport").fetchone()[0])
+    print(conn.execute("SELECT count(*) FROM " + ErrorReport._meta.db_table).fetchone()[0])
 """
 
 

@@ -13,7 +13,7 @@ from feedback.models import ErrorReport
 from tests.factories import ArticleFactory, StaffFactory
 from tests.feedback.conftest import report_data
 from tests.helpers.database import database_url
-from tests.project.test_settings import PRODUCTION, manage
+from tests.helpers.manage import PRODUCTION, manage
 
 pytestmark = pytest.mark.django_db
 

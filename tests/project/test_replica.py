@@ -1,22 +1,29 @@
 """The read replica (core/db_router.py) against a real streaming standby.
 
 The site runs under gunicorn against a throwaway primary and its `pg_basebackup -R`
-standby (tests/pg_cluster.py). To tell where a page was read from, the standby's replay is
-paused and an article's title changed on the primary: a page read from the replica shows
-the old title, one read from the primary the new one.
+standby (core/pgcluster.py, the `pg_cluster` fixture). To tell where a page was read
+from, the standby's replay is paused and an article's title changed on the primary: a
+page read from the replica shows the old title, one read from the primary the new one.
 """
 
 import time
 
 import pytest
 
+from articles.models import Article
+from feedback.models import ErrorReport
 from feedback.spam import form_token
-from tests.pg_cluster import SiteServer, pg_cluster  # noqa: F401 - a fixture
+from tests.helpers.servers import SiteServer
+from tests.helpers.waiting import wait_until
 
 MAX_LAG = 4
 CHECK_SECONDS = 0.5
 SECTION_URL = "/section/naval/"
 OLD_TITLE = "Patrol boats enter service"
+
+# Table names from the models, never spelled in the SQL.
+SET_TITLE = f"UPDATE {Article._meta.db_table} SET title = %s WHERE id = %s"  # noqa: S608
+COUNT_REPORTS = f"SELECT count(*) FROM {ErrorReport._meta.db_table}"  # noqa: S608
 
 SETUP = f"""
 from django.contrib.auth import get_user_model
@@ -31,7 +38,7 @@ print(article.pk, article.get_absolute_url())
 
 
 @pytest.fixture(scope="module")
-def site(pg_cluster, tmp_path_factory):  # noqa: F811
+def site(pg_cluster, tmp_path_factory):
     server = SiteServer(
         {
             "DATABASE_URL": pg_cluster.primary_url(),
@@ -52,17 +59,15 @@ def site(pg_cluster, tmp_path_factory):  # noqa: F811
 
 
 @pytest.fixture
-def cluster(pg_cluster, site):  # noqa: F811
+def cluster(pg_cluster, site):
     """The standby running and caught up with the original title, before and after."""
 
     def restore():
         pg_cluster.start_replica()
         pg_cluster.resume_replay()
-        pg_cluster.primary_sql(
-            "UPDATE articles_article SET title = %s WHERE id = %s", [OLD_TITLE, site.article_pk]
-        )
+        pg_cluster.primary_sql(SET_TITLE, [OLD_TITLE, site.article_pk])
         pg_cluster.wait_for_replay()
-        time.sleep(CHECK_SECONDS * 3)  # the site has seen the replica healthy again
+        replica_in_use(site)  # the site has seen the replica healthy again
 
     restore()
     yield pg_cluster
@@ -72,14 +77,19 @@ def cluster(pg_cluster, site):  # noqa: F811
 def change_title_behind_the_replica(cluster, site, title):
     """Pause the standby's replay, then change the title on the primary only. Just before,
     the standby replays a fresh transaction: its lag counts from then."""
-    cluster.primary_sql(
-        "UPDATE articles_article SET title = %s WHERE id = %s", [OLD_TITLE, site.article_pk]
-    )
+    cluster.primary_sql(SET_TITLE, [OLD_TITLE, site.article_pk])
     cluster.wait_for_replay()
     cluster.pause_replay()
-    cluster.primary_sql(
-        "UPDATE articles_article SET title = %s WHERE id = %s", [title, site.article_pk]
-    )
+    cluster.primary_sql(SET_TITLE, [title, site.article_pk])
+
+
+def replica_in_use(site):
+    """Until the site's health check says it reads from the replica again."""
+
+    def replica_ok():
+        return '"replica": "ok"' in site.client().get("/healthz")[2]
+
+    wait_until(replica_ok, timeout=MAX_LAG + 20)
 
 
 def title_seen(client):
@@ -136,7 +146,7 @@ def test_after_a_write_the_same_reader_reads_from_the_primary(cluster, site):
 
     assert status == 302, headers
     # The report was written (on the primary: the standby is read-only) ...
-    assert cluster.primary_sql("SELECT count(*) FROM feedback_errorreport")[0][0] >= 1
+    assert cluster.primary_sql(COUNT_REPORTS)[0][0] >= 1
     # ... and for a while this reader reads from the primary, others from the replica.
     assert reader.cookie("read_primary")
     assert title_seen(reader) == "new"
@@ -149,17 +159,16 @@ def test_a_replica_lagging_past_the_limit_is_not_read(cluster, site):
     change_title_behind_the_replica(cluster, site, "Patrol boats decommissioned")
     assert title_seen(site.client()) == "old"
 
-    time.sleep(MAX_LAG + CHECK_SECONDS * 3)
+    # Once the lag passes the limit (and the next check sees it), pages come from the primary.
+    wait_until(lambda: title_seen(site.client()) == "new", timeout=MAX_LAG + 20)
 
-    assert title_seen(site.client()) == "new"
     assert "Read replica not used, reads go to the primary: it lags" in site.log()
     status, _, health = site.client().get("/healthz")
     assert status == 200 and '"status": "degraded"' in health and "not used: it lags" in health
 
     cluster.resume_replay()
     cluster.wait_for_replay()
-    time.sleep(CHECK_SECONDS * 3)
-    site.client().get(SECTION_URL)
+    replica_in_use(site)
     assert "Read replica usable again" in site.log()
 
 
@@ -167,11 +176,16 @@ def test_an_unreachable_replica_is_not_read(cluster, site):
     assert title_seen(site.client()) == "old"
     cluster.stop_replica(mode="immediate")
     cluster.primary_sql(
-        "UPDATE articles_article SET title = %s WHERE id = %s",
+        SET_TITLE,
         ["Patrol boats decommissioned", site.article_pk],
     )
-    time.sleep(CHECK_SECONDS * 3)
 
+    # Until the site's next check (within CHECK_SECONDS), a page read on the replica would
+    # fail: wait for the health check to report the standby gone, then read pages.
+    def replica_reported_unreachable():
+        return '"replica": "not used: unreachable' in site.client().get("/healthz")[2]
+
+    wait_until(replica_reported_unreachable, timeout=CHECK_SECONDS + 20)
     assert title_seen(site.client()) == "new"
     assert "Read replica not used, reads go to the primary: unreachable" in site.log()
     # Warned once, not once per page.

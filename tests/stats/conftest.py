@@ -6,6 +6,7 @@ from django.db import connection
 from django.utils import timezone
 
 from stats import buffer, ingest, privacy
+from stats.models import HIT_TABLE
 from tests.helpers.redis_server import redis_url
 
 BROWSER = (
@@ -59,7 +60,7 @@ def beacon(client):
 
 def raw_hits():
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(ingest.COLUMNS)} FROM stats_hit ORDER BY at")  # noqa: S608
+        cursor.execute(f"SELECT {', '.join(ingest.COLUMNS)} FROM {HIT_TABLE} ORDER BY at")  # noqa: S608
         return [dict(zip(ingest.COLUMNS, row, strict=True)) for row in cursor.fetchall()]
 
 

@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from stats import beacon, buffer, ingest
-from stats.models import ArticleHour, Source
+from stats.models import HIT_TABLE, ArticleHour, Source
 from tests.factories import ArticleFactory
 from tests.stats.conftest import queue, raw_hits
 
@@ -77,7 +77,7 @@ def test_raw_table_is_partitioned_by_day_and_expired_days_are_dropped(stats_redi
     assert [h["at"].date() for h in raw_hits()] == [recent.astimezone(UTC).date()]
     assert ArticleHour.objects.filter(article=article).count() == 2  # counts are kept
     with connection.cursor() as cursor:
-        cursor.execute("SELECT relkind FROM pg_class WHERE relname = 'stats_hit'")
+        cursor.execute("SELECT relkind FROM pg_class WHERE relname = %s", [HIT_TABLE])
         assert cursor.fetchone()[0] == "p"  # a partitioned table
 
 

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.wordpress.exports import UPLOADS, item, wxr
-from wordpress.convert import ExportContext, Skipped, convert_content, convert_post
+from wordpress.content import convert_content
+from wordpress.convert import ExportContext, Skipped, convert_post
 from wordpress.html_tree import same_html
 from wordpress.media import Attachment, ImageRef, uploads_path
 from wordpress.text import split_credit

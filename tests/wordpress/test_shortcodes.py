@@ -1,7 +1,7 @@
 """Shortcodes and embeds: captions and galleries become figures, players become links,
 unknown shortcodes go and bracketed prose stays."""
 
-from wordpress.convert import convert_content
+from wordpress.content import convert_content
 from wordpress.media import Attachment, ImageRef
 
 

@@ -1,12 +1,9 @@
-"""Fixtures for tests that need PostgreSQL set up differently from the test database: a
-throwaway primary with a streaming standby (deploy/pgcluster.py), and the site served by
-gunicorn in a subprocess against any database URLs (`SiteServer`).
-
-Import the fixtures in a test module (`from tests.pg_cluster import pg_cluster`).
-"""
+"""Servers a test starts beside the test database: PgBouncer in front of a PostgreSQL, and
+the site under gunicorn in a subprocess against any database URLs (`SiteServer`), with a
+browser-like HTTP `Client`. The throwaway PostgreSQL itself is core/pgcluster.py (the
+`pg_cluster` fixture in tests/project/conftest.py)."""
 
 import http.cookiejar
-import importlib.util
 import os
 import re
 import shutil
@@ -19,40 +16,10 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 
-from tests.helpers.environment import skip_or_fail
-
-ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("pgcluster", ROOT / "deploy" / "pgcluster.py")
-pgcluster = importlib.util.module_from_spec(_spec)
-sys.modules.setdefault("pgcluster", pgcluster)
-_spec.loader.exec_module(pgcluster)
-
-
-def postgres_binaries_available() -> bool:
-    return Path(pgcluster.DEFAULT_BINDIR, "initdb").exists() and (
-        os.geteuid() != 0 or shutil.which("runuser") is not None
-    )
-
-
-@pytest.fixture(scope="session")
-def pg_cluster():
-    """A primary and a streaming standby on free loopback ports, with a database "site"
-    on both; removed at the end of the session."""
-    if not postgres_binaries_available():
-        skip_or_fail(f"needs the PostgreSQL server binaries in {pgcluster.DEFAULT_BINDIR}")
-    directory = Path(tempfile.mkdtemp(prefix="pgcluster-"))
-    cluster = pgcluster.PgCluster(
-        directory, pgcluster.free_port(), pgcluster.free_port(), database="site"
-    )
-    try:
-        cluster.start()
-        yield cluster
-    finally:
-        cluster.stop(remove=True)
-
+from core.pgcluster import OS_USER, free_port
+from tests.helpers.manage import ROOT
 
 PGBOUNCER = "/usr/sbin/pgbouncer"
 
@@ -82,7 +49,7 @@ class PgBouncer:
 
     def __init__(self, target_port=5432):
         self.directory = Path(tempfile.mkdtemp(prefix="pgbouncer-"))
-        self.port = pgcluster.free_port()
+        self.port = free_port()
         (self.directory / "pgbouncer.ini").write_text(
             PGBOUNCER_INI.format(port=self.port, target_port=target_port, directory=self.directory)
         )
@@ -90,8 +57,8 @@ class PgBouncer:
         command = [PGBOUNCER, str(self.directory / "pgbouncer.ini")]
         if os.geteuid() == 0:
             for path in (self.directory, *self.directory.iterdir()):
-                shutil.chown(path, pgcluster.OS_USER, pgcluster.OS_USER)
-            command = ["runuser", "-u", pgcluster.OS_USER, "--", *command]
+                shutil.chown(path, OS_USER, OS_USER)
+            command = ["runuser", "-u", OS_USER, "--", *command]
         self.process = subprocess.Popen(  # noqa: S603
             command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
         )
@@ -194,7 +161,7 @@ class SiteServer:
     warnings the tests look for) in `log_path`."""
 
     def __init__(self, env, directory):
-        self.port = pgcluster.free_port()
+        self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log_path = Path(directory) / f"site-{self.port}.log"
         self.env = {

@@ -1,20 +1,25 @@
-"""A throwaway PostgreSQL primary with a streaming standby, on loopback ports.
+"""A throwaway PostgreSQL on loopback ports: a primary, with a streaming standby or alone.
 
-Used by the read-replica tests (tests/pg_cluster.py) and by ``make cluster``::
+The one way the project starts a PostgreSQL of its own: ``make cluster`` (bin/cluster), the
+read-replica and PgBouncer tests (the ``pg_cluster`` fixture in tests/project/conftest.py)
+and the database-outage test (a primary alone, ``standby=False``) all use `PgCluster`.
+From a shell::
 
-    python deploy/pgcluster.py start --dir var/cluster/pg --primary-port 5433 \\
-        --replica-port 5434 [--database defenceblog]
-    python deploy/pgcluster.py status --dir var/cluster/pg
-    python deploy/pgcluster.py stop --dir var/cluster/pg [--remove]
+    python -m core.pgcluster start --dir var/cluster/pg --primary-port 5433 \\
+        --replica-port 5434 [--database defenceblog] [--no-standby]
+    python -m core.pgcluster status --dir var/cluster/pg
+    python -m core.pgcluster stop --dir var/cluster/pg [--remove]
 
 ``start`` is idempotent: it creates the primary (``initdb``, ``wal_level=replica``, trust
 authentication for loopback only) and the standby (``pg_basebackup -R``) the first time,
-starts whichever is not running, waits until the standby streams, and prints the two URLs
+starts whichever is not running, waits until the standby streams, and prints the URLs
 as ``DATABASE_URL=...`` and ``DATABASE_REPLICA_URL=...`` lines. The ports are recorded in
 the directory, so later commands need only ``--dir``.
 
-The servers are the machine's own binaries (``--bindir``, default
-/usr/lib/postgresql/15/bin). PostgreSQL refuses to run as root, so as root every server
+Only the standard library and psycopg: it imports nothing of Django or the apps.
+
+The servers are the machine's own binaries (``--bindir``; default PG_BIN_DIR, else the
+newest /usr/lib/postgresql/*/bin). PostgreSQL refuses to run as root, so as root every server
 command runs as the ``postgres`` OS user (``runuser``) and the directory is handed to it.
 The data is not crash-safe (``fsync=off``): it is for tests and a local cluster only.
 """
@@ -22,6 +27,7 @@ The data is not crash-safe (``fsync=off``): it is for tests and a local cluster 
 from __future__ import annotations
 
 import argparse
+import glob
 import json
 import os
 import shutil
@@ -32,11 +38,27 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULT_BINDIR = "/usr/lib/postgresql/15/bin"
+
+def _default_bindir() -> str:
+    """PG_BIN_DIR, else the newest server installed the Debian way."""
+    installed = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=_version, reverse=True)
+    return os.environ.get("PG_BIN_DIR") or (
+        installed[0] if installed else "/usr/lib/postgresql/15/bin"
+    )
+
+
+def _version(bindir: str) -> int:
+    try:
+        return int(Path(bindir).parent.name)
+    except ValueError:
+        return 0
+
+
+DEFAULT_BINDIR = _default_bindir()
 OS_USER = "postgres"
 
 SERVER_SETTINGS = """
-# --- written by deploy/pgcluster.py ---
+# --- written by core/pgcluster.py ---
 listen_addresses = '127.0.0.1'
 port = {port}
 unix_socket_directories = ''
@@ -53,10 +75,17 @@ logging_collector = off
 log_min_messages = warning
 """
 
-HBA = """# written by deploy/pgcluster.py: loopback only, no passwords (throwaway cluster)
+HBA = """# written by core/pgcluster.py: loopback only, no passwords (throwaway cluster)
 host all all 127.0.0.1/32 trust
 host replication all 127.0.0.1/32 trust
 """
+
+
+def binaries_available(bindir: str = DEFAULT_BINDIR) -> bool:
+    """The server programs are installed, and (as root) there is runuser to drop to postgres."""
+    return Path(bindir, "initdb").exists() and (
+        os.geteuid() != 0 or shutil.which("runuser") is not None
+    )
 
 
 def free_port() -> int:
@@ -72,13 +101,15 @@ class ClusterError(RuntimeError):
 
 @dataclass
 class PgCluster:
-    """A primary in ``<dir>/primary`` and a standby in ``<dir>/replica``."""
+    """A primary in ``<dir>/primary`` and, unless ``standby`` is off, a standby in
+    ``<dir>/replica``."""
 
     directory: Path
     primary_port: int
-    replica_port: int
+    replica_port: int | None = None
     bindir: str = DEFAULT_BINDIR
     database: str = "postgres"
+    standby: bool = True
 
     @classmethod
     def from_dir(cls, directory: str | Path, bindir: str = DEFAULT_BINDIR) -> PgCluster:
@@ -94,6 +125,7 @@ class PgCluster:
             data["replica_port"],
             bindir,
             data.get("database", "postgres"),
+            data.get("standby", True),
         )
 
     # --- paths and URLs -------------------------------------------------------------
@@ -160,14 +192,17 @@ class PgCluster:
                     "primary_port": self.primary_port,
                     "replica_port": self.replica_port,
                     "database": self.database,
+                    "standby": self.standby,
                 }
             )
         )
         if not (self.primary_dir / "PG_VERSION").exists():
             self._init_primary()
-        self._start_server(self.primary_dir, "primary.log")
+        self.start_primary()
         if self.database != "postgres":
             self.create_database(self.database)
+        if not self.standby:
+            return self
         if not (self.replica_dir / "PG_VERSION").exists():
             self._init_replica()
         self.start_replica()
@@ -216,6 +251,13 @@ class PgCluster:
         with open(auto_conf, "a") as conf:
             conf.write(f"port = {self.replica_port}\n")
 
+    def start_primary(self):
+        self._start_server(self.primary_dir, "primary.log")
+
+    def stop_primary(self, mode: str = "fast"):
+        """The database goes away (its standby keeps trying to reconnect)."""
+        self._stop_server(self.primary_dir, mode)
+
     def start_replica(self, timeout: float = 60):
         self._start_server(self.replica_dir, "replica.log")
         self.wait_for_streaming(timeout)
@@ -223,17 +265,22 @@ class PgCluster:
     def stop_replica(self, mode: str = "fast"):
         self._stop_server(self.replica_dir, mode)
 
-    def stop(self, remove: bool = False):
-        self._stop_server(self.replica_dir)
-        self._stop_server(self.primary_dir)
+    def stop(self, remove: bool = False, mode: str = "fast"):
+        self._stop_server(self.replica_dir, mode)
+        self._stop_server(self.primary_dir, mode)
         if remove:
             shutil.rmtree(self.directory, ignore_errors=True)
 
     def status(self) -> dict:
-        return {
-            "primary": {"url": self.primary_url(), "running": self._running(self.primary_dir)},
-            "replica": {"url": self.replica_url(), "running": self._running(self.replica_dir)},
+        report = {
+            "primary": {"url": self.primary_url(), "running": self._running(self.primary_dir)}
         }
+        if self.standby:
+            report["replica"] = {
+                "url": self.replica_url(),
+                "running": self._running(self.replica_dir),
+            }
+        return report
 
     # --- SQL helpers (tests use them) -----------------------------------------------
     def _connect(self, port: int, database: str | None = None):
@@ -310,6 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     start.add_argument("--primary-port", type=int, help="default: recorded, else 5433")
     start.add_argument("--replica-port", type=int, help="default: recorded, else 5434")
     start.add_argument("--database", help="create this database on the primary too")
+    start.add_argument("--no-standby", action="store_true", help="a primary alone")
     start.add_argument("--bindir", default=DEFAULT_BINDIR)
     for name, help_text in (("stop", "stop both servers"), ("status", "show state")):
         sub = commands.add_parser(name, help=help_text)
@@ -331,10 +379,12 @@ def main(argv: list[str] | None = None) -> int:
                 args.replica_port or (recorded.replica_port if recorded else 5434),
                 args.bindir,
                 args.database or (recorded.database if recorded else "postgres"),
+                not args.no_standby and (recorded.standby if recorded else True),
             )
             cluster.start()
             print(f"DATABASE_URL={cluster.primary_url()}")  # noqa: T201
-            print(f"DATABASE_REPLICA_URL={cluster.replica_url()}")  # noqa: T201
+            if cluster.standby:
+                print(f"DATABASE_REPLICA_URL={cluster.replica_url()}")  # noqa: T201
         elif args.command == "stop":
             if not (args.dir / "cluster.json").exists():
                 return 0  # nothing was started there: stopping is a no-op

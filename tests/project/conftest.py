@@ -1,0 +1,37 @@
+"""Fixtures the project's tests share: PostgreSQL set up differently from the test database."""
+
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+
+from core.pgcluster import DEFAULT_BINDIR, PgCluster, binaries_available, free_port
+from tests.helpers.database import admin_connection
+from tests.helpers.environment import skip_or_fail
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway primary and a streaming standby (core/pgcluster.py) on free loopback
+    ports, with a database "site" on both; removed at the end of the session."""
+    if not binaries_available():
+        skip_or_fail(f"needs the PostgreSQL server binaries in {DEFAULT_BINDIR} (PG_BIN_DIR)")
+    directory = Path(tempfile.mkdtemp(prefix="pgcluster-"))
+    cluster = PgCluster(directory, free_port(), free_port(), database="site")
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.stop(remove=True)
+
+
+@pytest.fixture
+def fresh_database():
+    """An empty database on the test database's server, dropped afterwards."""
+    name = f"restore_{uuid.uuid4().hex[:12]}"
+    with admin_connection() as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield name
+    with admin_connection() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
