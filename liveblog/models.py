@@ -19,19 +19,28 @@ from core.models import CreatedBy
 from core.sanitize import clean_html
 
 
+def is_live_between(start, end, now=None):
+    """The one rule for "live now", on a live blog's coverage times: started, and not
+    ended (an end in the future is still live). LiveBlog.is_live, the reader pages'
+    Coverage (pages.py) and, in SQL, LiveBlogQuerySet.covering_now() apply it."""
+    now = now or timezone.now()
+    return start <= now and (end is None or end > now)
+
+
 class LiveBlogQuerySet(models.QuerySet):
     def live(self):
-        """The only rule for "live now": a published article whose coverage has started and
-        not ended (the news sitemap, the front of the admin panel, the poll endpoint)."""
-        return self._covering_now().filter(article__in=Article.objects.published())
+        """Live blogs readers see live now: a published article whose coverage is live
+        (is_live_between)."""
+        return self.covering_now().filter(article__in=Article.objects.published())
 
     def live_article_ids(self):
         """The ids of the articles live() would give, read from this table alone (its
         coverage times): the caller reads the articles by primary key and applies
-        Article.objects.published() there."""
-        return self._covering_now().values_list("article_id", flat=True)
+        Article.objects.published() there (the news sitemap)."""
+        return self.covering_now().values_list("article_id", flat=True)
 
-    def _covering_now(self):
+    def covering_now(self):
+        """is_live_between() as a filter: coverage started, and not ended or ending later."""
         now = timezone.now()
         return self.filter(
             Q(coverage_end__isnull=True) | Q(coverage_end__gt=now), coverage_start__lte=now
@@ -73,8 +82,7 @@ class LiveBlog(CreatedBy):
 
     @property
     def is_live(self):
-        now = timezone.now()
-        return self.coverage_start <= now and (self.coverage_end is None or self.coverage_end > now)
+        return is_live_between(self.coverage_start, self.coverage_end)
 
     def touch(self):
         """An update was posted, changed or removed: the article changed (sitemap lastmod,

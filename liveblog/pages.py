@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, prefetch_related_objects
-from django.utils import timezone
 
-from .models import LiveBlog, LiveUpdate, UpdateCorrection
+from .models import LiveBlog, LiveUpdate, UpdateCorrection, is_live_between
 
 PAGE_UPDATES = 30  # on the article page, and per "older updates" page
 POLL_UPDATES = 20  # the newest, in each poll answer
@@ -28,10 +27,13 @@ class Coverage:
     start: object
     end: object = None
 
+    @classmethod
+    def of(cls, blog):
+        return cls(blog.pk, blog.coverage_start, blog.coverage_end)
+
     @property
     def is_live(self):
-        now = timezone.now()
-        return self.start <= now and (self.end is None or self.end > now)
+        return is_live_between(self.start, self.end)
 
 
 def coverage_of(article):

@@ -43,12 +43,12 @@ def poll(request, pk):
     blog = published_blog(pk)
     article = blog.article
     page_url = article.get_absolute_url()
-    coverage = pages.Coverage(blog.pk, blog.coverage_start, blog.coverage_end)
+    coverage = pages.Coverage.of(blog)
     timeline = pages.timeline(coverage, pages.POLL_UPDATES)
     context = {"article": article, "page_url": page_url, "timeline": timeline}
     updated = pages.last_updated(timeline)
     data = {
-        "live": blog.is_live,
+        "live": coverage.is_live,
         "updated": updated.isoformat() if updated else None,
         "highlights": render_to_string("liveblog/highlights.html", context).strip(),
         "updates": [
