@@ -13,7 +13,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from feedback.spam import form_token
+from core.spam import form_token
 from tests.helpers.environment import skip_or_fail
 from tests.pg_cluster import PGBOUNCER, PgBouncer, SiteServer
 

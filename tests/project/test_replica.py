@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from feedback.spam import form_token
+from core.spam import form_token
 from tests.pg_cluster import SiteServer, pg_cluster  # noqa: F401 - a fixture
 
 MAX_LAG = 4
