@@ -4,7 +4,8 @@ A `LiveBlog` row turns an article into a live blog (its coverage start and, once
 editor ends it, its end); each `LiveUpdate` is one entry, its own row, so several editors
 post at once without touching the article or each other. An `UpdateCorrection` is a
 dated correction shown on the update it corrects, as `articles.Correction` is on an
-article (and with the same kinds and the same visibility rule).
+article (with the same kinds); all three are visible once their time has passed
+(core.models.TimedQuerySet).
 """
 
 from django.db import models
@@ -13,9 +14,9 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
-from articles.models import Article, Correction, CorrectionQuerySet
+from articles.models import Article, Correction
 from authors.models import Author
-from core.models import CreatedBy
+from core.models import CreatedBy, TimedQuerySet
 from core.sanitize import clean_html
 
 
@@ -90,10 +91,9 @@ class LiveBlog(CreatedBy):
         Article.objects.filter(pk=self.article_id).update(modified=timezone.now())
 
 
-class LiveUpdateQuerySet(models.QuerySet):
-    def published(self):
-        """Updates readers see: those whose time has come."""
-        return self.filter(published_at__lte=timezone.now())
+class LiveUpdateQuerySet(TimedQuerySet):
+    """Updates readers see are visible(): those whose time has come (core's rule, the same
+    as for corrections)."""
 
     def for_display(self):
         """What an update shows: its author and, from one more query, its visible
@@ -195,7 +195,7 @@ class UpdateCorrection(CreatedBy):
     )
     created = models.DateTimeField(auto_now_add=True)
 
-    objects = CorrectionQuerySet.as_manager()
+    objects = TimedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-id"]

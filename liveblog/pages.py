@@ -58,7 +58,7 @@ def poll_seconds():
 def newest(live_blog_id, count, before=None):
     """Up to `count` + 1 unpinned updates, newest first (the extra one says there are
     older ones), through the (live blog, time, id) index."""
-    updates = LiveUpdate.objects.published().filter(live_blog_id=live_blog_id, pinned=False)
+    updates = LiveUpdate.objects.visible().filter(live_blog_id=live_blog_id, pinned=False)
     if before is not None:
         updates = updates.filter(
             Q(published_at__lt=before.published_at)
@@ -95,7 +95,7 @@ def highlights(live_blog_id):
     """Pinned updates and key events (pinned first), newest first, at most HIGHLIGHTS: one
     query."""
     return list(
-        LiveUpdate.objects.published()
+        LiveUpdate.objects.visible()
         .filter(Q(key_event=True) | Q(pinned=True), live_blog_id=live_blog_id)
         .select_related("author", "created_by")
         .order_by("-pinned", "-published_at", "-id")[:HIGHLIGHTS]

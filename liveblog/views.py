@@ -99,9 +99,7 @@ class OlderUpdates(LiveBlogPage):
             before_id = int(self.request.GET.get("before", ""))
         except ValueError:
             raise Http404("No such update") from None
-        before = get_object_or_404(
-            LiveUpdate.objects.published(), pk=before_id, live_blog=self.blog
-        )
+        before = get_object_or_404(LiveUpdate.objects.visible(), pk=before_id, live_blog=self.blog)
         updates = pages.newest(self.blog.pk, pages.PAGE_UPDATES, before=before)
         shown = pages.with_corrections(updates[: pages.PAGE_UPDATES])
         older = shown[-1] if len(updates) > pages.PAGE_UPDATES else None
@@ -116,7 +114,7 @@ class UpdatePage(LiveBlogPage):
 
     def get_context_data(self, **kwargs):
         update = get_object_or_404(
-            LiveUpdate.objects.published().select_related("author", "created_by"),
+            LiveUpdate.objects.visible().select_related("author", "created_by"),
             pk=kwargs["update_id"],
             live_blog=self.blog,
         )
