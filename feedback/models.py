@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from articles.models import Article, Correction
 
+from .changed import reports_changed
+
 # How alike two quotes must be (PostgreSQL trigram similarity, 0–1) to be flagged as
 # possibly the same report.
 DUPLICATE_SIMILARITY = 0.3
@@ -24,8 +26,6 @@ class ErrorReportQuerySet(models.QuerySet):
     def update(self, **kwargs):
         """Bulk changes (the list's actions, the purge) bypass post_save: tell the
         assigned-report counts themselves."""
-        from .assigned import reports_changed
-
         changed = super().update(**kwargs)
         reports_changed()
         return changed
