@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from articles import workflow
-from articles.admin.articles import PublishedCorrectionsInline
+from articles.admin.inlines import PublishedCorrectionsInline
 from articles.models import Article
 from core.revisions import SafeVersionAdmin
 
