@@ -133,7 +133,7 @@ class ErrorReport(models.Model):
         related_name="error_reports",
         help_text="The published correction this report led to.",
     )
-    # A salted SHA-256 of the reader's network address (feedback.spam.client_hash): enough
+    # A salted SHA-256 of the reader's network address (core.spam.client_hash): enough
     # to see that reports came from the same place, never the address itself.
     client_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     created = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
