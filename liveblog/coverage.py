@@ -85,9 +85,13 @@ def keep_last_revision(updates, user):
 
 
 def blog_of_deleted(update_id):
-    """The live blog (its article's id) a deleted update belonged to, from the revision
-    keep_last_revision() kept of it; None when none was kept."""
+    """The live blog (its article's id) a deleted update belonged to, from the last
+    revision of it (the one keep_last_revision() kept); None when it has none. One query,
+    through reversion's (content type, object) index."""
     version = (
-        Version.objects.get_deleted(LiveUpdate).filter(object_id=str(update_id)).order_by("-pk")
-    ).first()
+        Version.objects.get_for_model(LiveUpdate)
+        .filter(object_id=str(update_id))
+        .order_by("-pk")
+        .first()
+    )
     return version.field_dict.get("live_blog_id") if version is not None else None
