@@ -7,6 +7,8 @@ private. A fixed number of queries: the corrections with their article, then the
 stored versions (the revision's and the one before it).
 """
 
+from dataclasses import dataclass
+
 from django.http import Http404
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -53,6 +55,42 @@ def link_to_revision(article, corrections, before):
     for correction in corrections:
         correction.revision = latest[0].revision
         correction.save(update_fields=["revision"])
+
+
+@dataclass(frozen=True)
+class BeforeSave:
+    """An article as stored before an admin save: its text and its corrections' ids."""
+
+    article_id: int
+    text: dict
+    correction_ids: frozenset
+
+
+def before_save(article_id):
+    """The article's text and corrections before a save through its admin form, or None
+    when there is no such article."""
+    try:
+        pk = int(article_id)
+    except (TypeError, ValueError):
+        return None
+    article = Article.objects.filter(pk=pk).only(*revisions.TEXT_NAMES).first()
+    if article is None:
+        return None
+    ids = Correction.objects.filter(article_id=pk).values_list("pk", flat=True)
+    text = {name: getattr(article, name) for name in revisions.TEXT_NAMES}
+    return BeforeSave(pk, text, frozenset(ids))
+
+
+def link_added_corrections(before):
+    """Once the save and its revision are stored: the corrections it added (those not in
+    `before`) are pointed at its revision when it changed the text (link_to_revision)."""
+    added = list(
+        Correction.objects.filter(article_id=before.article_id)
+        .exclude(pk__in=before.correction_ids)
+        .select_related("article")
+    )
+    if added:
+        link_to_revision(added[0].article, added, before.text)
 
 
 @method_decorator(public_page, name="dispatch")

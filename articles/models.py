@@ -24,7 +24,7 @@ from authors.models import Author
 from core.fulltext import search_query
 from core.images import CleanImageField, ToSRGB, make_renditions
 from core.links import instance_url
-from core.models import CreatedBy, ImportKey
+from core.models import CreatedBy, ImportKey, TimedQuerySet
 from core.sanitize import clean_html
 
 from . import renditions
@@ -717,16 +717,10 @@ class TaggedArticle(TaggedItemBase):
         ]
 
 
-class CorrectionQuerySet(models.QuerySet):
-    def visible(self):
-        """The only rule for which corrections readers see: those whose time has come (a
-        future `published_at` hides one until then). Lists of corrections across articles
-        combine it with `Article.objects.published()`."""
-        return self.filter(published_at__lte=timezone.now())
-
-    def upcoming(self):
-        """Dated in the future: readers see each from its `published_at`."""
-        return self.filter(published_at__gt=timezone.now())
+class CorrectionQuerySet(TimedQuerySet):
+    """Which corrections readers see: core's rule for dated rows (`visible()`, a future
+    `published_at` hides one until then; `upcoming()`). Lists of corrections across
+    articles combine it with `Article.objects.published()`."""
 
 
 class Correction(CreatedBy):

@@ -20,6 +20,7 @@ from html import unescape
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
+from reversion.models import Version
 
 from .models import Article
 
@@ -167,6 +168,23 @@ def compare_fields(old_fields, new_fields, labelled=False):
     rows = paragraph_diff(old_body, new_body, labelled) if changed else []
     changes.append(FieldChange("Body", changed, rows=rows))
     return changes
+
+
+def history(article, compared_id=""):
+    """The article's history page: every stored version, newest first, with who saved it;
+    and, when `compared_id` names one of them, that version and what changed in headline,
+    standfirst and body between it and the article now."""
+    versions = list(
+        Version.objects.get_for_object(article)
+        .select_related("revision__user")
+        .order_by("-revision__date_created", "-pk")
+    )
+    compared = next((v for v in versions if str(v.pk) == compared_id), None)
+    return {
+        "versions": versions,
+        "compared": compared,
+        "comparison": compare(compared.field_dict, article) if compared is not None else None,
+    }
 
 
 def text_changed(old_fields, new_fields):

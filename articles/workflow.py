@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import unescape
 
+import reversion
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -298,6 +299,25 @@ def move(article, user, new_status, now: datetime | None = None):
 
 
 # --- Dashboard -------------------------------------------------------------------------
+
+
+def move_selected(queryset, user, new_status):
+    """The admin's bulk actions: move each article of `queryset` (locked, in id order, in
+    one transaction) with move(), each in a revision of its own. Returns (article,
+    Outcome) pairs, in that order."""
+    articles = (
+        queryset.select_for_update(of=("self",))
+        .select_related("section", "lead_image")
+        .prefetch_related("bylines")
+        .order_by("pk")
+    )
+    moved = []
+    with transaction.atomic():
+        for article in articles:
+            with reversion.create_revision():
+                reversion.set_user(user)
+                moved.append((article, move(article, user, new_status)))
+    return moved
 
 
 def in_review(user):

@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.core.validators import URLValidator
-from django.db import models, transaction
+from django.db import models
 from django.urls import reverse
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFill
 
 from core.images import CleanImageField, ToSRGB
+from core.models import ImportKey
 
 
 class AuthorQuerySet(models.QuerySet):
@@ -26,7 +27,10 @@ class AuthorQuerySet(models.QuerySet):
         return self.prefetch_related("links")
 
 
-class Author(models.Model):
+class Author(ImportKey):
+    """A byline. An author brought in by the WordPress importer keeps where it came from
+    (ImportKey: one author per source and id)."""
+
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True)
     role = models.CharField(
@@ -75,15 +79,12 @@ class Author(models.Model):
     is_active = models.BooleanField(
         default=True, help_text="Inactive authors keep their bylines but leave the authors list."
     )
-    import_source = models.CharField(max_length=200, blank=True, default="", editable=False)
-    import_id = models.CharField(max_length=64, blank=True, default="", editable=False)
-    import_fingerprint = models.CharField(max_length=64, blank=True, default="", editable=False)
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
 
     objects = AuthorQuerySet.as_manager()
 
-    class Meta:
+    class Meta(ImportKey.Meta):
         ordering = ["name"]
 
     def __str__(self):
@@ -91,17 +92,17 @@ class Author(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        if self.photo_renditions and self.photo_renditions == self.photo_rendition_names():
-            return
-        # A new or replaced photo (or one still waiting): pending until the task has run.
-        if self.photo_renditions:
+        # A new, replaced or removed photo: the stored renditions are another photo's, and
+        # the page shows the original until the task (authors/signals.py enqueues it once
+        # the row is saved) has made the new ones.
+        if self.photo_renditions and self.photo_renditions != self.photo_rendition_names():
             Author.objects.filter(pk=self.pk).update(photo_renditions={})
             self.photo_renditions = {}
-        if self.photo:
-            from .tasks import make_photo_renditions
 
-            pk = self.pk
-            transaction.on_commit(lambda: make_photo_renditions.enqueue(pk))
+    @property
+    def photo_needs_renditions(self):
+        """A photo whose renditions are missing or another photo's."""
+        return bool(self.photo) and self.photo_renditions != self.photo_rendition_names()
 
     def get_absolute_url(self):
         return reverse("authors:detail", kwargs={"slug": self.slug})

@@ -10,7 +10,7 @@ What it does:
    BENCH_DATABASE_URL), migrates it, and loads N confirmed subscribers with COPY, eight
    published articles and one edition pre-filled with them.
 2. Starts a local SMTP sink (aiosmtpd) on 127.0.0.1 that counts what it accepts.
-3. Queues the edition (`sending.send_now`, the admin's "Send now"), starts one
+3. Queues the edition (`tasks.send_now`, the admin's "Send now"), starts one
    `manage.py db_worker` child with the SMTP backend pointed at the sink, and waits until
    the edition is marked sent. Wall time is measured from the queueing (worker start-up
    included); the worker's peak resident memory is its own `ru_maxrss` (from `wait4` once
@@ -110,7 +110,7 @@ def main():
     django.setup()
     from django.db import connection
 
-    from newsletter import sending
+    from newsletter import tasks
     from newsletter.models import Delivery, Edition
     from tests.newsletter.smtp_sink import Recorder, start_sink
 
@@ -128,7 +128,7 @@ def main():
     worker_env = child_env(args.database_url, sink.port, args.batch)
     load_before = os.getloadavg()[0]
     began = time.monotonic()
-    sending.send_now(edition)
+    tasks.send_now(edition)
     worker = subprocess.Popen(  # noqa: S603
         [
             sys.executable,

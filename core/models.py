@@ -1,8 +1,25 @@
-"""Abstract models for fields several apps' models share. Nothing here has a table."""
+"""Abstract models for fields several apps' models share, and querysets for rules several
+apps' models share. Nothing here has a table."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+
+
+class TimedQuerySet(models.QuerySet):
+    """Rows readers see once their time has passed: a `published_at` in the future hides
+    the row until then. The one rule for articles' corrections, live-blog updates and
+    their corrections; lists across articles combine it with the articles' own
+    `published()`."""
+
+    def visible(self):
+        """Those whose time has come."""
+        return self.filter(published_at__lte=timezone.now())
+
+    def upcoming(self):
+        """Dated in the future: readers see each from its `published_at`."""
+        return self.filter(published_at__gt=timezone.now())
 
 
 class ImportKey(models.Model):

@@ -1,4 +1,6 @@
-"""Triage of reader error reports, and turning a report into a published correction."""
+"""Triage of reader error reports, and turning a report into a published correction. The
+correction's checks and its publishing are corrections.py; the CSV rows export.py; the
+front page's panels panels.py (imported here, so they keep their place on the page)."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -15,43 +17,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
-from articles import revisions, workflow
+from articles import workflow
 from articles.models import Article
-from core.admin_site import register_panel
 from core.csv_export import csv_download
 
-from . import corrections, rules
+from . import corrections, export, panels, rules  # noqa: F401 (panels registers itself)
+from .export import UNPUBLISHED, readable
 from .forms import CorrectedTextForm, CorrectionFromReportForm
 from .models import ErrorReport
-from .templatetags.feedback_admin import assigned_url
-
-PANEL_SIZE = 5
-CSV_COLUMNS = [
-    "id",
-    "created",
-    "status",
-    "kind",
-    "article",
-    "page",
-    "text that is wrong",
-    "suggested correction",
-    "details",
-    "name",
-    "e-mail",
-    "wants reply",
-    "assignee",
-    "resolved",
-    "correction",
-    "internal notes",
-]
-
-
-UNPUBLISHED = "(an unpublished article)"
-
-
-def readable(report):
-    """May the staff member who loaded this report read its article? (get_queryset)"""
-    return getattr(report, "article_readable", True)
 
 
 class OpenFilter(admin.SimpleListFilter):
@@ -389,30 +362,7 @@ class ErrorReportAdmin(admin.ModelAdmin):
             .select_related("article", "assignee", "correction")
             .iterator(chunk_size=500)
         )
-        rows = (
-            (
-                r.pk,
-                timezone.localtime(r.created).isoformat(timespec="seconds"),
-                r.get_status_display(),
-                r.get_kind_display(),
-                (r.article.title if readable(r) else UNPUBLISHED) if r.article_id else "",
-                r.page_address(),
-                r.quoted_text,
-                r.suggested_correction,
-                r.details,
-                r.name,
-                r.email,
-                "yes" if r.wants_reply else "no",
-                r.assignee.get_username() if r.assignee_id else "",
-                timezone.localtime(r.resolved_at).isoformat(timespec="seconds")
-                if r.resolved_at
-                else "",
-                r.correction.get_absolute_url() if r.correction_id else "",
-                r.staff_notes,
-            )
-            for r in reports
-        )
-        return csv_download("error-reports", CSV_COLUMNS, rows)
+        return csv_download("error-reports", export.COLUMNS, export.rows(reports))
 
     def correction_view(self, request, object_id):
         """Publish a correction on the report's article with the article's text beside it,
@@ -425,24 +375,11 @@ class ErrorReportAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request, report):
             raise PermissionDenied
         change_url = reverse("admin:feedback_errorreport_change", args=[report.pk])
-        if report.article_id is None:
-            self.message_user(
-                request,
-                "This report is not about an article, so there is nothing to correct here. "
-                "Fix the page, then resolve the report.",
-                messages.WARNING,
-            )
-            return redirect(change_url)
-        refusal = rules.correction_refusal(request.user, report)
-        if refusal is not None:
-            return self.refused(request, report, refusal)
-        if report.correction_id:
-            self.message_user(
-                request,
-                "This report already led to a correction. Edit it on the article if it needs "
-                "changing.",
-                messages.WARNING,
-            )
+        blocked = corrections.blocked(report, request.user)
+        if blocked is not None and blocked.refusal is not None:
+            return self.refused(request, report, blocked.refusal)
+        if blocked is not None:
+            self.message_user(request, blocked.warning, messages.WARNING)
             return redirect(change_url)
         article = Article.objects.get(pk=report.article_id)
         original = corrections.text_of(article)  # validating the form changes `article`
@@ -462,58 +399,33 @@ class ErrorReportAdmin(admin.ModelAdmin):
             "form": form,
             "text_form": text_form,
             "media": self.media + text_form.media,
-            "quoted_in_body": bool(report.quoted_text.strip())
-            and report.quoted_text.strip().strip('“”"').lower()
-            in " ".join(revisions.paragraphs(original["body"])).lower(),
+            "quoted_in_body": corrections.still_quoted(report, original["body"]),
             "original": report,
         }
         return TemplateResponse(request, "admin/feedback/errorreport/correction_form.html", context)
 
     def publish_from_forms(self, request, report, form, text_form, original):
         """Publish when the forms agree; None (with the reason on the form) when not."""
-        changes_text = corrections.would_change_text(
-            original, {name: text_form.cleaned_data[name] for name in corrections.TEXT_FIELDS}
-        )
-        if not changes_text and not form.cleaned_data["text_unchanged"]:
-            form.add_error(
-                None,
-                "The article's text is unchanged. Fix the words beside the correction, or "
-                "tick “The article's text needs no change” for a clarification or note.",
-            )
-            return None
         try:
-            published = corrections.publish(report, form, text_form, request.user)
+            published = corrections.publish_from_report(
+                report, form, text_form, original, request.user
+            )
         except corrections.EditConflict as conflict:
             text_form.data = text_form.data.copy()
             # Keep every word typed; saving again is a deliberate overwrite.
             text_form.data[text_form.add_prefix("loaded_version")] = str(conflict.version)
             form.add_error(None, conflict.message)
             return None
-        except corrections.ArticleGone:
-            form.add_error(None, "The article was deleted while you were writing; nothing saved.")
+        except corrections.NotPublished as refusal:
+            form.add_error(None, str(refusal))
             return None
         correction = published.correction
         self.log_addition(request, correction, [{"added": {}}])
         self.log_change(request, report, f"Published a correction (#{correction.pk}) and resolved.")
-        kind = correction.get_kind_display().lower()
-        self.message_user(
-            request,
-            f"The {kind} is on the article"
-            + (" with the corrected text" if published.text_changed else "")
-            + " and the report is resolved."
-            + (" The reader will be told by e-mail." if report.can_reply else ""),
-            messages.SUCCESS,
-        )
-        quoted = report.quoted_text.strip().strip('“”"')
-        if published.text_changed and quoted:
-            text = " ".join(revisions.paragraphs(correction.article.body)).lower()
-            if quoted.lower() in text:
-                self.message_user(
-                    request,
-                    f"The article still contains the words the reader quoted (“{quoted}”). "
-                    "Check that this is right.",
-                    messages.WARNING,
-                )
+        self.message_user(request, published.summary(report), messages.SUCCESS)
+        warning = published.quote_warning(report)
+        if warning:
+            self.message_user(request, warning, messages.WARNING)
         return published
 
     def refused(self, request, report, refusal):
@@ -529,66 +441,3 @@ class ErrorReportAdmin(admin.ModelAdmin):
         return TemplateResponse(
             request, "admin/feedback/errorreport/refused.html", context, status=403
         )
-
-
-@register_panel
-def new_reports_panel(request):
-    """The admin front page: how many reports wait, and the newest few. Two queries."""
-    if not request.user.has_perm("feedback.view_errorreport"):
-        return None
-    new = ErrorReport.objects.filter(status=ErrorReport.Status.NEW)
-    count = new.count()
-    newest = new.select_related("article").order_by("-created", "-id")[:PANEL_SIZE] if count else []
-    changelist = reverse("admin:feedback_errorreport_changelist")
-    return {
-        "title": "New error reports",
-        "count": count,
-        "items": [
-            (
-                _panel_label(request.user, r),
-                r.get_admin_url(),
-                f"{timesince(r.created, depth=1)} ago",
-            )
-            for r in newest
-        ],
-        "empty": "No new reports from readers.",
-        "link": ("All new reports", f"{changelist}?status__exact=new"),
-    }
-
-
-def _panel_label(user, report):
-    """ "#12 Factual error: <the article's title, or the page's address>" for a dashboard
-    panel; the title of an article `user` may not read is withheld."""
-    if report.article_id:
-        shown = report.article.title if workflow.can_read(user, report.article) else UNPUBLISHED
-    else:
-        shown = report.page_url
-    return f"#{report.pk} {report.get_kind_display()}: " + Truncator(shown).chars(50)
-
-
-@register_panel
-def assigned_to_me_panel(request):
-    """The admin front page: open reports assigned to this staff member, longest waiting
-    first, so a report handed over by feedback staff stays in sight. Two queries."""
-    user = request.user
-    if not user.has_perm("feedback.view_errorreport"):
-        return None
-    reports = ErrorReport.objects.assigned_to(user)
-    count = reports.count()
-    waiting = (
-        reports.select_related("article").order_by("created", "id")[:PANEL_SIZE] if count else []
-    )
-    return {
-        "title": "Assigned to me",
-        "count": count,
-        "items": [
-            (
-                _panel_label(user, r),
-                r.get_admin_url(),
-                f"{r.get_status_display()}, reported {timesince(r.created, depth=1)} ago",
-            )
-            for r in waiting
-        ],
-        "empty": "No open reports are assigned to you.",
-        "link": ("All my open reports", assigned_url(user)),
-    }

@@ -1,32 +1,26 @@
 """The count of open reports assigned to a staff member, shown in every admin page's
 header ("Assigned to me 3"). Kept in the cache so an admin page costs no extra query: any
-change to a report (a save, a delete, a bulk update) replaces the version in the keys, and
-a count lives at most COUNT_SECONDS whatever happens to the cache. It is counted once at
-sign-in, so the first admin page is no dearer than the next.
+change to a report (a save, a delete, a bulk update) replaces the version in the keys
+(feedback/changed.py), and a count lives at most COUNT_SECONDS whatever happens to the
+cache. It is counted once at sign-in, so the first admin page is no dearer than the next.
 """
-
-import uuid
 
 from django.contrib.auth.signals import user_logged_in
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-VERSION_KEY = "feedback:reports-version"
+from .changed import reports_changed, reports_version
+from .models import ErrorReport
+
 COUNT_SECONDS = 120
 # The header says "99+" beyond this: the query reads at most CAP + 1 index entries.
 CAP = 99
 
 
-def reports_changed():
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
-
-
 def assigned_count(user):
     """How many open reports wait for `user`, up to CAP + 1 (cached; see the module)."""
-    from .models import ErrorReport
-
-    version = cache.get(VERSION_KEY) or "-"
+    version = reports_version()
     key = f"feedback:assigned:{user.pk}:{version}"
     count = cache.get(key)
     if count is None:
@@ -40,8 +34,8 @@ def count_label(count):
     return f"{CAP}+" if count > CAP else str(count)
 
 
-@receiver(post_save, sender="feedback.ErrorReport", dispatch_uid="feedback-assigned-save")
-@receiver(post_delete, sender="feedback.ErrorReport", dispatch_uid="feedback-assigned-delete")
+@receiver(post_save, sender=ErrorReport, dispatch_uid="feedback-assigned-save")
+@receiver(post_delete, sender=ErrorReport, dispatch_uid="feedback-assigned-delete")
 def _report_changed(**kwargs):
     reports_changed()
 

@@ -2,6 +2,11 @@
 article's text are saved together, as one revision of the article, so readers can see
 exactly what the correction changed (articles/changes.py).
 
+Before the screen opens, blocked() says why a report cannot lead to a correction (not
+about an article, the user may not, already corrected); publish_from_report() refuses a
+"correction" that changes nothing without saying so, and still_quoted() warns when the
+words the reader quoted are still in the text. The admin (feedback/admin.py) calls these.
+
 Everything happens in one transaction with the article's row locked, so nobody's save
 slips in between the edit-conflict check and this one.
 """
@@ -16,7 +21,7 @@ from articles import revisions, workflow
 from articles.models import Article, Correction
 from core.tasks import enqueue_on_commit
 
-from . import tasks
+from . import rules, tasks
 from .models import ErrorReport
 
 TEXT_FIELDS = ["title", "standfirst", "body"]
@@ -30,14 +35,86 @@ class EditConflict(Exception):
         self.message, self.version = message, version
 
 
-class ArticleGone(Exception):
+class NotPublished(Exception):
+    """Nothing was saved, for the reason in the message (shown on the form)."""
+
+
+class ArticleGone(NotPublished):
     """The article was deleted while the editor was writing the correction."""
+
+    def __init__(self):
+        super().__init__("The article was deleted while you were writing; nothing saved.")
+
+
+TEXT_UNCHANGED = (
+    "The article's text is unchanged. Fix the words beside the correction, or tick “The "
+    "article's text needs no change” for a clarification or note."
+)
+NOT_ABOUT_AN_ARTICLE = (
+    "This report is not about an article, so there is nothing to correct here. Fix the "
+    "page, then resolve the report."
+)
+ALREADY_CORRECTED = (
+    "This report already led to a correction. Edit it on the article if it needs changing."
+)
+
+
+@dataclass(frozen=True)
+class Blocked:
+    """Why no correction can be made from a report: a `warning` to show on the report, or
+    `refusal` (rules.correction_refusal) for the page saying who can."""
+
+    warning: str = ""
+    refusal: object = None
+
+
+def blocked(report, user):
+    """Why `user` cannot publish a correction from `report` (a Blocked), or None."""
+    if report.article_id is None:
+        return Blocked(warning=NOT_ABOUT_AN_ARTICLE)
+    refusal = rules.correction_refusal(user, report)
+    if refusal is not None:
+        return Blocked(refusal=refusal)
+    if report.correction_id:
+        return Blocked(warning=ALREADY_CORRECTED)
+    return None
+
+
+def quoted_words(report):
+    """The words the reader quoted, without the quotation marks around them."""
+    return report.quoted_text.strip().strip('“”"').strip()
+
+
+def still_quoted(report, body):
+    """Does `body` (an article's HTML) still contain the words the reader quoted? Shown
+    beside the correction form, and as a warning once the corrected text is saved."""
+    quoted = quoted_words(report)
+    return bool(quoted) and quoted.lower() in " ".join(revisions.paragraphs(body)).lower()
 
 
 @dataclass(frozen=True)
 class Published:
     correction: Correction
     text_changed: bool
+
+    def summary(self, report):
+        """What was done, for the editor."""
+        kind = self.correction.get_kind_display().lower()
+        return (
+            f"The {kind} is on the article"
+            + (" with the corrected text" if self.text_changed else "")
+            + " and the report is resolved."
+            + (" The reader will be told by e-mail." if report.can_reply else "")
+        )
+
+    def quote_warning(self, report):
+        """A warning when the corrected text still has the words the reader quoted."""
+        if self.text_changed and still_quoted(report, self.correction.article.body):
+            return (
+                f"The article still contains the words the reader quoted "
+                f"(“{quoted_words(report)}”). Check that this is right."
+            )
+        return ""
 
 
 def text_of(article):
@@ -68,6 +145,18 @@ def keep_baseline(article, user):
         reversion.set_user(user)
         reversion.set_comment("The text as it was before the correction.")
         reversion.add_to_revision(article)
+
+
+def publish_from_report(report, correction_form, text_form, original, user):
+    """publish(), unless the article's text (`original`, from text_of() before the form
+    touched the article) would not change and the editor did not say that is meant: then
+    NotPublished. Raises EditConflict or NotPublished; nothing is saved then."""
+    cleaned = {name: text_form.cleaned_data[name] for name in TEXT_FIELDS}
+    if not would_change_text(original, cleaned) and not correction_form.cleaned_data.get(
+        "text_unchanged"
+    ):
+        raise NotPublished(TEXT_UNCHANGED)
+    return publish(report, correction_form, text_form, user)
 
 
 def publish(report, correction_form, text_form, user):

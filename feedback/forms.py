@@ -7,14 +7,15 @@ from django_ckeditor_5.widgets import CKEditor5Widget
 
 from articles import workflow
 from articles.models import Article, Correction
+from core.spam import SpamProtectedForm
 
 from .models import ErrorReport
-from .spam import HONEYPOT_FIELD, TOKEN_FIELD, form_token
 
 
-class ErrorReportForm(forms.ModelForm):
+class ErrorReportForm(SpamProtectedForm, forms.ModelForm):
     """What a reader fills in. With an article, the article is fixed by the page they came
-    from; without one, they give the address of the page they mean."""
+    from; without one, they give the address of the page they mean. The honeypot and the
+    signed render time: SpamProtectedForm."""
 
     class Meta:
         model = ErrorReport
@@ -57,11 +58,6 @@ class ErrorReportForm(forms.ModelForm):
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
         }
 
-    # The honeypot: hidden from people by CSS and from assistive technology by the
-    # template (aria-hidden); scripts that fill every field fill it too.
-    website = forms.CharField(required=False, label="Leave this field empty")
-    rendered = forms.CharField(widget=forms.HiddenInput, required=False)
-
     def __init__(self, *args, article=None, request_host="", **kwargs):
         super().__init__(*args, **kwargs)
         self.article = article
@@ -71,13 +67,6 @@ class ErrorReportForm(forms.ModelForm):
         else:
             self.fields["page_url"].required = True
         self.fields["kind"].choices = ErrorReport.Kind.choices  # no empty "------" choice
-        self.fields[HONEYPOT_FIELD].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
-        # A fresh render time every time the form is shown, including after errors, so
-        # correcting a mistake never trips the "too old" check.
-        self.initial[TOKEN_FIELD] = form_token()
-        if self.is_bound:
-            self.data = self.data.copy()
-            self.data[TOKEN_FIELD] = self.initial[TOKEN_FIELD]
 
     def clean_page_url(self):
         url = self.cleaned_data["page_url"].strip()

@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from articles.models import Article, Correction
 
+from .changed import reports_changed
+
 # How alike two quotes must be (PostgreSQL trigram similarity, 0–1) to be flagged as
 # possibly the same report.
 DUPLICATE_SIMILARITY = 0.3
@@ -24,8 +26,6 @@ class ErrorReportQuerySet(models.QuerySet):
     def update(self, **kwargs):
         """Bulk changes (the list's actions, the purge) bypass post_save: tell the
         assigned-report counts themselves."""
-        from .assigned import reports_changed
-
         changed = super().update(**kwargs)
         reports_changed()
         return changed
@@ -133,7 +133,7 @@ class ErrorReport(models.Model):
         related_name="error_reports",
         help_text="The published correction this report led to.",
     )
-    # A salted SHA-256 of the reader's network address (feedback.spam.client_hash): enough
+    # A salted SHA-256 of the reader's network address (core.spam.client_hash): enough
     # to see that reports came from the same place, never the address itself.
     client_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     created = models.DateTimeField(default=timezone.now, db_index=True, editable=False)

@@ -1,6 +1,5 @@
 import logging
 
-from django.conf import settings
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -10,12 +9,14 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, ListView, TemplateView
 
 from articles.models import Article, Correction
+from core import spam
 from core.caching import public_page
 from core.tasks import enqueue_on_commit
 
-from . import spam, tasks
+from . import tasks
 from .forms import ErrorReportForm
 from .models import ErrorReport
+from .spam import spam_reason
 
 logger = logging.getLogger(__name__)
 
@@ -66,12 +67,11 @@ class ReportError(FormView):
                 context={"article": self.article, "submitted": request.POST},
                 status=429,
             )
-            response["Retry-After"] = str(settings.FEEDBACK_RATE_WINDOW)
+            response["Retry-After"] = spam.retry_after()
             return response
         form = self.get_form()
-        try:
-            spam.check_form_token(request.POST.get(spam.TOKEN_FIELD))
-        except spam.TokenProblem as problem:
+        problem = form.token_problem()
+        if problem is not None:
             form.add_error(None, str(problem))
             return self.form_invalid(form)
         if not form.is_valid():
@@ -81,9 +81,7 @@ class ReportError(FormView):
     def report_received(self, form, hashed):
         report = form.save(commit=False)
         report.client_hash = hashed
-        report.spam_reason = spam.spam_reason(
-            form.cleaned_data, self.request.POST.get(spam.HONEYPOT_FIELD, "")
-        )
+        report.spam_reason = spam_reason(form.cleaned_data, form.honeypot_filled())
         if report.spam_reason:
             report.status = ErrorReport.Status.SPAM
         # Saved first; the e-mails are background tasks enqueued after the commit, so a

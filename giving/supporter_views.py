@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from feedback import spam
+from core import spam
 
 from . import manage, stripe_api, supporters
 from .checkout import CheckoutProblem

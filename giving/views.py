@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
 from articles.models import Article
-from feedback import spam
+from core import spam
 
 from . import checkout, stripe_api, webhooks
 from .forms import DonateForm

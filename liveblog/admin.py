@@ -3,28 +3,27 @@
 starting and ending coverage, and each update's own change and delete pages with its
 corrections. Who may do what: rules.py, checked in every view.
 
-Posting creates a row and nothing else: no article save, no version check, so several
-editors post at once. Every post, edit and delete keeps a django-reversion revision of
-the update (with its corrections), so an edited or deleted update can be seen and
-restored from its history.
+What starting, ending and resuming coverage and posting do is coverage.py; these views
+check who may (rules.py), call it and say what happened. Every post, edit and delete
+keeps a django-reversion revision of the update (with its corrections), so an edited or
+deleted update can be seen and restored from its history.
 """
 
 import reversion
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from articles import workflow
-from articles.admin.articles import PublishedCorrectionsInline
+from articles.admin.inlines import PublishedCorrectionsInline
 from articles.models import Article
 from core.revisions import SafeVersionAdmin
 
-from . import pins, rules
+from . import coverage, pins, rules
 from .forms import LiveUpdateChangeForm, LiveUpdateForm
 from .models import LiveBlog, LiveUpdate, UpdateCorrection
 
@@ -32,15 +31,26 @@ reversion.register(UpdateCorrection)
 reversion.register(LiveUpdate, follow=("corrections",))
 
 
+COVERAGE_CHANGED = {
+    "start": "This article is now a live blog: post updates below.",
+    "end": "Live coverage ended: the page now reads as an article, updates kept.",
+    "resume": "Live coverage resumed.",
+}
+
+
 def article_change_url(article_id):
     return reverse("admin:articles_article_change", args=[article_id])
 
 
-def author_profile(user):
-    try:
-        return user.author_profile
-    except models.ObjectDoesNotExist:
-        return None
+# Reversion's "Recover deleted" pages: the only place an update is added through this
+# admin (new updates are posted from their article's page).
+RECOVER_VIEWS = {"liveblog_liveupdate_recoverlist", "liveblog_liveupdate_recover"}
+
+
+def recovering(request):
+    """Is this request for one of the "Recover deleted" pages?"""
+    match = request.resolver_match
+    return match is not None and match.url_name in RECOVER_VIEWS
 
 
 class UpdateCorrectionInline(PublishedCorrectionsInline):
@@ -78,19 +88,11 @@ class LiveUpdateAdmin(SafeVersionAdmin):
     def has_add_permission(self, request):
         """Updates are posted from their article's page; reversion asks this permission to
         bring a deleted update back, which editors may do."""
-        return getattr(request, "recovering", False) and workflow.is_editor(request.user)
+        return recovering(request) and workflow.is_editor(request.user)
 
     def changelist_view(self, request, extra_context=None):
         context = {"can_recover": workflow.is_editor(request.user), **(extra_context or {})}
         return super().changelist_view(request, context)
-
-    def recover_view(self, request, version_id, extra_context=None):
-        request.recovering = True
-        return super().recover_view(request, version_id, extra_context)
-
-    def recoverlist_view(self, request, extra_context=None):
-        request.recovering = True
-        return super().recoverlist_view(request, extra_context)
 
     def has_change_permission(self, request, obj=None):
         if obj is None:
@@ -110,8 +112,6 @@ class LiveUpdateAdmin(SafeVersionAdmin):
 
     @admin.display(description="Live blog")
     def article_link(self, obj):
-        from django.utils.html import format_html
-
         article = obj.live_blog.article
         return format_html(
             '<a href="{}">{}</a> · <a href="{}">on the site</a>',
@@ -121,13 +121,13 @@ class LiveUpdateAdmin(SafeVersionAdmin):
         )
 
     def delete_model(self, request, obj):
-        keep_last_revision([obj], request.user)
+        coverage.keep_last_revision([obj], request.user)
         super().delete_model(request, obj)
         obj.live_blog.touch()
 
     def delete_queryset(self, request, queryset):
         updates = list(queryset.select_related("live_blog"))
-        keep_last_revision(updates, request.user)
+        coverage.keep_last_revision(updates, request.user)
         super().delete_queryset(request, queryset)
         for blog in {update.live_blog_id: update.live_blog for update in updates}.values():
             blog.touch()
@@ -143,7 +143,7 @@ class LiveUpdateAdmin(SafeVersionAdmin):
         return super().response_change(request, obj)
 
     def response_delete(self, request, obj_display, obj_id):
-        blog_id = getattr(request, "deleted_from_blog", None)
+        blog_id = coverage.blog_of_deleted(obj_id)
         if blog_id is None:
             return super().response_delete(request, obj_display, obj_id)
         self.message_user(
@@ -152,12 +152,6 @@ class LiveUpdateAdmin(SafeVersionAdmin):
             messages.SUCCESS,
         )
         return redirect(f"{article_change_url(blog_id)}#live-blog")
-
-    def delete_view(self, request, object_id, extra_context=None):
-        update = self.get_object(request, unquote(object_id))
-        if update is not None:
-            request.deleted_from_blog = update.live_blog_id
-        return super().delete_view(request, object_id, extra_context)
 
     # --- Posting and coverage, from the article's admin page ----------------------------
 
@@ -196,15 +190,7 @@ class LiveUpdateAdmin(SafeVersionAdmin):
             }
             return TemplateResponse(request, "admin/liveblog/post_update.html", context)
         update = form.save(commit=False)
-        update.live_blog = blog
-        update.created_by = request.user
-        update.author = author_profile(request.user)
-        update.published_at = timezone.now()
-        with transaction.atomic(), reversion.create_revision():
-            reversion.set_user(request.user)
-            reversion.set_comment("Posted.")
-            update.save()
-            unpinned = pins.unpin_others(update)
+        unpinned = coverage.post(blog, update, request.user)
         messages.success(
             request, f"Update posted at {timezone.localtime(update.published_at):%H:%M}."
         )
@@ -219,38 +205,16 @@ class LiveUpdateAdmin(SafeVersionAdmin):
         if not rules.can_manage_coverage(request.user):
             raise PermissionDenied
         action = request.POST.get("action")
-        now = timezone.now()
-        with transaction.atomic():
-            blog = LiveBlog.objects.select_for_update().filter(pk=article.pk).first()
-            if action == "start" and blog is None:
-                LiveBlog.objects.create(
-                    article=article, coverage_start=now, created_by=request.user
-                )
-                messages.success(request, "This article is now a live blog: post updates below.")
-            elif action == "end" and blog is not None and blog.coverage_end is None:
-                blog.coverage_end = now
-                blog.save(update_fields=["coverage_end"])
-                blog.touch()
-                messages.success(
-                    request, "Live coverage ended: the page now reads as an article, updates kept."
-                )
-            elif action == "resume" and blog is not None and blog.coverage_end is not None:
-                blog.coverage_end = None
-                blog.save(update_fields=["coverage_end"])
-                blog.touch()
-                messages.success(request, "Live coverage resumed.")
-            else:
-                messages.warning(
-                    request, "Nothing changed: the live blog was already in that state."
-                )
+        if action == "start":
+            changed = coverage.start(article, request.user)
+        elif action == "end":
+            changed = coverage.end(article.pk)
+        elif action == "resume":
+            changed = coverage.resume(article.pk)
+        else:
+            changed = False
+        if changed:
+            messages.success(request, COVERAGE_CHANGED[action])
+        else:
+            messages.warning(request, "Nothing changed: the live blog was already in that state.")
         return redirect(f"{article_change_url(article_id)}#live-blog")
-
-
-def keep_last_revision(updates, user):
-    """Before updates are deleted: one revision of each as it was, so the admin's "Recover
-    deleted" and history list it."""
-    with reversion.create_revision():
-        reversion.set_user(user)
-        reversion.set_comment("Deleted.")
-        for update in updates:
-            reversion.add_to_revision(update)

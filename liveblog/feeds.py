@@ -35,7 +35,7 @@ class LiveUpdates(Feed):
     def items(self, blog):
         self.page_url = absolute_url(blog.article.get_absolute_url())
         updates = pages.newest(blog.pk, FEED_SIZE)[:FEED_SIZE]
-        pinned = list(blog.updates.published().filter(pinned=True).select_related("author")[:5])
+        pinned = list(blog.updates.visible().filter(pinned=True).select_related("author")[:5])
         every = sorted(pinned + updates, key=lambda u: (u.published_at, u.pk), reverse=True)
         return pages.with_corrections(every[:FEED_SIZE])
 

@@ -4,7 +4,8 @@ A `LiveBlog` row turns an article into a live blog (its coverage start and, once
 editor ends it, its end); each `LiveUpdate` is one entry, its own row, so several editors
 post at once without touching the article or each other. An `UpdateCorrection` is a
 dated correction shown on the update it corrects, as `articles.Correction` is on an
-article (and with the same kinds and the same visibility rule).
+article (with the same kinds); all three are visible once their time has passed
+(core.models.TimedQuerySet).
 """
 
 from django.db import models
@@ -13,25 +14,34 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
-from articles.models import Article, Correction, CorrectionQuerySet
+from articles.models import Article, Correction
 from authors.models import Author
-from core.models import CreatedBy
+from core.models import CreatedBy, TimedQuerySet
 from core.sanitize import clean_html
+
+
+def is_live_between(start, end, now=None):
+    """The one rule for "live now", on a live blog's coverage times: started, and not
+    ended (an end in the future is still live). LiveBlog.is_live, the reader pages'
+    Coverage (pages.py) and, in SQL, LiveBlogQuerySet.covering_now() apply it."""
+    now = now or timezone.now()
+    return start <= now and (end is None or end > now)
 
 
 class LiveBlogQuerySet(models.QuerySet):
     def live(self):
-        """The only rule for "live now": a published article whose coverage has started and
-        not ended (the news sitemap, the front of the admin panel, the poll endpoint)."""
-        return self._covering_now().filter(article__in=Article.objects.published())
+        """Live blogs readers see live now: a published article whose coverage is live
+        (is_live_between)."""
+        return self.covering_now().filter(article__in=Article.objects.published())
 
     def live_article_ids(self):
         """The ids of the articles live() would give, read from this table alone (its
         coverage times): the caller reads the articles by primary key and applies
-        Article.objects.published() there."""
-        return self._covering_now().values_list("article_id", flat=True)
+        Article.objects.published() there (the news sitemap)."""
+        return self.covering_now().values_list("article_id", flat=True)
 
-    def _covering_now(self):
+    def covering_now(self):
+        """is_live_between() as a filter: coverage started, and not ended or ending later."""
         now = timezone.now()
         return self.filter(
             Q(coverage_end__isnull=True) | Q(coverage_end__gt=now), coverage_start__lte=now
@@ -73,8 +83,7 @@ class LiveBlog(CreatedBy):
 
     @property
     def is_live(self):
-        now = timezone.now()
-        return self.coverage_start <= now and (self.coverage_end is None or self.coverage_end > now)
+        return is_live_between(self.coverage_start, self.coverage_end)
 
     def touch(self):
         """An update was posted, changed or removed: the article changed (sitemap lastmod,
@@ -82,10 +91,9 @@ class LiveBlog(CreatedBy):
         Article.objects.filter(pk=self.article_id).update(modified=timezone.now())
 
 
-class LiveUpdateQuerySet(models.QuerySet):
-    def published(self):
-        """Updates readers see: those whose time has come."""
-        return self.filter(published_at__lte=timezone.now())
+class LiveUpdateQuerySet(TimedQuerySet):
+    """Updates readers see are visible(): those whose time has come (core's rule, the same
+    as for corrections)."""
 
     def for_display(self):
         """What an update shows: its author and, from one more query, its visible
@@ -187,7 +195,7 @@ class UpdateCorrection(CreatedBy):
     )
     created = models.DateTimeField(auto_now_add=True)
 
-    objects = CorrectionQuerySet.as_manager()
+    objects = TimedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-id"]

@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, prefetch_related_objects
-from django.utils import timezone
 
-from .models import LiveBlog, LiveUpdate, UpdateCorrection
+from .models import LiveBlog, LiveUpdate, UpdateCorrection, is_live_between
 
 PAGE_UPDATES = 30  # on the article page, and per "older updates" page
 POLL_UPDATES = 20  # the newest, in each poll answer
@@ -28,10 +27,13 @@ class Coverage:
     start: object
     end: object = None
 
+    @classmethod
+    def of(cls, blog):
+        return cls(blog.pk, blog.coverage_start, blog.coverage_end)
+
     @property
     def is_live(self):
-        now = timezone.now()
-        return self.start <= now and (self.end is None or self.end > now)
+        return is_live_between(self.start, self.end)
 
 
 def coverage_of(article):
@@ -56,7 +58,7 @@ def poll_seconds():
 def newest(live_blog_id, count, before=None):
     """Up to `count` + 1 unpinned updates, newest first (the extra one says there are
     older ones), through the (live blog, time, id) index."""
-    updates = LiveUpdate.objects.published().filter(live_blog_id=live_blog_id, pinned=False)
+    updates = LiveUpdate.objects.visible().filter(live_blog_id=live_blog_id, pinned=False)
     if before is not None:
         updates = updates.filter(
             Q(published_at__lt=before.published_at)
@@ -93,7 +95,7 @@ def highlights(live_blog_id):
     """Pinned updates and key events (pinned first), newest first, at most HIGHLIGHTS: one
     query."""
     return list(
-        LiveUpdate.objects.published()
+        LiveUpdate.objects.visible()
         .filter(Q(key_event=True) | Q(pinned=True), live_blog_id=live_blog_id)
         .select_related("author", "created_by")
         .order_by("-pinned", "-published_at", "-id")[:HIGHLIGHTS]

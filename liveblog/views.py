@@ -42,12 +42,12 @@ def poll(request, pk):
     blog = published_blog(pk)
     article = blog.article
     page_url = article.get_absolute_url()
-    coverage = pages.Coverage(blog.pk, blog.coverage_start, blog.coverage_end)
+    coverage = pages.Coverage.of(blog)
     timeline = pages.timeline(coverage, pages.POLL_UPDATES)
     context = {"article": article, "page_url": page_url, "timeline": timeline}
     updated = pages.last_updated(timeline)
     data = {
-        "live": blog.is_live,
+        "live": coverage.is_live,
         "updated": updated.isoformat() if updated else None,
         "highlights": render_to_string("liveblog/highlights.html", context).strip(),
         "updates": [
@@ -98,9 +98,7 @@ class OlderUpdates(LiveBlogPage):
             before_id = int(self.request.GET.get("before", ""))
         except ValueError:
             raise Http404("No such update") from None
-        before = get_object_or_404(
-            LiveUpdate.objects.published(), pk=before_id, live_blog=self.blog
-        )
+        before = get_object_or_404(LiveUpdate.objects.visible(), pk=before_id, live_blog=self.blog)
         updates = pages.newest(self.blog.pk, pages.PAGE_UPDATES, before=before)
         shown = pages.with_corrections(updates[: pages.PAGE_UPDATES])
         older = shown[-1] if len(updates) > pages.PAGE_UPDATES else None
@@ -115,7 +113,7 @@ class UpdatePage(LiveBlogPage):
 
     def get_context_data(self, **kwargs):
         update = get_object_or_404(
-            LiveUpdate.objects.published().select_related("author", "created_by"),
+            LiveUpdate.objects.visible().select_related("author", "created_by"),
             pk=kwargs["update_id"],
             live_blog=self.blog,
         )

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from core.csv_export import csv_download
 
-from . import editions, segments, sending, subscriptions
+from . import editions, segments, sending, subscriptions, tasks
 from .models import Delivery, Edition, EditionItem, Subscriber
 
 SUBSCRIBER_CSV = ["e-mail", "status", "signed up", "source", "consent", "consent given",
@@ -260,12 +260,12 @@ class EditionAdmin(admin.ModelAdmin):
                 self._require_send_permission(request)
                 if "confirmed" not in request.POST:
                     return self._confirm_send(request, edition)
-                sending.send_now(edition)
+                tasks.send_now(edition)
                 self.message_user(request, "Sending has started.", messages.SUCCESS)
             elif action == "schedule":
                 self._require_send_permission(request)
                 when = self._when(request.POST.get("when", ""))
-                sending.schedule(edition, when)
+                tasks.schedule(edition, when)
                 local = timezone.localtime(when)
                 self.message_user(
                     request, f"Scheduled for {local:%-d %B %Y, %H:%M}.", messages.SUCCESS

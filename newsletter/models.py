@@ -3,7 +3,6 @@ per subscriber and edition, which is what makes a send resumable (newsletter/sen
 
 import secrets
 
-from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models.functions import Cast, Lower, Upper
@@ -11,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.links import absolute_url
+from core.models import CreatedBy
 
 
 def new_token():
@@ -112,7 +112,7 @@ class EditionQuerySet(models.QuerySet):
         return self.filter(status__in=[Edition.Status.SENDING, Edition.Status.SENT])
 
 
-class Edition(models.Model):
+class Edition(CreatedBy):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         SCHEDULED = "scheduled", "Scheduled"
@@ -137,14 +137,6 @@ class Edition(models.Model):
         null=True, blank=True, editable=False, db_index=True, help_text="When sending started."
     )
     created = models.DateTimeField(default=timezone.now, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
     # Frozen when sending starts: every recipient and the archive get the same edition,
     # whatever happens to the articles later.
     html = models.TextField(blank=True, editable=False)

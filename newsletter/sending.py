@@ -18,6 +18,10 @@ The alternative, at-most-once, would silently skip every claimed-but-unsent row 
 (docs/decisions.md). Rows the worker never claimed are simply pending, and a watchdog
 task enqueued with the send (run again every half lease) makes sure a batch picks them up
 even when the worker that was chaining the batches died.
+
+The steps here run in the background; which step follows which, and when, is
+newsletter/tasks.py (it imports this module; this one never imports it): each step says
+whether another should follow.
 """
 
 import logging
@@ -35,7 +39,7 @@ from django.utils import timezone
 
 from core.db import fast_commit, table
 
-from . import editions, segments, tasks
+from . import editions, segments
 from .models import Delivery, Edition, Subscriber
 
 logger = logging.getLogger(__name__)
@@ -52,27 +56,18 @@ class EditionNotReady(Exception):
 # --- Starting ---------------------------------------------------------------------------
 
 
-def send_now(edition):
-    """Queue an edition for sending at once."""
-    schedule(edition, timezone.now())
-
-
-def schedule(edition, when):
-    """Mark a draft scheduled and enqueue its start for `when` (now or later)."""
-    with transaction.atomic():
-        locked = Edition.objects.select_for_update().get(pk=edition.pk)
-        if locked.status != Edition.Status.DRAFT:
-            raise EditionNotReady(f"This edition is {locked.get_status_display().lower()}.")
-        if not editions.items_for(locked):
-            raise EditionNotReady("This edition has no published stories to send.")
-        locked.status = Edition.Status.SCHEDULED
-        locked.scheduled_for = when
-        locked.save(update_fields=["status", "scheduled_for"])
-        task = tasks.start_edition
-        if when > timezone.now() and task.get_backend().supports_defer:
-            task = task.using(run_after=when)
-        transaction.on_commit(lambda: task.enqueue(edition.pk))
-    edition.refresh_from_db()
+def mark_scheduled(edition, when):
+    """Mark a draft scheduled for `when` (now or later), in the caller's transaction
+    (tasks.schedule enqueues its start once it commits). EditionNotReady when the edition
+    is not a draft or has no published stories."""
+    locked = Edition.objects.select_for_update().get(pk=edition.pk)
+    if locked.status != Edition.Status.DRAFT:
+        raise EditionNotReady(f"This edition is {locked.get_status_display().lower()}.")
+    if not editions.items_for(locked):
+        raise EditionNotReady("This edition has no published stories to send.")
+    locked.status = Edition.Status.SCHEDULED
+    locked.scheduled_for = when
+    locked.save(update_fields=["status", "scheduled_for"])
 
 
 def unschedule(edition):
@@ -83,17 +78,19 @@ def unschedule(edition):
 
 
 def start(edition_id):
-    """Freeze the edition, create a delivery row for every confirmed subscriber, and set
-    the batches going. Safe to run again: rows already there are left alone."""
+    """Freeze the edition and create a delivery row for every confirmed subscriber. True
+    when the batches should go (the edition is sending); False when it was deleted,
+    unscheduled, already sent or its time has not come. Safe to run again: rows already
+    there are left alone."""
     with transaction.atomic():
         edition = Edition.objects.select_for_update().filter(pk=edition_id).first()
         if edition is None or edition.status not in (
             Edition.Status.SCHEDULED,
             Edition.Status.SENDING,
         ):
-            return  # deleted, unscheduled, or already sent
+            return False  # deleted, unscheduled, or already sent
         if edition.scheduled_for and edition.scheduled_for > timezone.now():
-            return  # too early: the deferred start comes at the scheduled time
+            return False  # too early: the deferred start comes at the scheduled time
         if edition.status == Edition.Status.SCHEDULED:
             editions.freeze(edition)
             edition.status = Edition.Status.SENDING
@@ -111,8 +108,7 @@ def start(edition_id):
         edition.recipients = edition.deliveries.count()
         edition.save(update_fields=["recipients"])
     logger.info("Edition %s: sending to %s subscribers", edition.pk, edition.recipients)
-    tasks.send_batch.enqueue(edition.pk)
-    _watch_later(edition.pk)
+    return True
 
 
 # --- Batches ----------------------------------------------------------------------------
@@ -240,15 +236,16 @@ def build_message(
 
 
 def send_batch(edition_id):
-    """Claim one batch, send it over one SMTP connection, then chain the next batch or
-    finish the edition."""
+    """Claim one batch and send it over one SMTP connection. True when it sent one (the
+    next batch should follow); False when the edition is not sending or nothing was left
+    to claim (then the edition is finished, if every delivery is done)."""
     edition = Edition.objects.filter(pk=edition_id, status=Edition.Status.SENDING).first()
     if edition is None:
-        return
+        return False
     claimed = claim(edition_id, settings.NEWSLETTER_BATCH_SIZE)
     if not claimed:
         finish(edition_id)
-        return
+        return False
     subscribers = Subscriber.objects.only("id", "email", "token", "status").in_bulk(
         [subscriber_id for _, subscriber_id in claimed]
     )
@@ -292,7 +289,7 @@ def send_batch(edition_id):
         raise
     finally:
         connection.close()
-    tasks.send_batch.enqueue(edition_id)
+    return True
 
 
 def finish(edition_id):
@@ -316,22 +313,13 @@ def finish(edition_id):
 # --- The watchdog -----------------------------------------------------------------------
 
 
-def _watch_later(edition_id):
-    task = tasks.watch_edition
-    if not task.get_backend().supports_defer:
-        return  # the immediate backend (tests) has no crashed workers to recover from
-    delay = max(1, settings.NEWSLETTER_SENDING_LEASE // 2)
-    task.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue(edition_id)
-
-
 def watch(edition_id):
-    """Until the edition is sent: start a batch when rows wait that no live batch will
-    take (its worker died), and look again later."""
+    """The watchdog's look at a sending edition: None once it needs no more watching (sent,
+    or gone); otherwise whether a batch should start because rows wait that no live batch
+    will take (its worker died)."""
     edition = Edition.objects.filter(pk=edition_id, status=Edition.Status.SENDING).first()
     if edition is None or finish(edition_id):
-        return
+        return None
     expired = timezone.now() - timedelta(seconds=settings.NEWSLETTER_SENDING_LEASE)
     stuck = edition.deliveries.filter(status=Delivery.Status.SENDING, claimed_at__lt=expired)
-    if stuck.exists() or not edition.deliveries.filter(status=Delivery.Status.SENDING).exists():
-        tasks.send_batch.enqueue(edition_id)
-    _watch_later(edition_id)
+    return stuck.exists() or not edition.deliveries.filter(status=Delivery.Status.SENDING).exists()

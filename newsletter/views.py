@@ -9,8 +9,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
+from core import spam
 from core.caching import public_page
-from feedback import spam
 
 from . import editions, subscriptions
 from .forms import SignupForm
@@ -69,12 +69,10 @@ class Signup(FormView):
                 {"email": request.POST.get("email", "")},
                 status=429,
             )
-            response["Retry-After"] = str(settings.FEEDBACK_RATE_WINDOW)
+            response["Retry-After"] = spam.retry_after()
             return response
         form = self.get_form()
-        try:
-            spam.check_form_token(request.POST.get(spam.TOKEN_FIELD))
-        except spam.TokenProblem:
+        if form.token_problem() is not None:
             form.is_valid()
             form.add_error(
                 None,
@@ -84,7 +82,7 @@ class Signup(FormView):
             return self.form_invalid(form)
         if not form.is_valid():
             return self.form_invalid(form)
-        if request.POST.get(spam.HONEYPOT_FIELD):
+        if form.honeypot_filled():
             # A script: it sees the same answer as a person, and nothing is stored or sent.
             logger.info("Newsletter sign-up from client %s… dropped: honeypot", hashed[:12])
         else:

@@ -1,7 +1,9 @@
-"""The article admin: sections, the article form's inlines (bylines, corrections), revisions,
-bulk workflow actions and share-preview links. The rules themselves live in workflow.py."""
+"""The article admin: sections, the article form (its inlines: inlines.py; its display-only
+fields and columns: display.py), revisions, bulk workflow actions and share-preview links.
+The rules and what each action does live in workflow.py, revisions.py, changes.py and
+previews.py."""
 
-from urllib.parse import urlsplit
+import copy
 
 import reversion
 from django import forms
@@ -12,17 +14,12 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.shortcuts import redirect
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from reversion.models import Version
 
-from core.admin_widgets import thumbnail
 from core.revisions import SafeVersionAdmin
-from core.sanitize import clean_html
 
 from .. import changes, previews, review, revisions, workflow
 from ..models import (
@@ -36,7 +33,9 @@ from ..models import (
 )
 from .chooser import ImageChooserWidget
 from .desk import DeskMixin
-from .forms import ArticleAdminForm, BylineFormSet
+from .display import ArticleDisplay
+from .forms import ArticleAdminForm
+from .inlines import BylineInline, CorrectionInline
 
 
 @admin.register(Section)
@@ -45,51 +44,6 @@ class SectionAdmin(admin.ModelAdmin):
     list_editable = ["order"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
-
-
-class BylineInline(admin.TabularInline):
-    model = ArticleAuthor
-    formset = BylineFormSet
-    extra = 0
-    min_num = 0
-    autocomplete_fields = ["author"]
-    fields = ["author", "position"]
-    verbose_name = "author"
-    verbose_name_plural = "Authors (in byline order)"
-
-
-class PublishedCorrectionsInline(admin.StackedInline):
-    """What every inline of published corrections shares (an article's here, a live-blog
-    update's in liveblog/admin.py): short text boxes, only superusers delete, and each new
-    one records who added it."""
-
-    extra = 0
-    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
-    verbose_name = "correction or note"
-
-    def has_delete_permission(self, request, obj=None):
-        """A published correction is part of the record: only superusers delete one."""
-        return request.user.is_superuser and super().has_delete_permission(request, obj)
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        user = request.user
-
-        class RecordsWhoAdded(formset):
-            def save_new(self, form, commit=True):
-                form.instance.created_by = user
-                return super().save_new(form, commit)
-
-        return RecordsWhoAdded
-
-
-class CorrectionInline(PublishedCorrectionsInline):
-    """Corrections, clarifications, updates and notes readers see on the article, dated.
-    Editors add their own findings here; the feedback app makes them from reader reports."""
-
-    model = Correction
-    fields = ["kind", "position", "published_at", "text"]
-    verbose_name_plural = "Corrections and notes (shown to readers)"
 
 
 # Revisions: every save through the admin (and every bulk action) keeps the article with its
@@ -116,7 +70,7 @@ class ArticleChangeList(ChangeList):
 
 
 @admin.register(Article)
-class ArticleAdmin(DeskMixin, SafeVersionAdmin):
+class ArticleAdmin(ArticleDisplay, DeskMixin, SafeVersionAdmin):
     form = ArticleAdminForm
     list_display = [
         "thumb",
@@ -210,6 +164,9 @@ class ArticleAdmin(DeskMixin, SafeVersionAdmin):
     CONTRIBUTOR_READONLY = ("published_at", "featured")
     # A restore keeps these as they are now; a box on the form takes the revision's.
     KEPT_ON_RESTORE = ("status", "published_at")
+    # The revision being restored (articles.revisions.Restore), on the copy of this admin
+    # that revision_view makes for it (restoring()); None otherwise.
+    restore = None
 
     # --- Permissions: the rules are in workflow.py ---------------------------------------
 
@@ -230,7 +187,7 @@ class ArticleAdmin(DeskMixin, SafeVersionAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if not workflow.is_editor(request.user):
             fields += [f for f in self.CONTRIBUTOR_READONLY if f not in fields]
-        if getattr(request, "article_restore", None) is not None:
+        if self.restore is not None:
             fields += [f for f in self.KEPT_ON_RESTORE if f not in fields]
         return fields
 
@@ -254,7 +211,7 @@ class ArticleAdmin(DeskMixin, SafeVersionAdmin):
             if not editable and "body" in fields:  # the article as readers will see it
                 fields[fields.index("body")] = "body_rendered"
             fieldsets.append((name, {**options, "fields": fields}))
-        restore = getattr(request, "article_restore", None)
+        restore = self.restore
         if editable and restore is not None and restore.status_differs:
             choice = {"fields": ["restore_old_status"], "description": restore.explanation()}
             fieldsets.insert(0, ("Status after the restore", choice))
@@ -273,7 +230,8 @@ class ArticleAdmin(DeskMixin, SafeVersionAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        form.request = request  # a new class on every call, so this is per request
+        # A new class on every call, so these are per request.
+        form.request, form.restore = request, self.restore
         return form
 
     def save_model(self, request, obj, form, change):
@@ -320,22 +278,11 @@ class ArticleAdmin(DeskMixin, SafeVersionAdmin):
     # --- Bulk actions --------------------------------------------------------------------
 
     def _move_selected(self, request, queryset, status):
-        articles = (
-            queryset.select_for_update(of=("self",))
-            .select_related("section", "lead_image")
-            .prefetch_related("bylines")
-            .order_by("pk")
-        )
-        with transaction.atomic():
-            for article in articles:
-                with reversion.create_revision():
-                    reversion.set_user(request.user)
-                    outcome = workflow.move(article, request.user, status)
-                    if outcome.done:
-                        self.log_change(request, article, outcome.message)
-                messages.add_message(
-                    request, messages.SUCCESS if outcome.done else messages.WARNING, outcome.message
-                )
+        for article, outcome in workflow.move_selected(queryset, request.user, status):
+            if outcome.done:
+                self.log_change(request, article, outcome.message)
+            level = messages.SUCCESS if outcome.done else messages.WARNING
+            messages.add_message(request, level, outcome.message)
 
     @admin.action(
         description="Publish selected articles (scheduled if their time is in the future)",
@@ -367,17 +314,27 @@ class ArticleAdmin(DeskMixin, SafeVersionAdmin):
             if current is None or not self.has_change_permission(request, current):
                 raise PermissionDenied
             version = Version.objects.get_for_object(current).filter(pk=version_id).first()
+            admin = self
             if version is not None:
                 old = version.field_dict
-                request.article_restore = revisions.Restore(
-                    current, old["status"], old["published_at"]
+                admin = self.restoring(
+                    revisions.Restore(current, old["status"], old["published_at"])
                 )
-            return super().revision_view(request, object_id, version_id, extra_context)
+            return super(ArticleAdmin, admin).revision_view(
+                request, object_id, version_id, extra_context
+            )
+
+    def restoring(self, restore):
+        """This admin for one restore: a copy of it (the registered one serves every
+        request) whose form, fieldsets and restore_revision() know the Restore."""
+        admin = copy.copy(self)
+        admin.restore = restore
+        return admin
 
     def restore_revision(self, request, version):
         """The revision's content; its status and publication time only when chosen."""
         super().restore_revision(request, version)
-        restore = getattr(request, "article_restore", None)
+        restore = self.restore
         if restore is None:  # recovering a deleted article: it comes back as it was
             return
         if request.method == "POST" and request.POST.get("restore_old_status"):
@@ -407,22 +364,10 @@ class ArticleAdmin(DeskMixin, SafeVersionAdmin):
         article = self.get_object(request, unquote(object_id))
         if article is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        versions = list(
-            Version.objects.get_for_object(article)
-            .select_related("revision__user")
-            .order_by("-revision__date_created", "-pk")
-        )
         context = {
-            "versions": versions,
-            "comparison": None,
-            "compared": None,
+            **revisions.history(article, request.GET.get("compare", "")),
             "can_restore": self.has_change_permission(request, article),
         }
-        compare = request.GET.get("compare", "")
-        compared = next((v for v in versions if str(v.pk) == compare), None)
-        if compared is not None:
-            context["compared"] = compared
-            context["comparison"] = revisions.compare(compared.field_dict, article)
         context.update(extra_context or {})
         return super().history_view(request, object_id, context)
 
@@ -509,74 +454,12 @@ class ArticleAdmin(DeskMixin, SafeVersionAdmin):
         super().save_related(request, form, formsets, change)
         if form.cleaned_data.get("new_tags"):
             form.instance.tags.add(*form.cleaned_data["new_tags"])
-        # Corrections added in this save, and the text as it was: change_view links them to
-        # the save's revision once reversion has stored it.
-        request.corrections_added = [
-            new
-            for formset in formsets
-            if formset.model is Correction
-            for new in formset.new_objects
-        ]
-        request.text_before = {name: form.initial.get(name) for name in revisions.TEXT_NAMES}
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        """A save that adds corrections and changes the text: once its revision is stored,
+        the corrections link to it (readers see what they changed; articles/changes.py)."""
+        before = changes.before_save(unquote(object_id)) if request.method == "POST" else None
         response = super().change_view(request, object_id, form_url, extra_context)
-        added = getattr(request, "corrections_added", None)
-        if added:
-            changes.link_to_revision(added[0].article, added, request.text_before)
+        if before is not None:
+            changes.link_added_corrections(before)
         return response
-
-    @admin.display(description="Image")
-    def thumb(self, obj):
-        if not obj.lead_image_id:
-            return "—"
-        # From the rendition names stored on the image: no imagekit spec hashing per row.
-        return thumbnail(obj.lead_image.src(max_width=320), obj.lead_image.alt_text, 48)
-
-    @admin.display(description="Status", ordering="status")
-    def status_label(self, obj):
-        if obj.is_scheduled:
-            local = timezone.localtime(obj.published_at)
-            return format_html("Scheduled<br><small>{}</small>", local.strftime("%d %b %Y %H:%M"))
-        return obj.get_status_display()
-
-    @admin.display(description="Authors")
-    def byline(self, obj):
-        return ", ".join(a.name for a in obj.byline_authors) or "—"
-
-    @admin.display(description="Body")
-    def body_rendered(self, obj):
-        """The body rendered as on the article page (with the shared content stylesheet),
-        for read-only views such as a contributor's submitted article."""
-        if not obj.body:
-            return "—"
-        # Stored sanitised (Article.save); cleaned again here as it is marked safe.
-        return format_html(
-            '<div class="article-body admin-article-body">{}</div>',
-            mark_safe(clean_html(obj.body)),  # noqa: S308
-        )
-
-    @admin.display(description="Preview")
-    def sharing_preview(self, obj):
-        """The live search-result and shared-link preview (static/admin-extra/article-seo.js)."""
-        published = obj is not None and obj.pk and obj.published_at
-        return render_to_string(
-            "admin/articles/article/includes/sharing_preview.html",
-            {
-                "site_name": settings.SITE_NAME,
-                "site_host": urlsplit(settings.SITE_URL).netloc,
-                "path": obj.get_absolute_url() if published else "",
-            },
-        )
-
-    @admin.display(description="Preview")
-    def lead_image_preview(self, obj):
-        if not obj.lead_image_id:
-            return "No lead image."
-        image = obj.lead_image
-        parts = format_html_join(
-            "", "<div>{}</div>", [(image.caption,), (f"Credit: {image.credit}",)]
-        )
-        return format_html(
-            '<img src="{}" alt="{}" class="admin-preview">{}', image.src(640), image.alt_text, parts
-        )

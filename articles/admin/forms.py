@@ -56,9 +56,11 @@ class ArticleAdminForm(forms.ModelForm):
     """The article form. Besides the fields it carries the version the editor loaded (for
     edit conflicts; the admin always renders it, a hand-made POST without it is not
     checked) and checks every workflow rule in workflow.py: who may set which status and
-    what publishing needs. ArticleAdmin.get_form gives it the request."""
+    what publishing needs. ArticleAdmin.get_form gives it the request and, while a revision
+    is being restored, the Restore (articles.revisions)."""
 
     request = None
+    restore = None
 
     loaded_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     substantive_update = forms.BooleanField(
@@ -116,7 +118,6 @@ class ArticleAdminForm(forms.ModelForm):
                 self.initial["tags"] = [t.pk for t in self.instance.tags.all()]
         # The article as stored now. While a revision is being restored, the database row
         # briefly holds the old revision; ArticleAdmin.revision_view keeps the real one.
-        self.restore = getattr(self.request, "article_restore", None)
         stored = self.restore.stored if self.restore is not None else None
         if "restore_old_status" in self.fields and self.restore is not None:
             self.fields["restore_old_status"].label = self.restore.choice_label()

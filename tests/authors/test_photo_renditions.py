@@ -45,3 +45,19 @@ def test_photo_task_is_safe_twice_and_leaves_an_author_without_photo_alone():
     make_photo_renditions.call(plain.pk)
     plain.refresh_from_db()
     assert plain.photo_renditions == {} and plain.photo_small_url == ""
+
+
+def test_a_replaced_photo_gets_renditions_of_its_own(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        author = AuthorFactory(photo=ContentFile(image_bytes(300, 300), name="old.jpg"))
+    author.refresh_from_db()
+    old = author.photo_renditions["small"]
+    author.photo = ContentFile(image_bytes(500, 400), name="new.jpg")
+    with django_capture_on_commit_callbacks() as callbacks:
+        author.save()
+    assert author.photo_is_pending  # until the task, enqueued for after the commit, runs
+    for callback in callbacks:
+        callback()
+    author.refresh_from_db()
+    assert author.photo_renditions["small"] not in ("", old)
+    assert default_storage.exists(author.photo_renditions["small"])

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 
-from newsletter import editions, sending
+from newsletter import editions, tasks
 from newsletter.models import Edition, Subscriber
 from tests.e2e.conftest import assert_accessible, login_admin, screenshot
 from tests.factories import ArticleFactory, SectionFactory
@@ -61,7 +61,7 @@ def test_reader_signs_up_confirms_and_unsubscribes_in_one_click(page, live_serve
     # 3. An edition arrives; its unsubscribe link takes one click.
     edition = Edition.objects.create(subject="The week at sea")
     editions.fill_with_top_stories(edition)
-    sending.send_now(edition)
+    tasks.send_now(edition)
     message = mail.outbox[-1]
     assert message.subject == "The week at sea" and message.to == ["reader@example.org"]
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

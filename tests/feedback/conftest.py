@@ -6,7 +6,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 
-from feedback.spam import form_token
+from core.spam import form_token
 from tests.factories import ArticleFactory, UserFactory
 
 _groups_migration = importlib.import_module("feedback.migrations.0002_feedback_staff_group")

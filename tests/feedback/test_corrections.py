@@ -313,3 +313,21 @@ def test_a_future_correction_does_not_move_the_modified_date_yet(client, article
     )
     html = client.get(article.get_absolute_url()).content.decode()
     assert f'"dateModified": "{article.published_at.isoformat()}"' in html
+
+
+@pytest.mark.parametrize(
+    ("quoted", "still"),
+    [
+        ("“Main Operating Base.”", True),  # quotation marks and case do not matter
+        ("the main operating base", True),
+        ("the forward base", False),
+        ("“ ”", False),  # nothing quoted: nothing to find
+    ],
+)
+def test_the_quoted_words_are_found_in_the_body_whatever_their_quotes(quoted, still):
+    from feedback import corrections
+    from feedback.models import ErrorReport
+
+    report = ErrorReport(quoted_text=quoted)
+    body = "<p>The aircraft landed at the <b>main operating base</b>.</p>"
+    assert corrections.still_quoted(report, body) is still

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from core.spam import form_token
 from feedback.models import ErrorReport
-from feedback.spam import form_token
 from tests.factories import ArticleFactory
 
 from .conftest import report_data

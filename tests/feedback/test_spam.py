@@ -3,7 +3,7 @@ import hashlib
 import pytest
 from django.test import RequestFactory
 
-from feedback import spam
+from core import spam
 
 rf = RequestFactory()
 

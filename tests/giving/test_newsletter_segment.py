@@ -6,7 +6,7 @@ from django.core import mail
 from django.utils import timezone
 
 from giving.models import Donation, Gift, Supporter
-from newsletter import editions, sending
+from newsletter import editions, tasks
 from newsletter.models import Edition, Subscriber
 from tests.factories import ArticleFactory
 
@@ -61,7 +61,7 @@ def test_supporters_get_thanks_and_everyone_else_the_appeal(django_capture_on_co
     edition = Edition.objects.create(subject="The week", intro="Hello.")
     editions.fill_with_top_stories(edition)
     with django_capture_on_commit_callbacks(execute=True):
-        sending.send_now(edition)
+        tasks.send_now(edition)
     by_address = {m.to[0].lower(): m for m in mail.outbox}
     assert len(by_address) == 4
     for email in ("monthly@example.org", "once@example.org"):

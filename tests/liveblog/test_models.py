@@ -1,11 +1,12 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import IntegrityError
 from django.utils import timezone
 
 from articles.models import Article
-from liveblog import rules
+from liveblog import coverage, pages, rules
 from liveblog.models import LiveBlog, UpdateCorrection
 from tests.factories import ArticleFactory
 from tests.liveblog.conftest import member, post
@@ -73,3 +74,28 @@ def test_roles_decide_who_posts_edits_and_manages_coverage(blog):
     assert not rules.can_change_update(contributor, editors_update)
     assert rules.can_change_update(editor, own_update)
     assert not rules.can_post(feedback, blog.article)
+
+
+def test_one_live_rule_for_the_list_the_blog_and_the_reader_page(blog):
+
+    blog.coverage_end = timezone.now() + timedelta(hours=1)  # ending later: live until then
+    blog.save()
+    article = Article.objects.get(pk=blog.pk)
+    assert list(LiveBlog.objects.live()) == [blog]
+    assert blog.is_live and pages.coverage_of(article).is_live
+    with time_machine.travel(blog.coverage_end + timedelta(seconds=1)):
+        article = Article.objects.get(pk=blog.pk)
+        assert not LiveBlog.objects.live().exists()
+        assert not blog.is_live and not pages.coverage_of(article).is_live
+
+
+def test_coverage_ends_and_resumes_once(blog, editor):
+
+    assert coverage.start(blog.article, editor) is False  # already a live blog
+    assert coverage.end(blog.pk) is True
+    assert coverage.end(blog.pk) is False
+    blog.refresh_from_db()
+    assert blog.coverage_end is not None and not blog.is_live
+    assert coverage.resume(blog.pk) is True
+    blog.refresh_from_db()
+    assert blog.coverage_end is None and blog.is_live

@@ -2,7 +2,7 @@ import time
 
 import pytest
 
-from feedback.spam import form_token
+from core.spam import form_token
 from newsletter.models import Subscriber
 
 

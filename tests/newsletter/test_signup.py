@@ -9,7 +9,7 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from feedback.spam import form_token
+from core.spam import form_token
 from newsletter import subscriptions
 from newsletter.models import Subscriber
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from django.test import override_settings
 
-from newsletter import editions, sending
+from newsletter import editions, tasks
 from newsletter.models import Delivery, Edition, Subscriber
 from tests.factories import ArticleFactory
 from tests.helpers.database import database_url
@@ -104,7 +104,7 @@ def test_killed_worker_mid_send_resumes_with_exactly_one_message_each(tmp_path):
     env = worker_env(sink.port)
     second = None
     try:
-        sending.send_now(edition)  # stored in the task queue, run by the worker
+        tasks.send_now(edition)  # stored in the task queue, run by the worker
         worker = start_worker(env, (tmp_path / "first-worker.log").open("w"))
         first["worker"] = worker
         wait_for(lambda: worker.poll() is not None, 60, "the first worker to be killed")

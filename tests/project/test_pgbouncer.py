@@ -13,8 +13,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from core.spam import form_token
 from feedback.models import ErrorReport
-from feedback.spam import form_token
 from tests.helpers.environment import skip_or_fail
 from tests.helpers.servers import PGBOUNCER, PgBouncer, SiteServer
 

@@ -11,8 +11,8 @@ import time
 import pytest
 
 from articles.models import Article
+from core.spam import form_token
 from feedback.models import ErrorReport
-from feedback.spam import form_token
 from tests.helpers.servers import SiteServer
 from tests.helpers.waiting import wait_until
 
