@@ -75,7 +75,7 @@ class AuthorImporter:
         return outcome
 
     def _existing(self, login: str) -> Author | None:
-        return Author.objects.filter(import_source=self.source, import_id=login).first()
+        return Author.objects.filter(import_source=self.source, import_id=login[:64]).first()
 
     @staticmethod
     def _unique_slug(base: str) -> str:
@@ -96,7 +96,7 @@ class AuthorImporter:
         cleaned = re.sub(r"[<>\"'\s]+", "", login) or login
         if cleaned in self.by_login:
             return self.by_login[cleaned]
-        author = Author.objects.filter(import_source=self.source, import_id=cleaned).first()
+        author = Author.objects.filter(import_source=self.source, import_id=cleaned[:64]).first()
         if author is None:
             author = Author.objects.create(
                 name=cleaned[:120],

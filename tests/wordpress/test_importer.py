@@ -14,6 +14,7 @@ from authors.models import Author
 from support.models import Page
 from tests.factories import ArticleFactory, PageFactory
 from tests.wordpress.exports import (
+    AUTHORS,
     FRIGATE_BODY,
     SITE,
     counts_line,
@@ -329,6 +330,21 @@ def test_authors_become_profiles_with_bylines(export_file):
     assert Article.objects.get(import_id="2").byline_authors[0].name == "Min Lee"
     assert Article.objects.get(import_id="3").byline_authors[0].slug == "x"
     assert counts_line(report, "authors") == [3, 0, 0, 0, 0, 0]
+
+
+@pytest.mark.django_db
+def test_a_login_longer_than_the_import_key_is_found_again_on_a_reimport(export_file):
+    login = "harbour-correspondent-" + "x" * 60  # 82 characters; the key keeps 64
+    authors = AUTHORS.replace(
+        "<wp:author_login>mlee</wp:author_login>", f"<wp:author_login>{login}</wp:author_login>"
+    )
+    path = export_file(item(1, name="a", creator=login), authors=authors)
+    first, _ = run_import(path)
+    again, _ = run_import(path)
+    assert Author.objects.filter(import_id=login[:64]).count() == 1
+    assert Article.objects.get(import_id="1").byline_authors[0].name == "Min Lee"
+    assert counts_line(first, "authors")[4] == 0 and counts_line(again, "authors")[4] == 0
+    assert counts_line(again, "authors")[:3] == [0, 0, 2]  # found again, nothing changed
 
 
 @pytest.mark.django_db
