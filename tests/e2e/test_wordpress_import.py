@@ -3,15 +3,13 @@ the gallery and the video link read well, the page passes axe, and the old WordP
 address lands on the new one."""
 
 import io
-import mimetypes
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 from articles.models import Article
 from tests.e2e.conftest import assert_accessible, screenshot
+from tests.helpers.media import serve_media_from_disk
 from tests.wordpress.exports import (
     SITE,
     frigate_attachments,
@@ -22,22 +20,6 @@ from tests.wordpress.exports import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def serve_media_from_disk(page):
-    """The test server does not serve uploads (DEBUG is off): answer /media/ from disk."""
-    root = Path(settings.MEDIA_ROOT)
-
-    def handle(route):
-        relative = route.request.url.split(settings.MEDIA_URL, 1)[1].split("?")[0]
-        path = (root / relative).resolve()
-        if not path.is_relative_to(root.resolve()) or not path.is_file():
-            route.fulfill(status=404)
-            return
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        route.fulfill(status=200, body=path.read_bytes(), headers={"Content-Type": content_type})
-
-    page.route(f"**{settings.MEDIA_URL}**", handle)
 
 
 @pytest.fixture

@@ -33,6 +33,7 @@ PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
     "ALLOWED_HOSTS": "news.example.org",
+    "PUBLISHER_ADDRESS": "1 Example Street, Example Town, EX1 1AA",
 }
 
 
@@ -47,6 +48,13 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_publishers_postal_address():
+    """Every newsletter carries it (anti-spam law): no demo address in production."""
+    result = manage("check", env={**PRODUCTION, "PUBLISHER_ADDRESS": " "})
+    assert result.returncode != 0
+    assert "PUBLISHER_ADDRESS must be set when DEBUG is off" in result.stderr
 
 
 def test_no_model_changes_lack_a_migration():
