@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from articles.models import Article
 from core.links import absolute_url
 
-from . import segments
+from . import clicks, segments
 from .models import Edition, EditionItem
 
 TOP_STORIES = 8
@@ -75,23 +75,36 @@ def _image_url(image, crop="crop_16x9"):
     return absolute_url(url or image.file.url)
 
 
-def render(edition, unsubscribe_url=UNSUBSCRIBE_PLACEHOLDER):
-    """(html, text) of an edition. The HTML's CSS is inlined (but for the phones' @media
-    rule, kept in a <style> block); every link and image is absolute, so it works in any
-    mail client. The first story leads, with a wide picture; the others get a small square
-    one (or none, when the article has no picture)."""
+def stories_of(edition):
+    """The stories as the e-mail shows them: the first leads, with a wide picture; the
+    others get a small square one (or none, when the article has no picture). Their links
+    are click addresses (newsletter/clicks.py), the same for every recipient."""
     stories = []
-    for number, item in enumerate(items_for(edition), start=1):
-        lead = number == 1
-        image = item.article.lead_image
+    for position, item in enumerate(items_for(edition), start=1):
+        lead = position == 1
+        article, image = item.article, item.article.lead_image
+        if edition.pk:
+            url = clicks.click_url(edition.pk, position, article.pk)
+        else:
+            url = absolute_url(article.get_absolute_url())
         stories.append(
             {
-                "article": item.article,
-                "url": absolute_url(item.article.get_absolute_url()),
+                "article": article,
+                "position": position,
+                "url": url,
                 "image_url": _image_url(image) if lead else "",
                 "thumb_url": "" if lead else _image_url(image, "crop_1x1"),
             }
         )
+    return stories
+
+
+def render(edition, unsubscribe_url=UNSUBSCRIBE_PLACEHOLDER, stories=None):
+    """(html, text) of an edition. The HTML's CSS is inlined (but for the phones' @media
+    rule, kept in a <style> block); every link and image is absolute, so it works in any
+    mail client."""
+    if stories is None:
+        stories = stories_of(edition)
     paragraphs = paragraphs_of(edition)
     context = {
         "edition": edition,
@@ -115,7 +128,10 @@ def render(edition, unsubscribe_url=UNSUBSCRIBE_PLACEHOLDER):
 
 
 def freeze(edition):
-    """Render the edition once, for every recipient and the archive."""
-    html, text = render(edition)
+    """Render the edition once, for every recipient and the archive, and make its stories'
+    click counters."""
+    stories = stories_of(edition)
+    html, text = render(edition, stories=stories)
     edition.html, edition.text = html, text
     Edition.objects.filter(pk=edition.pk).update(html=html, text=text)
+    clicks.create_rows(edition, stories)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core import mail
 
 from newsletter import editions, sending
-from newsletter.models import Edition, Subscriber
+from newsletter.models import Edition, StoryClicks, Subscriber
 from tests.e2e.conftest import assert_accessible, login_admin, screenshot
 from tests.factories import ArticleFactory, ImageFactory, SectionFactory
 from tests.helpers.media import serve_media_from_disk
@@ -147,6 +147,7 @@ def sent_edition_html(settings, live_server):
     )
     ArticleFactory(
         title="Counter-drone lasers: what the trials at Hebrides range showed",
+        slug="counter-drone-lasers",
         standfirst="Three systems, one winner, and the question of power on a small ship.",
         lead_image=ImageFactory(),
     )
@@ -206,3 +207,38 @@ def test_sent_edition_reads_on_a_phone_without_sideways_scrolling(
     # The same message on a desktop: the container stops at 600 pixels.
     page.set_viewport_size({"width": 1024, "height": 800})
     assert page.locator(".container").bounding_box()["width"] == 600
+
+
+def test_a_reader_clicks_a_story_and_the_editor_sees_the_count(
+    browser, page, live_server, settings
+):
+    html = sent_edition_html(settings, live_server)
+    # A reader's browser: headless Chromium says so in its user agent, which a robot does.
+    user_agent = page.evaluate("navigator.userAgent").replace("HeadlessChrome", "Chrome")
+    reader = browser.new_context(user_agent=user_agent).new_page()
+    serve_media_from_disk(reader)
+    reader.set_content(html, wait_until="load")
+    reader.get_by_role("link", name="Counter-drone lasers").click()
+    reader.wait_for_url("**/counter-drone-lasers/?utm_source=newsletter*")
+    assert "Counter-drone lasers" in reader.locator("h1").inner_text()
+    reader.context.close()
+    edition = Edition.objects.get()
+    assert list(StoryClicks.objects.filter(clicks__gt=0).values_list("position", "clicks")) == [
+        (2, 1)
+    ]
+
+    member("Editor", "eve")
+    login_admin(page, "eve", PASSWORD)
+    page.goto(f"/admin/newsletter/edition/{edition.pk}/change/")
+    table = page.get_by_role("table", name="Clicks per story")
+    rows = table.locator("tbody tr")
+    assert rows.count() == 4
+    assert rows.nth(1).inner_text().split("\t") == [
+        "2",
+        "Counter-drone lasers: what the trials at Hebrides range showed",
+        "1",
+    ]
+    headers = table.get_by_role("columnheader").all_text_contents()
+    assert headers == ["Place", "Story", "Clicks"]
+    table.scroll_into_view_if_needed()
+    page.screenshot(path=str(DOCS_SCREENSHOTS / "newsletter-clicks.png"))
