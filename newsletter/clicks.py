@@ -56,8 +56,7 @@ def followed_by_a_person(request):
 
 
 def _signer():
-    # Signed with SECRET_KEY; SECRET_KEY_FALLBACKS keeps old editions' links working after
-    # a rotation.
+    # Signed with SECRET_KEY: rotating it makes old editions' story links 404.
     return signing.Signer(salt=SALT)
 
 
