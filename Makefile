@@ -67,6 +67,7 @@ fmt: $(STAMP) ## Format and fix with ruff
 
 check: $(STAMP) ## Django's deployment checks with production settings, and missing migrations
 	DEBUG=0 SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=news.example.org \
+		PUBLISHER_ADDRESS="1 Example Street, Example Town" \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 

@@ -259,6 +259,7 @@ def main():
             "DATABASE_URL": options.database_url,
             "DEBUG": "0",
             "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+            "PUBLISHER_ADDRESS": "1 Bench Street, Example Town",
             "MEDIA_ROOT": str(tmp / "media"),
             "LOG_LEVEL": "WARNING",
         }

@@ -46,6 +46,7 @@ def child_env(url, port=None, batch=500):
         "DEBUG": "0",
         "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-only-" + "k9x2" * 12,
         "SECURE_SSL_REDIRECT": "0",
+        "PUBLISHER_ADDRESS": "1 Bench Street, Example Town",
         "DATABASE_URL": url,
         "REDIS_URL": "",
         "EMBEDS_RESOLVE": "0",

@@ -42,6 +42,7 @@ def production_env(db_url, **extra):
         DATABASE_URL=db_url,
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(48),
+        PUBLISHER_ADDRESS="1 Bench Street, Example Town",
         ALLOWED_HOSTS="127.0.0.1,testserver",
         SECURE_SSL_REDIRECT="0",
         MEDIA_ROOT=str(MEDIA_ROOT),

@@ -460,9 +460,18 @@ GIVING_CURRENCIES = [c.upper() for c in env_list("GIVING_CURRENCIES", "EUR,GBP,U
 GIVING_MIN_AMOUNT = int(os.environ.get("GIVING_MIN_AMOUNT", 2))
 GIVING_MAX_AMOUNT = int(os.environ.get("GIVING_MAX_AMOUNT", 5000))
 GIVING_SUGGESTED_AMOUNTS = [int(a) for a in env_list("GIVING_SUGGESTED_AMOUNTS", "5,10,25,50")]
-# Printed on every receipt and annual statement.
+# Printed on every receipt and annual statement, and in every newsletter's footer: a
+# commercial e-mail must carry the sender's postal address (CAN-SPAM, the EU's e-commerce
+# rules), so production refuses to start without one. DEBUG has an invented demo address.
 PUBLISHER_LEGAL_NAME = os.environ.get("PUBLISHER_LEGAL_NAME", "") or SITE_NAME
-PUBLISHER_ADDRESS = os.environ.get("PUBLISHER_ADDRESS", "")
+PUBLISHER_ADDRESS = os.environ.get("PUBLISHER_ADDRESS", "").strip()
+if not PUBLISHER_ADDRESS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "PUBLISHER_ADDRESS must be set when DEBUG is off: the publisher's postal address, "
+            "printed in every newsletter (anti-spam law) and on receipts."
+        )
+    PUBLISHER_ADDRESS = "1 Demo Street, Example Town, EX1 2MP, United Kingdom (demo address)"
 # A supporter's sign-in link works once, for this many seconds.
 SUPPORTER_LINK_MAX_AGE = int(os.environ.get("SUPPORTER_LINK_MAX_AGE", 3600))
 

@@ -6,6 +6,7 @@ import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
+os.environ.setdefault("PUBLISHER_ADDRESS", "1 Test Street, Testville, TE1 1ST")
 
 from defenceblog.settings import *  # noqa: E402, F403
 

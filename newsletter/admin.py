@@ -1,6 +1,6 @@
 """The newsletter in the admin: subscribers (search, status filter, CSV export, erasure
 on request) and editions (pre-filled with the top stories, reordered, previewed, tested,
-scheduled or sent)."""
+scheduled or sent; once sent, the clicks per story)."""
 
 from datetime import datetime
 
@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from core.csv_export import csv_download
 
-from . import editions, segments, sending, subscriptions, tasks
+from . import clicks, editions, segments, sending, subscriptions, tasks
 from .models import Delivery, Edition, EditionItem, Subscriber
 
 SUBSCRIBER_CSV = ["e-mail", "status", "signed up", "source", "consent", "consent given",
@@ -327,5 +327,17 @@ class EditionAdmin(admin.ModelAdmin):
             **(extra_context or {}),
             "can_send": request.user.has_perm("newsletter.send_edition"),
             "min_when": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "story_clicks": self._story_clicks(request, object_id),
         }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def _story_clicks(self, request, object_id):
+        """Clicks per story of a sent edition, for those allowed to see them (Editors);
+        None hides the table."""
+        object_id = unquote(object_id)
+        if not object_id.isdigit() or not request.user.has_perm("newsletter.view_storyclicks"):
+            return None
+        edition = Edition.objects.filter(pk=object_id).only("status").first()
+        if edition is None or edition.status not in (Edition.Status.SENDING, Edition.Status.SENT):
+            return None
+        return clicks.per_story(edition)

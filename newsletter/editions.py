@@ -1,6 +1,6 @@
 """Editions: pre-filled with the top stories since the last sent edition, and rendered as
-an e-mail-safe HTML part (tables, CSS inlined with css-inline, absolute links and images)
-and a plain-text part."""
+an e-mail-safe HTML part (tables, CSS inlined with css-inline, absolute links and images,
+fluid from 320 to 600 pixels) and a plain-text part."""
 
 import css_inline
 from django.conf import settings
@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from articles.models import Article
 from core.links import absolute_url
 
-from . import segments
+from . import clicks, segments
 from .models import Edition, EditionItem
 
 TOP_STORIES = 8
@@ -62,29 +62,49 @@ def _stylesheet():
         return handle.read()
 
 
-def _image_url(image):
-    """The 16:9 JPEG sharing crop: mail clients that show no WebP (Outlook) show JPEG. The
-    original when the crop is not there (yet)."""
+def _image_url(image, crop="crop_16x9"):
+    """A JPEG sharing crop (16:9 for the top story, square for the others' thumbnails):
+    mail clients that show no WebP (Outlook) show JPEG. The original when the crop is not
+    there (yet)."""
     if image is None:
         return ""
     try:
-        url = image.crop_url("crop_16x9")
+        url = image.crop_url(crop)
     except (KeyError, IndexError, ValueError, AttributeError):
         url = ""
     return absolute_url(url or image.file.url)
 
 
-def render(edition, unsubscribe_url=UNSUBSCRIBE_PLACEHOLDER):
-    """(html, text) of an edition. The HTML's CSS is inlined; every link and image is
-    absolute, so it works in any mail client."""
-    stories = [
-        {
-            "article": item.article,
-            "url": absolute_url(item.article.get_absolute_url()),
-            "image_url": _image_url(item.article.lead_image),
-        }
-        for item in items_for(edition)
-    ]
+def stories_of(edition):
+    """The stories as the e-mail shows them: the first leads, with a wide picture; the
+    others get a small square one (or none, when the article has no picture). Their links
+    are click addresses (newsletter/clicks.py), the same for every recipient."""
+    stories = []
+    for position, item in enumerate(items_for(edition), start=1):
+        lead = position == 1
+        article, image = item.article, item.article.lead_image
+        if edition.pk:
+            url = clicks.click_url(edition.pk, position, article.pk)
+        else:
+            url = absolute_url(article.get_absolute_url())
+        stories.append(
+            {
+                "article": article,
+                "position": position,
+                "url": url,
+                "image_url": _image_url(image) if lead else "",
+                "thumb_url": "" if lead else _image_url(image, "crop_1x1"),
+            }
+        )
+    return stories
+
+
+def render(edition, unsubscribe_url=UNSUBSCRIBE_PLACEHOLDER, stories=None):
+    """(html, text) of an edition. The HTML's CSS is inlined (but for the phones' @media
+    rule, kept in a <style> block); every link and image is absolute, so it works in any
+    mail client."""
+    if stories is None:
+        stories = stories_of(edition)
     paragraphs = paragraphs_of(edition)
     context = {
         "edition": edition,
@@ -92,19 +112,26 @@ def render(edition, unsubscribe_url=UNSUBSCRIBE_PLACEHOLDER):
         "stories": stories,
         "SITE_NAME": settings.SITE_NAME,
         "SITE_URL": settings.SITE_URL,
+        "PUBLISHER_LEGAL_NAME": settings.PUBLISHER_LEGAL_NAME,
+        "PUBLISHER_ADDRESS": settings.PUBLISHER_ADDRESS,
         "archive_url": absolute_url(edition.get_absolute_url()) if edition.pk else "",
         "unsubscribe_url": unsubscribe_url,
         "support_line": segments.SUPPORT_LINE_PLACEHOLDER,
         "stylesheet": _stylesheet(),
     }
     html = render_to_string("newsletter/emails/edition.html", context)
-    html = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False).inline(html)
+    html = css_inline.CSSInliner(
+        keep_style_tags=False, keep_at_rules=True, load_remote_stylesheets=False
+    ).inline(html)
     text = render_to_string("newsletter/emails/edition.txt", context)
     return html, text
 
 
 def freeze(edition):
-    """Render the edition once, for every recipient and the archive."""
-    html, text = render(edition)
+    """Render the edition once, for every recipient and the archive, and make its stories'
+    click counters."""
+    stories = stories_of(edition)
+    html, text = render(edition, stories=stories)
     edition.html, edition.text = html, text
     Edition.objects.filter(pk=edition.pk).update(html=html, text=text)
+    clicks.create_rows(edition, stories)

@@ -211,3 +211,27 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.edition_id} → {self.subscriber_id}: {self.status}"
+
+
+class StoryClicks(models.Model):
+    """How many times readers followed one story's links in one edition: one row per story
+    of a sent edition, made when sending starts, counted up by newsletter/clicks.py. A
+    total only: nothing says who clicked (docs/privacy-analytics.md)."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="story_clicks")
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(help_text="Its place in the e-mail: 1 leads.")
+    clicks = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["edition", "position"]
+        verbose_name = "story clicks"
+        verbose_name_plural = "story clicks"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "position"], name="newsletter_storyclicks_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.edition_id} #{self.position}: {self.clicks}"

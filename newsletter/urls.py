@@ -11,4 +11,5 @@ urlpatterns = [
     path("newsletter/unsubscribe/<str:token>/", views.Unsubscribe.as_view(), name="unsubscribe"),
     path("newsletter/archive/", views.Archive.as_view(), name="archive"),
     path("newsletter/archive/<int:pk>/", views.EditionDetail.as_view(), name="edition"),
+    path("newsletter/c/<str:signed>/", views.Click.as_view(), name="click"),
 ]

@@ -2,7 +2,7 @@ import logging
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpResponse, HttpResponseForbidden, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
@@ -12,7 +12,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, V
 from core import spam
 from core.caching import public_page
 
-from . import editions, subscriptions
+from . import clicks, editions, subscriptions
 from .forms import SignupForm
 from .models import Edition, Subscriber
 
@@ -182,3 +182,33 @@ class EditionDetail(ArchiveMixin, DetailView):
         context["stories"] = editions.items_for(self.object)
         context["paragraphs"] = editions.paragraphs_of(self.object)
         return context
+
+
+@method_decorator(never_cache, name="dispatch")
+class Click(View):
+    """/newsletter/c/<signed>/: a story link of an edition. Counts one click for the
+    story (in aggregate: nothing about the reader is in the link or stored) and redirects
+    to the article. A tampered or unknown link is a 404; HEAD, prefetches and known robots
+    are answered without counting."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, signed):
+        return self.answer(signed, count=clicks.followed_by_a_person(request))
+
+    def head(self, request, signed):
+        return self.answer(signed, count=False)
+
+    def answer(self, signed, count):
+        try:
+            edition_id, position, article_id = clicks.unsign(signed)
+        except clicks.LinkInvalid:
+            raise Http404("No such link") from None
+        article = clicks.target(edition_id, article_id)
+        if article is None:
+            raise Http404("No such story")
+        if count:
+            clicks.count(edition_id, position, article_id)
+        response = HttpResponseRedirect(clicks.destination(article, edition_id))
+        response["X-Robots-Tag"] = "noindex"
+        return response

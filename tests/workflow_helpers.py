@@ -20,6 +20,7 @@ GROUP_MIGRATIONS = [
     ("embeds.migrations.0002_editors_see_embeds", "grant"),
     ("liveblog.migrations.0002_roles", "create_groups"),
     ("newsletter.migrations.0002_newsletter_editor_group", "create_groups"),
+    ("newsletter.migrations.0005_story_clicks", "grant_editors"),
     ("planning.migrations.0002_planning_groups", "create_groups"),
     ("giving.migrations.0003_revenue_group", "create_group"),
     ("tips.migrations.0002_tips_desk_group", "create_groups"),

@@ -2,18 +2,22 @@
 receives an edition and leaves with one click on its unsubscribe link."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core import mail
 
 from newsletter import editions, tasks
-from newsletter.models import Edition, Subscriber
+from newsletter.models import Edition, StoryClicks, Subscriber
 from tests.e2e.conftest import assert_accessible, login_admin, screenshot
-from tests.factories import ArticleFactory, SectionFactory
+from tests.factories import ArticleFactory, ImageFactory, SectionFactory
+from tests.helpers.browser import serve_media_from_disk
 from tests.workflow_helpers import PASSWORD, member
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture(autouse=True)
@@ -119,10 +123,122 @@ def test_send_now_asks_first_naming_the_count_and_a_test_stays_one_click(page):
     page.get_by_role("button", name="Send now to every confirmed subscriber").click()
     question = page.locator(".newsletter-confirm")
     assert "Send “The week in defence” to 3 confirmed subscribers?" in question.inner_text()
-    page.screenshot(path="/work/shots/h25/newsletter-send-confirm.png")
+    screenshot(page, "newsletter-send-confirm")
     edition.refresh_from_db()
     assert edition.status == Edition.Status.DRAFT
     page.get_by_role("button", name="Yes, send to 3 subscribers").click()
     page.wait_for_selector(".messagelist .success")
     assert "Sending has started." in page.locator(".messagelist").inner_text()
     assert not page.console_errors
+
+
+def sent_edition_html(settings, live_server):
+    """Send an edition through the real sending code and return the HTML part of the
+    message the first subscriber got (links on the live server, so Chromium can follow
+    them)."""
+    settings.SITE_URL = live_server.url
+    naval = SectionFactory(name="Naval", slug="naval")
+    ArticleFactory(
+        title="Navy orders two more replenishment ships for the carrier strike group",
+        standfirst="The tankers will keep the fleet at sea for longer, and cost less to run.",
+        section=naval,
+        featured=True,
+        lead_image=ImageFactory(),
+    )
+    ArticleFactory(
+        title="Counter-drone lasers: what the trials at Hebrides range showed",
+        slug="counter-drone-lasers",
+        standfirst="Three systems, one winner, and the question of power on a small ship.",
+        lead_image=ImageFactory(),
+    )
+    ArticleFactory(
+        title="Interoperabilityandsustainabilityrequirementsdocument published",
+        standfirst="A headline with one very long word must wrap, not push the page wide.",
+    )
+    ArticleFactory(title="Frigate programme delayed", lead_image=ImageFactory(), section=naval)
+    for name in ("ann", "bob"):
+        Subscriber.objects.create(
+            email=f"{name}@example.org",
+            status=Subscriber.Status.CONFIRMED,
+            consent_text="Send me the newsletter.",
+            consent_at="2026-01-01T00:00Z",
+        )
+    edition = Edition.objects.create(
+        subject="The week in defence, 7 December 2026",
+        intro="Good morning. Four stories from a busy week at sea and on the ranges.",
+    )
+    editions.fill_with_top_stories(edition)
+    tasks.send_now(edition)
+    assert sorted(m.to[0] for m in mail.outbox) == ["ann@example.org", "bob@example.org"]
+    return mail.outbox[0].alternatives[0][0]
+
+
+OVERFLOW = """() => ({
+    page: document.documentElement.scrollWidth,
+    screen: window.innerWidth,
+    images: [...document.images].map(img => {
+        const box = img.getBoundingClientRect();
+        return {left: box.left, right: box.right, loaded: img.complete && img.naturalWidth > 0};
+    }),
+})"""
+
+
+@pytest.mark.parametrize("width", [390, 320])
+def test_sent_edition_reads_on_a_phone_without_sideways_scrolling(
+    page, live_server, settings, width
+):
+    html = sent_edition_html(settings, live_server)
+    serve_media_from_disk(page)
+    page.set_viewport_size({"width": width, "height": 800})
+    page.set_content(html, wait_until="load")
+    page.wait_for_function("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+    layout = page.evaluate(OVERFLOW)
+    assert layout["page"] <= layout["screen"] == width
+    assert len(layout["images"]) == 3  # one wide picture, two thumbnails, none made up
+    assert all(0 <= img["left"] and img["right"] <= width for img in layout["images"])
+    lead, *thumbs = page.locator("img").all()
+    assert lead.bounding_box()["width"] > width * 0.8  # the top story's picture leads
+    assert all(thumb.bounding_box()["width"] < 80 for thumb in thumbs)  # phones: small
+    footer = page.locator("address").inner_text()
+    assert footer == f"{settings.PUBLISHER_LEGAL_NAME}, {settings.PUBLISHER_ADDRESS}"
+    if width == 390:
+        DOCS_SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(DOCS_SCREENSHOTS / "newsletter-390.png"), full_page=True)
+    # The same message on a desktop: the container stops at 600 pixels.
+    page.set_viewport_size({"width": 1024, "height": 800})
+    assert page.locator(".container").bounding_box()["width"] == 600
+
+
+def test_a_reader_clicks_a_story_and_the_editor_sees_the_count(
+    browser, page, live_server, settings
+):
+    html = sent_edition_html(settings, live_server)
+    # A reader's browser: headless Chromium says so in its user agent, which a robot does.
+    user_agent = page.evaluate("navigator.userAgent").replace("HeadlessChrome", "Chrome")
+    reader = browser.new_context(user_agent=user_agent).new_page()
+    serve_media_from_disk(reader)
+    reader.set_content(html, wait_until="load")
+    reader.get_by_role("link", name="Counter-drone lasers").click()
+    reader.wait_for_url("**/counter-drone-lasers/?utm_source=newsletter*")
+    assert "Counter-drone lasers" in reader.locator("h1").inner_text()
+    reader.context.close()
+    edition = Edition.objects.get()
+    assert list(StoryClicks.objects.filter(clicks__gt=0).values_list("position", "clicks")) == [
+        (2, 1)
+    ]
+
+    member("Editor", "eve")
+    login_admin(page, "eve", PASSWORD)
+    page.goto(f"/admin/newsletter/edition/{edition.pk}/change/")
+    table = page.get_by_role("table", name="Clicks per story")
+    rows = table.locator("tbody tr")
+    assert rows.count() == 4
+    assert rows.nth(1).inner_text().split("\t") == [
+        "2",
+        "Counter-drone lasers: what the trials at Hebrides range showed",
+        "1",
+    ]
+    headers = table.get_by_role("columnheader").all_text_contents()
+    assert headers == ["Place", "Story", "Clicks"]
+    table.scroll_into_view_if_needed()
+    page.screenshot(path=str(DOCS_SCREENSHOTS / "newsletter-clicks.png"))

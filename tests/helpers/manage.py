@@ -14,6 +14,7 @@ PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
     "ALLOWED_HOSTS": "news.example.org",
+    "PUBLISHER_ADDRESS": "1 Example Street, Example Town, EX1 1AA",
 }
 
 

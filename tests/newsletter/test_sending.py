@@ -1,6 +1,7 @@
 """Editions: pre-filled stories, e-mail-safe rendering, sending in batches with one delivery
 per subscriber, resuming after a crash, unsubscribe headers and one-click unsubscribing."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -46,14 +47,44 @@ def test_top_stories_are_those_since_the_last_sent_edition_featured_first(storie
 
 def test_edition_html_is_email_safe_with_inlined_css_and_absolute_urls(edition, settings):
     html, text = editions.render(edition)
-    assert "<style" not in html
-    assert 'style="' in html
+    # One <style> block is left: the phones' @media rule, which cannot be inlined.
+    assert html.count("<style") == 1
+    style = html[html.index("<style") : html.index("</style>")]
+    assert "@media only screen and (max-width: 480px)" in style
+    assert ".masthead {" not in style  # everything else is inlined
+    assert 'class="masthead" style="' in html
     assert "<table" in html
     assert f'href="{settings.SITE_URL}/' in html
     assert 'src="/' not in html and 'href="/' not in html
     assert f'src="{settings.SITE_URL}/' in html  # the lead image
     assert "Featured story" in text and "Second." in text
     assert html.index("Featured story") < html.index("Newest story")
+
+
+def test_the_top_story_leads_with_a_wide_picture_and_the_others_get_thumbnails(edition, settings):
+    quiet = ArticleFactory(
+        title="Quiet story", published_at=ago(hours=2), lead_image=ImageFactory()
+    )
+    edition.items.all().delete()
+    editions.fill_with_top_stories(edition)  # Featured, Newest, Quiet, Older plain
+    html, _ = editions.render(edition)
+    lead, *others = re.split(r'<td class="story(?: story-lead)?"', html)[1:]
+    assert "Featured story" in lead and "<h2" in lead
+    assert "lead-image" not in lead  # the featured story has no picture: none is made up
+    assert ["Newest story" in others[0], "Quiet story" in others[1]] == [True, True]
+    assert ['class="thumb-image"' in story for story in others] == [True, True, False]
+    square = settings.SITE_URL + quiet.lead_image.crop_url("crop_1x1")
+    assert f'src="{square}"' in others[1]
+    assert not any("lead-image" in story or "<h2" in story for story in others)
+
+
+def test_the_footer_carries_the_publishers_postal_address(edition, settings):
+    settings.PUBLISHER_LEGAL_NAME = "Defence Blog Media Ltd"
+    settings.PUBLISHER_ADDRESS = "4 Harbour Row, Portsmouth PO1 3LJ, United Kingdom"
+    html, text = editions.render(edition)
+    expected = "Defence Blog Media Ltd, 4 Harbour Row, Portsmouth PO1 3LJ, United Kingdom"
+    assert expected in html[html.index('class="footer"') :]
+    assert text.rstrip().endswith(expected)
 
 
 def test_reordering_changes_the_email(edition):

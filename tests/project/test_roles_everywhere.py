@@ -25,7 +25,7 @@ from articles import previews
 from articles.models import Article, ArticleRedirect, Correction, Image, PreviewLink
 from feedback.models import ErrorReport
 from liveblog.models import LiveBlog, LiveUpdate
-from newsletter import subscriptions
+from newsletter import clicks, subscriptions
 from newsletter.models import Edition, Subscriber
 from planning import calendar
 from support.models import Page
@@ -215,6 +215,9 @@ def fill(name, named, positional, site):
         return [((), {"token": site["subscriber"].token})]
     if name == "newsletter:edition":
         return [((), {"pk": site["edition"].pk})]
+    if name == "newsletter:click":  # a story link of an edition (not one of its stories)
+        url = clicks.click_url(site["edition"].pk, 1, 1)
+        return [((), {"signed": url.rstrip("/").rsplit("/", 1)[1]}), ((), {"signed": "1.1.1:x"})]
     if name == "support:page":
         return [((), {"slug": slug}) for slug in ("about", "secret-page")]
     if name == "giving:sign_in_link":  # a spent or unknown sign-in link

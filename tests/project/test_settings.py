@@ -23,6 +23,13 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
 
 
+def test_production_refuses_to_start_without_the_publishers_postal_address():
+    """Every newsletter carries it (anti-spam law): no demo address in production."""
+    result = manage("check", env={**PRODUCTION, "PUBLISHER_ADDRESS": " "})
+    assert result.returncode != 0
+    assert "PUBLISHER_ADDRESS must be set when DEBUG is off" in result.stderr
+
+
 def test_no_model_changes_lack_a_migration():
     result = manage("makemigrations", "--check", "--dry-run", env={"DEBUG": "1"})
     assert result.returncode == 0, result.stdout + result.stderr
