@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 QUEUE_KEY = "stats:hits"
 FLUSH_DUE_KEY = "stats:flush-due"
+FLUSH_DUE_SECONDS = 60
 DAYS_KEY = "stats:rollup-days"  # days (UTC) with hits not in the daily rollup yet
 ROLLUP_DUE_KEY = "stats:rollup-due"
 RETRY_SECONDS = 5
@@ -76,7 +77,7 @@ def push(line):
     try:
         pipe = conn.pipeline(transaction=False)
         pipe.rpush(QUEUE_KEY, line)
-        pipe.set(FLUSH_DUE_KEY, 1, nx=True, ex=60)
+        pipe.set(FLUSH_DUE_KEY, 1, nx=True, ex=FLUSH_DUE_SECONDS)
         length, first = pipe.execute()
     except RedisError as exc:
         failed(exc)
@@ -110,6 +111,13 @@ def waiting():
 def flush_done():
     """Let the next hit ask for a flush again."""
     _client(settings.STATS_REDIS_URL).delete(FLUSH_DUE_KEY)
+
+
+def flush_asked(claim=False):
+    """Note that a flush is on its way, for FLUSH_DUE_SECONDS (after which a hit asks again,
+    should the worker have died): always, or with `claim` only when none was (True then)."""
+    conn = _client(settings.STATS_REDIS_URL)
+    return bool(conn.set(FLUSH_DUE_KEY, 1, nx=claim, ex=FLUSH_DUE_SECONDS))
 
 
 def mark_days(days):
