@@ -60,6 +60,11 @@ def parse_args():
     parser.add_argument("--spike", type=int, default=600_000)
     parser.add_argument("--duration", type=int, default=5, help="seconds of wrk")
     parser.add_argument("--skip-http", action="store_true", help="no wrk runs")
+    parser.add_argument(
+        "--screens-only",
+        action="store_true",
+        help="time the screens on the counts already in the database (no wrk, no new hits)",
+    )
     return parser.parse_args()
 
 
@@ -146,6 +151,32 @@ def ingest_all():
     return written, time.perf_counter() - started
 
 
+def make_history(args, results, conn, published, paths, now):
+    """Steps 3 and 4: a month's history made in PostgreSQL, then ingest on top of it."""
+    from django.db import connection
+
+    from stats import buffer
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE stats_hit, stats_articlehour, stats_sourcehour, stats_articleday, "
+            "stats_sourceday"
+        )
+    rng = random.Random(26)
+    month = now - timedelta(days=30)
+    print(f"Generating {args.hits:,} hits over 30 days in PostgreSQL...", flush=True)
+    results["generated"] = stats_history.generate(
+        args.hits, published, month, now - timedelta(hours=1)
+    )
+    buffer.take_days()  # what the generator rolled up itself
+    started = time.perf_counter()
+    push_hits(conn, args.ingest_hits, paths, month, 30 * 86400 - 3600, rng)
+    results["push_seconds"] = time.perf_counter() - started
+    results["history"] = ingest_and_roll_up()
+    push_hits(conn, args.spike, paths, now - timedelta(minutes=10), 590, rng)
+    results["spike"] = ingest_and_roll_up()
+
+
 def ingest_and_roll_up():
     """Write what waits in the buffer, then the daily rollup of the days it marked."""
     from stats import rollup
@@ -186,7 +217,6 @@ def main():
     search_bench.setup_django(args.database_url)
     from django.conf import settings
     from django.contrib.auth import get_user_model
-    from django.db import connection
     from django.test import Client
     from django.utils import timezone
 
@@ -206,7 +236,7 @@ def main():
     load_before = os.getloadavg()[0]
     results = {"articles": Article.objects.count()}
 
-    if not args.skip_http:
+    if not (args.skip_http or args.screens_only):
         # The child servers see what this process sees (a dependency outside the venv).
         python_path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
         env = production_env(args.database_url, REDIS_URL=args.redis_url, PYTHONPATH=python_path)
@@ -223,25 +253,9 @@ def main():
         results["beacon_share"] = results["beacon"]["rps"] / results["floor"]["rps"]
         conn.flushdb()
 
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE stats_hit, stats_articlehour, stats_sourcehour, stats_articleday, "
-            "stats_sourceday"
-        )
-    rng = random.Random(26)
     now = timezone.now()
-    month = now - timedelta(days=30)
-    print(f"Generating {args.hits:,} hits over 30 days in PostgreSQL...", flush=True)
-    results["generated"] = stats_history.generate(
-        args.hits, published, month, now - timedelta(hours=1)
-    )
-    buffer.take_days()  # what the generator rolled up itself
-    started = time.perf_counter()
-    push_hits(conn, args.ingest_hits, paths, month, 30 * 86400 - 3600, rng)
-    results["push_seconds"] = time.perf_counter() - started
-    results["history"] = ingest_and_roll_up()
-    push_hits(conn, args.spike, paths, now - timedelta(minutes=10), 590, rng)
-    results["spike"] = ingest_and_roll_up()
+    if not args.screens_only:
+        make_history(args, results, conn, published, paths, now)
     results["rollup_rows"] = ArticleHour.objects.count()
     results["daily_rows"] = ArticleDay.objects.count()
     older = next(a for a in published if now - a.published_at > timedelta(days=3))
@@ -266,6 +280,21 @@ def main():
     report(args, results)
 
 
+def history_lines(r):
+    g, h, s = r["generated"], r["history"], r["spike"]
+    return [
+        f"- History generated in PostgreSQL: {g['hits']:,} hits over 30 days in "
+        f"{g['raw']:.0f} s, their hourly rollups in {g['hourly']:.0f} s ({r['rollup_rows']:,} "
+        f"rows); **daily rollup of {g['days']} days from the hourly rows: {g['daily']:.1f} s** "
+        f"({1000 * g['daily'] / g['days']:.0f} ms a day; {r['daily_rows']:,} rows).",
+        f"- Ingest + rollup, {h['hits']:,} hits over 30 days on top of it: {h['seconds']:.1f} s "
+        f"(ingest {h['ingest']:.1f} s, daily rollup of {h['days']} days {h['rollup']:.1f} s), "
+        f"**{h['per_second']:,.0f} hits/s** (pushed to Redis in {r['push_seconds']:.1f} s).",
+        f"- Spike, {s['hits']:,} hits in the last 10 minutes: {s['seconds']:.1f} s (daily "
+        f"rollup {s['rollup']:.1f} s), **{s['per_second']:,.0f} hits/s**.",
+    ]
+
+
 def report(args, r):
     lines = [
         f"Measured {datetime.now(UTC):%d %B %Y %H:%M} UTC; {os.cpu_count()} CPUs; load average "
@@ -281,18 +310,14 @@ def report(args, r):
             f"(wrk -t2 -c8 -d{args.duration}s, gunicorn 2 sync workers; load average "
             f"{r['beacon_load']:.1f} right after)."
         )
-    g, h, s = r["generated"], r["history"], r["spike"]
-    lines += [
-        f"- History generated in PostgreSQL: {g['hits']:,} hits over 30 days in "
-        f"{g['raw']:.0f} s, their hourly rollups in {g['hourly']:.0f} s ({r['rollup_rows']:,} "
-        f"rows); **daily rollup of {g['days']} days from the hourly rows: {g['daily']:.1f} s** "
-        f"({1000 * g['daily'] / g['days']:.0f} ms a day; {r['daily_rows']:,} rows).",
-        f"- Ingest + rollup, {h['hits']:,} hits over 30 days on top of it: {h['seconds']:.1f} s "
-        f"(ingest {h['ingest']:.1f} s, daily rollup of {h['days']} days {h['rollup']:.1f} s), "
-        f"**{h['per_second']:,.0f} hits/s** (pushed to Redis in {r['push_seconds']:.1f} s).",
-        f"- Spike, {s['hits']:,} hits in the last 10 minutes: {s['seconds']:.1f} s (daily "
-        f"rollup {s['rollup']:.1f} s), **{s['per_second']:,.0f} hits/s**.",
-    ]
+    if "generated" not in r:
+        lines.append(
+            f"- Screens only (--screens-only), on the counts already there: "
+            f"{r['rollup_rows']:,} hourly and {r['daily_rows']:,} daily rollup rows."
+        )
+    else:
+        lines += history_lines(r)
+
     for label, v in r["views"].items():
         lines.append(f"- Audience {label}: {v['ms']} ms median of 5, {v['queries']} queries.")
     text = "\n".join(lines)
