@@ -106,7 +106,7 @@ bench-cluster: $(STAMP) ## Requests/s through nginx, cache on/off, one and two a
 	@bin/require bench-cluster
 	$(BIN)/python bench/cluster_bench.py
 
-bench-stats: $(STAMP) ## Audience: beacon req/s against the floor, ingest + rollup of 10M hits, the Audience screen at 30 days
+bench-stats: $(STAMP) ## Audience: beacon req/s and p99 against the floor, a 10M-hit month made in PostgreSQL, ingest + daily rollup, the Audience screens
 	$(BIN)/python bench/stats_bench.py
 
 bench-liveblog: $(STAMP) ## Live blog poll endpoint: capacity and CPU at 1,000 readers polling every 15 s, with wrk

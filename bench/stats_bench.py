@@ -8,15 +8,22 @@
 2. The beacon endpoint: gunicorn (2 sync workers, production settings, Redis at
    --redis-url) and the floor (a bare Django view, bench/floor_wsgi.py), each driven by wrk
    -c8 for --duration s, the floor measured just before the endpoint: req/s as a share of
-   the floor's, p50, p99 (budget: >= 50% of the floor, p99 < 20 ms).
-3. Ingest and rollup: --hits hits (default 10,000,000) spread over 30 days (popular
-   articles read more), pushed to the Redis buffer as the endpoint does, then written by
-   stats.ingest.flush (COPY into the day partitions, hourly rollups by upsert): hits/s.
-   Then a spike: --spike hits in the current hour, the same way (budget: 2,000 hits/s
-   sustained, so a spike's queue drains within a minute of its end).
-4. The Audience screen at 30 days (and today, 7 days, Now): median ms of 5 requests
-   through Django's test client as a superuser, and its SQL queries (budget < 300 ms).
-5. Prints the results and writes them, dated, to bench/results/.
+   the floor's, p50, p99 of both, and the load average then (budget: >= 50% of the
+   floor, p99 < 20 ms).
+3. History: --hits raw hits (default 10,000,000) over 30 days on the 5,000 newest
+   articles (popular ones read more), generated inside PostgreSQL with their hourly
+   rollups, then the daily rollup of the 31 days by stats.rollup, timed
+   (bench/stats_history.py).
+4. Ingest and rollup: --ingest-hits hits over the same 30 days, pushed to the Redis buffer
+   as the endpoint does, written by stats.ingest.flush (COPY into the day partitions,
+   hourly rollups by upsert) on top of the history, then the daily rollup of the days they
+   marked (stats.rollup.roll_up): hits/s for both together. Then a spike: --spike hits in
+   the last 10 minutes, the same way (budget: 2,000 hits/s sustained, so a spike's queue
+   drains within a minute of its end).
+5. The Audience screens (today, 7 and 30 days, Now, a new and an older article): median
+   ms of 5 requests through Django's test client as a superuser, and their SQL queries
+   (budget < 300 ms).
+6. Prints the results and writes them, dated, to bench/results/.
 """
 
 import argparse
@@ -34,6 +41,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import search_bench  # noqa: E402
+import stats_history  # noqa: E402
 from serving import Server, database_url, production_env, warm  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,9 +56,15 @@ def parse_args():
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13")
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--hits", type=int, default=10_000_000)
+    parser.add_argument("--ingest-hits", type=int, default=300_000)
     parser.add_argument("--spike", type=int, default=600_000)
     parser.add_argument("--duration", type=int, default=5, help="seconds of wrk")
     parser.add_argument("--skip-http", action="store_true", help="no wrk runs")
+    parser.add_argument(
+        "--screens-only",
+        action="store_true",
+        help="time the screens on the counts already in the database (no wrk, no new hits)",
+    )
     return parser.parse_args()
 
 
@@ -137,6 +151,51 @@ def ingest_all():
     return written, time.perf_counter() - started
 
 
+def make_history(args, results, conn, published, paths, now):
+    """Steps 3 and 4: a month's history made in PostgreSQL, then ingest on top of it."""
+    from django.db import connection
+
+    from core.db import table
+    from stats import buffer
+    from stats.models import HIT_TABLE, ArticleDay, ArticleHour, SourceDay, SourceHour
+
+    rollups = ", ".join(table(model) for model in (ArticleHour, SourceHour, ArticleDay, SourceDay))
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {HIT_TABLE}, {rollups}")
+    rng = random.Random(26)
+    month = now - timedelta(days=30)
+    print(f"Generating {args.hits:,} hits over 30 days in PostgreSQL...", flush=True)
+    results["generated"] = stats_history.generate(
+        args.hits, published, month, now - timedelta(hours=1)
+    )
+    buffer.take_days()  # what the generator rolled up itself
+    started = time.perf_counter()
+    push_hits(conn, args.ingest_hits, paths, month, 30 * 86400 - 3600, rng)
+    results["push_seconds"] = time.perf_counter() - started
+    results["history"] = ingest_and_roll_up()
+    push_hits(conn, args.spike, paths, now - timedelta(minutes=10), 590, rng)
+    results["spike"] = ingest_and_roll_up()
+
+
+def ingest_and_roll_up():
+    """Write what waits in the buffer, then the daily rollup of the days it marked."""
+    from stats import rollup
+
+    written, seconds = ingest_all()
+    started = time.perf_counter()
+    days = rollup.roll_up()
+    rolled = time.perf_counter() - started
+    total = seconds + rolled
+    return {
+        "hits": written,
+        "seconds": total,
+        "ingest": seconds,
+        "rollup": rolled,
+        "days": len(days),
+        "per_second": written / total,
+    }
+
+
 def time_view(client, url, runs=5):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -158,14 +217,12 @@ def main():
     search_bench.setup_django(args.database_url)
     from django.conf import settings
     from django.contrib.auth import get_user_model
-    from django.db import connection
     from django.test import Client
     from django.utils import timezone
 
     from articles.models import Article
-    from core.db import table
     from stats import buffer
-    from stats.models import HIT_TABLE, ArticleHour, SourceHour
+    from stats.models import ArticleDay, ArticleHour
 
     settings.STATS_REDIS_URL = args.redis_url
     settings.SECURE_SSL_REDIRECT = False
@@ -179,7 +236,7 @@ def main():
     load_before = os.getloadavg()[0]
     results = {"articles": Article.objects.count()}
 
-    if not args.skip_http:
+    if not (args.skip_http or args.screens_only):
         # The child servers see what this process sees (a dependency outside the venv).
         python_path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
         env = production_env(args.database_url, REDIS_URL=args.redis_url, PYTHONPATH=python_path)
@@ -190,24 +247,18 @@ def main():
         wrk_post(site.url("/stats/hit"), body, 1)
         results["floor"] = run_wrk([], floor.url("/"), args.duration)
         results["beacon"] = wrk_post(site.url("/stats/hit"), body, args.duration)
+        results["beacon_load"] = os.getloadavg()[0]
         site.stop()
         floor.stop()
         results["beacon_share"] = results["beacon"]["rps"] / results["floor"]["rps"]
         conn.flushdb()
 
-    with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {HIT_TABLE}, {table(ArticleHour)}, {table(SourceHour)}")
-    rng = random.Random(26)
     now = timezone.now()
-    started = time.perf_counter()
-    push_hits(conn, args.hits, paths, now - timedelta(days=30), 30 * 86400 - 3600, rng)
-    results["push_seconds"] = time.perf_counter() - started
-    written, seconds = ingest_all()
-    results["history"] = {"hits": written, "seconds": seconds, "per_second": written / seconds}
-    push_hits(conn, args.spike, paths, now - timedelta(minutes=10), 590, rng)
-    written, seconds = ingest_all()
-    results["spike"] = {"hits": written, "seconds": seconds, "per_second": written / seconds}
+    if not args.screens_only:
+        make_history(args, results, conn, published, paths, now)
     results["rollup_rows"] = ArticleHour.objects.count()
+    results["daily_rows"] = ArticleDay.objects.count()
+    older = next(a for a in published if now - a.published_at > timedelta(days=3))
 
     user = get_user_model().objects.filter(username="bench-stats").first()
     if user is None:
@@ -220,12 +271,28 @@ def main():
         ("7 days", "/admin/stats/articlehour/?period=7d"),
         ("today", "/admin/stats/articlehour/?period=today"),
         ("now", "/admin/stats/articlehour/now/"),
-        ("article", f"/admin/stats/articlehour/article/{published[0].pk}/"),
+        ("article, new (hourly)", f"/admin/stats/articlehour/article/{published[0].pk}/"),
+        ("article, older (daily)", f"/admin/stats/articlehour/article/{older.pk}/"),
     ]:
         ms, queries = time_view(client, url)
         results["views"][label] = {"ms": round(ms, 1), "queries": queries}
     results["load"] = [load_before, os.getloadavg()[0]]
     report(args, results)
+
+
+def history_lines(r):
+    g, h, s = r["generated"], r["history"], r["spike"]
+    return [
+        f"- History generated in PostgreSQL: {g['hits']:,} hits over 30 days in "
+        f"{g['raw']:.0f} s, their hourly rollups in {g['hourly']:.0f} s ({r['rollup_rows']:,} "
+        f"rows); **daily rollup of {g['days']} days from the hourly rows: {g['daily']:.1f} s** "
+        f"({1000 * g['daily'] / g['days']:.0f} ms a day; {r['daily_rows']:,} rows).",
+        f"- Ingest + rollup, {h['hits']:,} hits over 30 days on top of it: {h['seconds']:.1f} s "
+        f"(ingest {h['ingest']:.1f} s, daily rollup of {h['days']} days {h['rollup']:.1f} s), "
+        f"**{h['per_second']:,.0f} hits/s** (pushed to Redis in {r['push_seconds']:.1f} s).",
+        f"- Spike, {s['hits']:,} hits in the last 10 minutes: {s['seconds']:.1f} s (daily "
+        f"rollup {s['rollup']:.1f} s), **{s['per_second']:,.0f} hits/s**.",
+    ]
 
 
 def report(args, r):
@@ -238,16 +305,19 @@ def report(args, r):
         b, f = r["beacon"], r["floor"]
         lines.append(
             f"- Beacon endpoint: **{b['rps']:.0f} req/s = {100 * r['beacon_share']:.0f}% of the "
-            f"floor** ({f['rps']:.0f} req/s), p50 {b['p50']:.1f} ms, p99 {b['p99']:.1f} ms, "
-            f"{b['errors']} non-2xx (wrk -t2 -c8 -d{args.duration}s, gunicorn 2 sync workers)."
+            f"floor** ({f['rps']:.0f} req/s), p50 {b['p50']:.1f} ms, **p99 {b['p99']:.1f} ms**, "
+            f"{b['errors']} non-2xx; the floor's p50 {f['p50']:.1f} ms, p99 {f['p99']:.1f} ms "
+            f"(wrk -t2 -c8 -d{args.duration}s, gunicorn 2 sync workers; load average "
+            f"{r['beacon_load']:.1f} right after)."
         )
-    h, s = r["history"], r["spike"]
-    lines += [
-        f"- Ingest + rollup, {h['hits']:,} hits over 30 days: {h['seconds']:.1f} s, "
-        f"**{h['per_second']:,.0f} hits/s** (pushed to Redis in {r['push_seconds']:.1f} s).",
-        f"- Spike, {s['hits']:,} hits in the last 10 minutes: {s['seconds']:.1f} s, "
-        f"**{s['per_second']:,.0f} hits/s**. Rollup rows: {r['rollup_rows']:,}.",
-    ]
+    if "generated" not in r:
+        lines.append(
+            f"- Screens only (--screens-only), on the counts already there: "
+            f"{r['rollup_rows']:,} hourly and {r['daily_rows']:,} daily rollup rows."
+        )
+    else:
+        lines += history_lines(r)
+
     for label, v in r["views"].items():
         lines.append(f"- Audience {label}: {v['ms']} ms median of 5, {v['queries']} queries.")
     text = "\n".join(lines)

@@ -39,7 +39,7 @@ def overview(model_admin):
         if not allowed(request):
             raise PermissionDenied
         chosen = reports.period(request.GET.get("period", "today"))
-        start = chosen.start
+        start, daily = chosen.start, chosen.daily
         return _render(
             model_admin,
             request,
@@ -47,12 +47,12 @@ def overview(model_admin):
             f"Audience: {chosen.label.lower()}",
             period=chosen,
             periods=reports.PERIODS,
-            totals=reports.totals(start),
-            chart=reports.chart(reports.series(start, chosen.by_hour)),
-            articles=reports.top_articles(start),
-            sections=reports.top_sections(start),
-            authors=reports.top_authors(start),
-            sources=reports.sources(start),
+            totals=reports.totals(start, daily),
+            chart=reports.chart(reports.series(start, chosen.by_hour, daily=daily)),
+            articles=reports.top_articles(start, daily=daily),
+            sections=reports.top_sections(start, daily=daily),
+            authors=reports.top_authors(start, daily=daily),
+            sources=reports.sources(start, daily=daily),
         )
 
     return view

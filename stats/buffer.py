@@ -14,7 +14,7 @@ when its day ends.
 import logging
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from datetime import time as dt_time
 from functools import cache
 
@@ -26,6 +26,9 @@ logger = logging.getLogger(__name__)
 
 QUEUE_KEY = "stats:hits"
 FLUSH_DUE_KEY = "stats:flush-due"
+FLUSH_DUE_SECONDS = 60
+DAYS_KEY = "stats:rollup-days"  # days (UTC) with hits not in the daily rollup yet
+ROLLUP_DUE_KEY = "stats:rollup-due"
 RETRY_SECONDS = 5
 DROP_LOG_SECONDS = 10
 
@@ -74,7 +77,7 @@ def push(line):
     try:
         pipe = conn.pipeline(transaction=False)
         pipe.rpush(QUEUE_KEY, line)
-        pipe.set(FLUSH_DUE_KEY, 1, nx=True, ex=60)
+        pipe.set(FLUSH_DUE_KEY, 1, nx=True, ex=FLUSH_DUE_SECONDS)
         length, first = pipe.execute()
     except RedisError as exc:
         failed(exc)
@@ -108,6 +111,39 @@ def waiting():
 def flush_done():
     """Let the next hit ask for a flush again."""
     _client(settings.STATS_REDIS_URL).delete(FLUSH_DUE_KEY)
+
+
+def flush_asked(claim=False):
+    """Note that a flush is on its way, for FLUSH_DUE_SECONDS (after which a hit asks again,
+    should the worker have died): always, or with `claim` only when none was (True then)."""
+    conn = _client(settings.STATS_REDIS_URL)
+    return bool(conn.set(FLUSH_DUE_KEY, 1, nx=claim, ex=FLUSH_DUE_SECONDS))
+
+
+def mark_days(days):
+    """Ask for these days' daily rollup (stats/rollup.py)."""
+    if days:
+        conn = _client(settings.STATS_REDIS_URL)
+        conn.sadd(DAYS_KEY, *sorted(day.isoformat() for day in days))
+
+
+def take_days():
+    """The days marked for the daily rollup, oldest first, unmarked: one round trip."""
+    conn = _client(settings.STATS_REDIS_URL)
+    pipe = conn.pipeline(transaction=True)
+    pipe.smembers(DAYS_KEY)
+    pipe.delete(DAYS_KEY)
+    marked = pipe.execute()[0]
+    return sorted(date.fromisoformat(day.decode()) for day in marked)
+
+
+def rollup_due():
+    """True for the first caller since the last rollup began (a Redis SET NX)."""
+    return bool(_client(settings.STATS_REDIS_URL).set(ROLLUP_DUE_KEY, 1, nx=True, ex=600))
+
+
+def rollup_started():
+    _client(settings.STATS_REDIS_URL).delete(ROLLUP_DUE_KEY)
 
 
 def once_per(key, seconds):

@@ -3,7 +3,8 @@
 Each batch, in one transaction: the day partitions it needs are created, its hits are
 written to the raw table with COPY, and the hourly rollups (stats.models.ArticleHour,
 SourceHour) are added to with one multi-row upsert each. Rollup counts only add up, so a
-batch costs the same whatever the table holds. A reader counts once per article and day
+batch costs the same whatever the table holds. After the commit the batch's days are
+marked for the daily rollup (stats/rollup.py). A reader counts once per article and day
 in `visitors`: the first view of the day's visitor hash (a Redis set that expires with
 the day's salt). A batch that fails is put back at the head of the buffer.
 
@@ -21,6 +22,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.urls import Resolver404, resolve
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 from articles.models import Article
 
@@ -72,6 +74,11 @@ def write_batch(lines):
             for hit in hits:
                 copy.write_row(hit)
         add_to_rollups(hits)
+    days = {hit[0].date() for hit in hits if hit[2]}
+    try:
+        buffer.mark_days(days)  # after the commit: the daily rollup will see this batch
+    except RedisError:  # the batch is written: never give it back to be written twice
+        logger.exception("Audience: days %s not marked for the daily rollup", sorted(days))
     return len(hits)
 
 

@@ -2,7 +2,7 @@
 
 Raw hits live in `HIT_TABLE`, a table partitioned by day that only SQL touches (stats/
 ingest.py writes it with COPY, drops whole days after STATS_RETENTION_DAYS): it has no
-model. The rollups below keep counts only, per article and hour."""
+model. The rollups below keep counts only, per article and hour, and per article and day."""
 
 from django.db import models
 from django.urls import reverse
@@ -80,6 +80,60 @@ class SourceHour(models.Model):
 
     def __str__(self):
         return f"{self.host or self.get_source_display()} → article {self.article_id}"
+
+    def get_absolute_url(self):
+        return reverse("admin:stats_article", args=[self.article_id])
+
+
+class ArticleDay(models.Model):
+    """One article's counts in one day (UTC): the sums of its ArticleHour rows, rewritten
+    by the worker's daily rollup (stats/rollup.py) for the days that had new hits. The 7-
+    and 30-day screens and an article's chart past its first two days read these."""
+
+    day = models.DateField()
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
+    views = models.PositiveIntegerField(default=0)
+    visitors = models.PositiveIntegerField(default=0, help_text="Readers counted that day (UTC).")
+    engaged = models.PositiveIntegerField(default=0, help_text="Views engaged for 15 s or more.")
+    read_half = models.PositiveIntegerField(default=0)
+    read_most = models.PositiveIntegerField(default=0)
+    timed = models.PositiveIntegerField(default=0, help_text="Views that reported engaged time.")
+    engaged_seconds = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "day"], name="stats_articleday_once")
+        ]
+        indexes = [models.Index(fields=["day"], name="stats_articleday_day")]
+
+    def __str__(self):
+        return f"article {self.article_id} on {self.day:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return reverse("admin:stats_article", args=[self.article_id])
+
+
+class SourceDay(models.Model):
+    """One article's page views in one day (UTC) from one referrer: SourceHour's sums."""
+
+    day = models.DateField()
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=12, choices=Source.choices)
+    host = models.CharField(max_length=100, blank=True, help_text="Empty: no referrer.")
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "day", "source", "host"], name="stats_sourceday_once"
+            )
+        ]
+        indexes = [models.Index(fields=["day"], name="stats_sourceday_day")]
+
+    def __str__(self):
+        return f"{self.host or self.get_source_display()} → article {self.article_id} on {self.day}"
 
     def get_absolute_url(self):
         return reverse("admin:stats_article", args=[self.article_id])

@@ -13,6 +13,7 @@ import hashlib
 import re
 import secrets
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from crawlerdetect import CrawlerDetect
 
@@ -32,7 +33,10 @@ _NOT_A_BROWSER = re.compile(
 )
 
 
+@lru_cache(maxsize=1024)
 def is_bot(user_agent):
+    """Remembered per process: readers' browsers send a few hundred distinct user agents,
+    and crawlerdetect's list is long."""
     if not user_agent.startswith("Mozilla/5.0") or _NOT_A_BROWSER.search(user_agent):
         return True
     return _detector.isCrawler(user_agent)

@@ -1,18 +1,24 @@
-"""The numbers on the Audience screens, from the hourly rollups (and, for "Now", the
-last half hour of raw hits). Each function is one or two queries over an index range of
-`hour`; none reads per-hit rows except `now()`, which reads 30 minutes of them."""
+"""The numbers on the Audience screens: "Today" from the hourly rollups, 7 and 30 days
+from the daily ones (stats/rollup.py), "Now" from the last half hour of raw hits. Each
+function is one or two queries over an index range of `hour` or `day`; none reads per-hit
+rows except `now()`, which reads 30 minutes of them.
 
+`daily=True` reads ArticleDay/SourceDay from the day of `start` (UTC) on; otherwise
+ArticleHour/SourceHour from `start` on."""
+
+from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.db import connection
-from django.db.models import F, Sum
+from django.db.models import Sum
 from django.db.models.functions import TruncDay, TruncHour
 from django.utils import timezone
 
 from articles.models import Article
+from core.db import table
 
-from .models import HIT_TABLE, ArticleHour, Kind, Source, SourceHour
+from .models import HIT_TABLE, ArticleDay, ArticleHour, Kind, Source, SourceDay, SourceHour
 
 PERIODS = {"today": "Today", "7d": "7 days", "30d": "30 days"}
 SUMS = ("views", "visitors", "engaged", "read_half", "read_most", "timed", "engaged_seconds")
@@ -27,6 +33,11 @@ class Period:
     start: datetime
     by_hour: bool
 
+    @property
+    def daily(self):
+        """Read the daily rollup: every period longer than today."""
+        return not self.by_hour
+
 
 def period(key, now=None):
     now = now or timezone.now()
@@ -40,6 +51,17 @@ def period(key, now=None):
 
 def _sums():
     return {name: Sum(name) for name in SUMS}
+
+
+def _since(hourly, daily_model, start, daily):
+    """The rollup rows from `start` on: daily ones from its day (UTC), or hourly ones."""
+    if daily:
+        return daily_model.objects.filter(day__gte=start.astimezone(UTC).date())
+    return hourly.objects.filter(hour__gte=start)
+
+
+def _counts(start, daily):
+    return _since(ArticleHour, ArticleDay, start, daily)
 
 
 def figures(row):
@@ -57,13 +79,13 @@ def figures(row):
     return row
 
 
-def totals(start):
-    return figures(ArticleHour.objects.filter(hour__gte=start).aggregate(**_sums()))
+def totals(start, daily=False):
+    return figures(_counts(start, daily).aggregate(**_sums()))
 
 
-def top_articles(start, limit=TOP):
+def top_articles(start, limit=TOP, daily=False):
     rows = list(
-        ArticleHour.objects.filter(hour__gte=start)
+        _counts(start, daily)
         .values("article_id")
         .annotate(**_sums())
         .order_by("-views", "article_id")[:limit]
@@ -72,32 +94,56 @@ def top_articles(start, limit=TOP):
     return [figures(r) | {"article": titles.get(r["article_id"])} for r in rows]
 
 
-def top_sections(start, limit=10):
-    rows = (
-        ArticleHour.objects.filter(hour__gte=start)
-        .values(name=F("article__section__name"))
-        .annotate(**_sums())
-        .order_by("-views")[:limit]
+def top_sections(start, limit=10, daily=False):
+    section = Article._meta.get_field("section").related_model
+    joins = (
+        f"JOIN {table(Article)} AS a ON a.id = per.article_id "
+        f"LEFT JOIN {table(section)} AS g ON g.id = a.section_id"
     )
-    return [figures(r) for r in rows]
+    return _grouped(start, daily, joins, limit)
 
 
-def top_authors(start, limit=10):
-    rows = (
-        ArticleHour.objects.filter(hour__gte=start, article__bylines__isnull=False)
-        .values(name=F("article__bylines__author__name"))
-        .annotate(**_sums())
-        .order_by("-views")[:limit]
+def top_authors(start, limit=10, daily=False):
+    byline = Article._meta.get_field("bylines").related_model
+    author = byline._meta.get_field("author").related_model
+    joins = (
+        f"JOIN {table(byline)} AS b ON b.article_id = per.article_id "
+        f"JOIN {table(author)} AS g ON g.id = b.author_id"
     )
-    return [figures(r) for r in rows]
+    return _grouped(start, daily, joins, limit)
 
 
-def sources(start, article=None):
-    """[(label, views, share)] per referrer class, and the top referring hosts."""
-    rows = SourceHour.objects.filter(hour__gte=start)
+def _grouped(start, daily, joins, limit):
+    """The period's sums per `g.name` (a section's, an author's), top `limit` by views: the
+    rollup rows are summed per article first, so only the articles read in the period are
+    joined (one index lookup each), never every row of the period."""
+    rollup, column = (ArticleDay, "day") if daily else (ArticleHour, "hour")
+    since = start.astimezone(UTC).date() if daily else start
+    per_article = ", ".join(f"sum({name})::bigint AS {name}" for name in SUMS)
+    totals = ", ".join(f"sum(per.{name})::bigint AS {name}" for name in SUMS)
+    sql = (
+        f"WITH per AS (SELECT article_id, {per_article} FROM {table(rollup)} "  # noqa: S608
+        f"WHERE {column} >= %s GROUP BY article_id) "
+        f"SELECT g.name, {totals} FROM per {joins} GROUP BY g.name "
+        "ORDER BY views DESC, g.name LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [since, limit])
+        names = [col.name for col in cursor.description]
+        return [figures(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+
+
+def sources(start, article=None, daily=False):
+    """[(label, views, share)] per referrer class, and the top referring hosts: one query
+    (views per class and host; a month has a few thousand hosts at most)."""
+    rows = _since(SourceHour, SourceDay, start, daily)
     if article is not None:
         rows = rows.filter(article=article)
-    classes = dict(rows.values_list("source").annotate(n=Sum("views")).order_by())
+    classes, by_host = Counter(), Counter()
+    for source, host, n in rows.values_list("source", "host").annotate(n=Sum("views")).order_by():
+        classes[source] += n
+        if host:
+            by_host[host] += n
     total = sum(classes.values())
     by_class = [
         (
@@ -107,28 +153,24 @@ def sources(start, article=None):
         )
         for s in Source
     ]
-    hosts = list(
-        rows.exclude(host="")
-        .values("host")
-        .annotate(n=Sum("views"))
-        .order_by("-n", "host")[:15]
-        .values_list("host", "n")
-    )
+    hosts = sorted(by_host.items(), key=lambda item: (-item[1], item[0]))[:15]
     return by_class, hosts
 
 
-def series(start, by_hour, article=None):
-    """[(moment, views, engaged)] per hour or per day since `start`, gaps filled."""
-    rows = ArticleHour.objects.filter(hour__gte=start)
+def series(start, by_hour, article=None, daily=False):
+    """[(moment, views, engaged)] per hour or per day since `start`, gaps filled. Per day
+    from the hourly rows unless `daily`."""
+    rows = _counts(start, daily)
     if article is not None:
         rows = rows.filter(article=article)
-    trunc = TruncHour("hour", tzinfo=UTC) if by_hour else TruncDay("hour", tzinfo=UTC)
+    if daily:
+        rows = rows.values("day")
+    else:
+        trunc = TruncHour("hour", tzinfo=UTC) if by_hour else TruncDay("hour", tzinfo=UTC)
+        rows = rows.annotate(at=trunc).values("at")
     found = {
-        r["at"]: (r["views"], r["engaged"])
-        for r in rows.annotate(at=trunc)
-        .values("at")
-        .annotate(views=Sum("views"), engaged=Sum("engaged"))
-        .order_by()
+        _moment(r): (r["views"], r["engaged"])
+        for r in rows.annotate(views=Sum("views"), engaged=Sum("engaged")).order_by()
     }
     step = timedelta(hours=1) if by_hour else timedelta(days=1)
     moment = start.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
@@ -141,6 +183,12 @@ def series(start, by_hour, article=None):
         out.append((moment, views, engaged))
         moment += step
     return out
+
+
+def _moment(row):
+    if "day" in row:
+        return datetime.combine(row["day"], time(), UTC)
+    return row["at"]
 
 
 def chart(points, width=720, height=160):
@@ -184,16 +232,18 @@ def now(minutes=30, limit=TOP):
 
 
 def article_report(article):
-    """Since publication (at most the last ARTICLE_DAYS days): per day, or per hour in its
-    first two days; its sources and totals."""
+    """Since publication (at most the last ARTICLE_DAYS days): per hour in its first two
+    days (from the hourly rows), then per day (from the daily rows); its sources and
+    totals, from the same rows as its chart."""
     earliest = timezone.now() - timedelta(days=ARTICLE_DAYS)
     start = max(article.published_at or earliest, earliest)
     by_hour = timezone.now() - start < timedelta(days=2)
     start = start.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-    sums = ArticleHour.objects.filter(article=article).aggregate(**_sums())
+    daily = not by_hour
+    sums = _counts(start, daily).filter(article=article).aggregate(**_sums())
     return {
         "totals": figures(sums),
-        "series": series(start, by_hour, article),
+        "series": series(start, by_hour, article, daily=daily),
         "by_hour": by_hour,
-        "sources": sources(start, article),
+        "sources": sources(start, article, daily=daily),
     }

@@ -7,7 +7,7 @@ from datetime import UTC, timedelta
 import pytest
 from django.utils import timezone
 
-from stats import ingest, most_read, tasks
+from stats import ingest, most_read, rollup, tasks
 from stats.models import ArticleHour, SourceHour
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 from tests.stats.conftest import queue
@@ -49,6 +49,7 @@ def newsroom():
         article=tank, hour=hour_ago(), source="search", host="www.google.com", views=70
     )
     SourceHour.objects.create(article=tank, hour=hour_ago(), source="direct", views=50)
+    rollup.rebuild(hour_ago(24 * 10).date(), hour_ago().date())
     return {"tank": tank, "jet": jet}
 
 
@@ -141,6 +142,7 @@ def test_overview_runs_a_fixed_number_of_queries(
         editor_client.get("/admin/stats/articlehour/?period=30d")
     for n in range(15):
         counts(ArticleFactory(), views=n + 1, engaged=n)
+    rollup.rebuild(hour_ago().date(), hour_ago().date())
     with django_assert_num_queries(len(first.captured_queries)):
         editor_client.get("/admin/stats/articlehour/?period=30d")
 

@@ -7,8 +7,9 @@ from datetime import UTC, timedelta
 import pytest
 from django.db import connection
 from django.utils import timezone
+from django_tasks import task_backends
 
-from stats import beacon, buffer, ingest
+from stats import beacon, buffer, ingest, tasks
 from stats.models import HIT_TABLE, ArticleHour, Source
 from tests.factories import ArticleFactory
 from tests.stats.conftest import queue, raw_hits
@@ -105,3 +106,31 @@ def test_only_published_articles_get_rollups(stats_redis):
 )
 def test_referrer_classes(host, utm, expected):
     assert beacon.classify(host, utm.get("source", ""), utm.get("medium", "")) == expected
+
+
+def test_the_worker_keeps_flushing_while_hits_come_and_a_hit_asks_after_a_lull(
+    stats_redis, beacon, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    worker = task_backends["default"]
+
+    def enqueued():
+        names = [result.task.name for result in worker.results]
+        worker.clear()
+        return names
+
+    url = ArticleFactory().get_absolute_url()
+    assert beacon(url).status_code == 204
+    assert enqueued() == ["flush_hits"]  # the first hit asks for a flush
+    beacon(url)
+    assert enqueued() == []  # one is on its way
+    tasks.flush_hits.call()  # wrote two: it enqueues the next flush itself
+    assert enqueued() == ["flush_hits", "roll_up_days"]
+    beacon(url)
+    assert enqueued() == []  # so hits in steady traffic never write a task
+    assert tasks.flush_hits.call() == 1
+    assert enqueued() == ["flush_hits"]  # the rollup is already asked for
+    assert tasks.flush_hits.call() == 0  # a lull: the chain stops
+    assert enqueued() == []
+    beacon(url)
+    assert enqueued() == ["flush_hits"]  # and the next hit asks again
