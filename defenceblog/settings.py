@@ -310,6 +310,8 @@ except (ZoneInfoNotFoundError, ValueError) as error:
     raise ImproperlyConfigured(
         f"NEWSROOM_TIME_ZONE={TIME_ZONE!r} is not a time zone name such as 'Europe/London'."
     ) from error
+# The site's date style everywhere, the admin included (defenceblog/formats/en_GB).
+FORMAT_MODULE_PATH = ["defenceblog.formats"]
 USE_I18N = True
 USE_TZ = True
 

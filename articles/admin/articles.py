@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from reversion.models import Version
@@ -56,6 +57,7 @@ class BylineInline(admin.TabularInline):
     fields = ["author", "position"]
     verbose_name = "author"
     verbose_name_plural = "Authors (in byline order)"
+    template = "admin/articles/byline_inline.html"  # each row labelled by the author's name
 
 
 class PublishedCorrectionsInline(admin.StackedInline):
@@ -269,7 +271,12 @@ class ArticleAdmin(DeskMixin, SafeVersionAdmin):
                 label="Lead image",
                 help_text="Shown at the top of the article, in listings and when it is shared.",
             )
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "section" and not request.user.has_perm("articles.change_section"):
+            # Only who may edit sections gets the add, edit, delete and view icons beside it.
+            for can in ("add", "change", "delete", "view"):
+                setattr(formfield.widget, f"can_{can}_related", False)
+        return formfield
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -537,7 +544,9 @@ class ArticleAdmin(DeskMixin, SafeVersionAdmin):
     def status_label(self, obj):
         if obj.is_scheduled:
             local = timezone.localtime(obj.published_at)
-            return format_html("Scheduled<br><small>{}</small>", local.strftime("%d %b %Y %H:%M"))
+            return format_html(
+                "Scheduled<br><small>{}</small>", date_format(local, "DATETIME_FORMAT")
+            )
         return obj.get_status_display()
 
     @admin.display(description="Authors")
