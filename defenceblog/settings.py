@@ -7,6 +7,7 @@ site runs with production security settings.
 import os
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -249,10 +250,21 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 SESSION_COOKIE_AGE = int(float(os.environ.get("STAFF_SESSION_IDLE_HOURS", 9)) * 3600)
 
 # --- Time and language ---------------------------------------------------------------
-# The newsroom's zone. It is frozen into the one-slug-per-publication-day constraint's
-# migration, so it is not read from the environment. See docs/decisions.md.
+# The newsroom's time zone (an IANA name): pages show dates and times in it, and an
+# article's address carries its publication day in it, as does the one-slug-per-day
+# constraint (made in this zone when migrations run). Set it once, before the first
+# article: changing it later moves the days of articles published near midnight (see
+# docs/deploying.md). Stored times stay in UTC.
 LANGUAGE_CODE = "en-gb"
-TIME_ZONE = "UTC"
+TIME_ZONE = os.environ.get("NEWSROOM_TIME_ZONE", "Europe/London")
+try:
+    ZoneInfo(TIME_ZONE)
+except (ZoneInfoNotFoundError, ValueError) as error:
+    raise ImproperlyConfigured(
+        f"NEWSROOM_TIME_ZONE={TIME_ZONE!r} is not a time zone name such as 'Europe/London'."
+    ) from error
+# The site's date style everywhere, the admin included (defenceblog/formats/en_GB).
+FORMAT_MODULE_PATH = ["defenceblog.formats"]
 USE_I18N = True
 USE_TZ = True
 

@@ -212,9 +212,116 @@ PAGES = [
         ),
     },
     {
+        "slug": "masthead",
+        "title": "Masthead",
+        "footer_order": 7,
+        "seo_description": "Who edits Defence Blog and who answers for what it publishes.",
+        "body": (
+            "<p>These are the people responsible for what Defence Blog publishes. All names "
+            "on this demo site are invented.</p>"
+            "<h2>Editorial</h2>"
+            "<ul><li><strong>Executive Editor:</strong> responsible for everything we publish "
+            "and the final word on corrections and withdrawals.</li>"
+            "<li><strong>Managing Editor:</strong> runs the daily desk, the story budget and "
+            "the rota.</li>"
+            "<li><strong>Standards Editor:</strong> reads every error report, keeps the "
+            "corrections log and answers readers' complaints about our conduct.</li>"
+            "<li><strong>Section editors:</strong> land, air, naval, cyber and space, and "
+            "industry, each commissioning and editing their section.</li></ul>"
+            "<h2>Publisher</h2>"
+            "<p>Defence Blog is published by Defence Blog Media (example). The publisher has "
+            "no say over individual stories. How we are paid for is on our support page.</p>"
+            "<h2>Reaching the editors</h2>"
+            '<p>Write to <a href="mailto:editors@example.org">editors@example.org</a>. '
+            "A complaint about a specific article is quickest through the error link at "
+            "its end.</p>"
+        ),
+    },
+    {
+        "slug": "publishing-principles",
+        "title": "Publishing principles",
+        "footer_order": 8,
+        "seo_description": "What Defence Blog publishes, how a story gets there and how we "
+        "label what is not news reporting.",
+        "body": (
+            "<p>We publish reporting that helps readers understand how armed forces are "
+            "equipped, paid for and used. These principles apply to every article, live "
+            "blog and newsletter.</p>"
+            "<h2>Two people on every story</h2>"
+            "<p>Nothing is published by the person who wrote it alone. An editor reads "
+            "every article before it goes out and can hold it back. Live blog updates are "
+            "posted by editors or by reporters an editor has named for that live blog.</p>"
+            "<h2>Labels</h2>"
+            "<ul><li><strong>News</strong> reports what happened and what is known.</li>"
+            "<li><strong>Analysis</strong> explains what it means, drawing on evidence "
+            "we show.</li>"
+            "<li><strong>Opinion</strong> argues a case and carries its author's name; it is "
+            "never dressed as news.</li>"
+            "<li><strong>Advertising</strong> and sponsorship are always labelled and never "
+            "written by our journalists.</li></ul>"
+            "<h2>Dates and times</h2>"
+            "<p>Every article shows when it was published and, when it changed afterwards, "
+            "when it was last updated. Significant changes are listed as corrections or "
+            "updates on the article itself.</p>"
+        ),
+    },
+    {
+        "slug": "verification",
+        "title": "Verification and fact-checking",
+        "footer_order": 9,
+        "seo_description": "How Defence Blog checks claims, pictures and documents before it "
+        "publishes them.",
+        "body": (
+            "<p>A claim we cannot check is reported as a claim, attributed to whoever made "
+            "it, or left out.</p>"
+            "<h2>Claims and figures</h2>"
+            "<p>Figures for contracts, budgets and fleets come from the primary document "
+            "where one exists: the contract notice, the budget line, the audit report. We "
+            "link to it. Where we rely on a company's or a ministry's own statement, we say "
+            "so.</p>"
+            "<h2>Pictures and video</h2>"
+            "<p>Before we use a picture or clip from social media we look for its first "
+            "appearance, check where and when it was taken against other sources such as "
+            "landmarks, weather and shadows, and ask the person who made it. If we cannot "
+            "confirm it, we say what we could and could not establish, or we do not use "
+            "it.</p>"
+            "<h2>Documents and leaks</h2>"
+            "<p>Leaked material is checked with at least one person in a position to know "
+            "whether it is genuine, and we remove details that could identify a source "
+            "or endanger anyone.</p>"
+            "<h2>Breaking news</h2>"
+            "<p>In a live blog we separate what we have confirmed from what is being "
+            "reported elsewhere, and we correct an update openly when it proves wrong.</p>"
+        ),
+    },
+    {
+        "slug": "feedback-policy",
+        "title": "Your feedback",
+        "footer_order": 10,
+        "seo_description": "How readers can tell Defence Blog about a mistake or a concern, "
+        "and what happens next.",
+        "body": (
+            "<p>Readers catch things we miss. Here is how to reach us and what we do with "
+            "what you send.</p>"
+            "<h2>A mistake in an article</h2>"
+            "<p>Follow the link at the end of the article to report an error. The report "
+            "reaches the editor responsible with the article attached. If you leave an "
+            "e-mail address, we write back with what we decided, including when we decide "
+            "no correction is needed and why.</p>"
+            "<h2>A concern about our conduct</h2>"
+            "<p>Write to the Standards Editor at "
+            '<a href="mailto:standards@example.org">standards@example.org</a>. We '
+            "acknowledge complaints within two working days and aim to answer them in "
+            "full within ten.</p>"
+            "<h2>Ideas and tips</h2>"
+            "<p>Story ideas are welcome through our contact page; for anything sensitive, "
+            "use the secure tip line.</p>"
+        ),
+    },
+    {
         "slug": "privacy",
         "title": "Privacy policy",
-        "footer_order": 6,
+        "footer_order": 11,
         "seo_description": "What Defence Blog records about readers, why, and for how long.",
         "body": (
             "<p>We collect as little about readers as we can.</p>"
@@ -256,7 +363,7 @@ PAGES = [
 
 
 def load_support_pages(stdout=None):
-    """Create the support page text, donation options and the six site pages. Safe to run
+    """Create the support page text, donation options and the ten site pages. Safe to run
     again: existing rows (and editors' changes to them) are left as they are."""
     created = {"options": 0, "pages": 0}
     with transaction.atomic():

@@ -8,11 +8,12 @@ from core.links import absolute_url
 
 # The publisher's policy pages (Page slugs) and what schema.org calls them.
 POLICY_PAGES = {
-    "masthead": "about",
+    "masthead": "masthead",
     "correctionsPolicy": "corrections-policy",
     "ethicsPolicy": "ethics",
-    "publishingPrinciples": "ethics",
-    "actionableFeedbackPolicy": "corrections-policy",
+    "publishingPrinciples": "publishing-principles",
+    "verificationFactCheckingPolicy": "verification",
+    "actionableFeedbackPolicy": "feedback-policy",
 }
 
 

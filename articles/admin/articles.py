@@ -226,7 +226,12 @@ class ArticleAdmin(ArticleDisplay, DeskMixin, SafeVersionAdmin):
                 label="Lead image",
                 help_text="Shown at the top of the article, in listings and when it is shared.",
             )
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "section" and not request.user.has_perm("articles.change_section"):
+            # Only who may edit sections gets the add, edit, delete and view icons beside it.
+            for can in ("add", "change", "delete", "view"):
+                setattr(formfield.widget, f"can_{can}_related", False)
+        return formfield
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -29,7 +30,9 @@ class ArticleDisplay:
     def status_label(self, obj):
         if obj.is_scheduled:
             local = timezone.localtime(obj.published_at)
-            return format_html("Scheduled<br><small>{}</small>", local.strftime("%d %b %Y %H:%M"))
+            return format_html(
+                "Scheduled<br><small>{}</small>", date_format(local, "DATETIME_FORMAT")
+            )
         return obj.get_status_display()
 
     @admin.display(description="Authors")

@@ -18,6 +18,7 @@ class BylineInline(admin.TabularInline):
     fields = ["author", "position"]
     verbose_name = "author"
     verbose_name_plural = "Authors (in byline order)"
+    template = "admin/articles/byline_inline.html"  # each row labelled by the author's name
 
 
 class PublishedCorrectionsInline(admin.StackedInline):

@@ -113,7 +113,8 @@ SHARE_TARGETS = (
 @register.inclusion_tag("includes/share_links.html")
 def share_links(article):
     """Plain share links (no third-party script or request until a reader clicks one),
-    and the address for the copy-link button that static/js/share.js shows."""
+    and the address and title for the button static/js/share.js shows: the phone's own
+    share sheet where the browser has one, else copy-link."""
     url = absolute_url(article.get_absolute_url())
     links = [
         (
@@ -127,4 +128,4 @@ def share_links(article):
         )
         for label, base, query in SHARE_TARGETS
     ]
-    return {"share_links": links, "share_url": url}
+    return {"share_links": links, "share_url": url, "share_title": article.title}

@@ -52,32 +52,33 @@
     var old = list.querySelector('[data-update="' + id + '"]');
     var fresh = fragment(update.html);
     var element = fresh.firstElementChild;
-    // Compared as the browser writes both, so an unchanged update is left alone.
-    if (old && element && old.outerHTML !== element.outerHTML) old.replaceWith(fresh);
+    // Compared as the browser writes both, with the times as the server wrote them (before
+    // times.js said "2 min ago"), so an unchanged update is left alone.
+    if (old && element && asServed(old) !== element.outerHTML) old.replaceWith(fresh);
   }
 
-  // "Updated 2 min ago" next to the headline; the exact time stays in datetime and title.
-  function relative(time) {
-    var minutes = Math.floor((Date.now() - Date.parse(time.getAttribute("datetime"))) / 60000);
-    if (isNaN(minutes)) return;
-    if (minutes < 1) time.textContent = "just now";
-    else if (minutes < 60) time.textContent = minutes + " min ago";
-    else if (minutes < 24 * 60) time.textContent = Math.floor(minutes / 60) + " h ago";
+  function asServed(element) {
+    var copy = element.cloneNode(true);
+    copy.querySelectorAll("time[data-fallback]").forEach(function (time) {
+      time.textContent = time.dataset.fallback;
+      delete time.dataset.fallback;
+    });
+    return copy.outerHTML;
   }
 
+  // "Updated 2 min ago" next to the headline and the updates' times are written by
+  // static/js/times.js; here only the moment moves on, and times.js is told.
   function refreshTimes(updated) {
-    document.querySelectorAll("time[data-relative]").forEach(function (time) {
+    document.querySelectorAll(".live-updated time[data-relative]").forEach(function (time) {
       if (updated && updated !== time.getAttribute("datetime")) {
         time.setAttribute("datetime", updated);
-        time.title = new Date(updated).toLocaleString();
       }
-      relative(time);
     });
+    document.dispatchEvent(new Event("times:refresh"));
   }
 
   function receive(data) {
     var fresh = [];
-    refreshTimes(data.updated);
     showHighlights(data.highlights);
     (data.updates || []).forEach(function (update) {
       var id = String(update.id);
@@ -94,6 +95,7 @@
       button.textContent = "Show " + label(pending.length);
       button.hidden = false;
     }
+    refreshTimes(data.updated);  // after replacing: their times too
     return data.live !== false;
   }
 
@@ -109,6 +111,7 @@
     pending = [];
     button.hidden = true;
     button.textContent = "";
+    refreshTimes();
     if (first) first.focus();  // the reader asked for them: take them there
   }
 
@@ -135,8 +138,6 @@
       });
   }
 
-  refreshTimes();
-  setInterval(refreshTimes, 30000);
   button.addEventListener("click", show);
   document.addEventListener("visibilitychange", function () {
     if (!document.hidden) schedule(0);

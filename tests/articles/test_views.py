@@ -54,8 +54,9 @@ def test_article_page_shows_every_part(client, article):
 
     assert response.status_code == 200
     html = response.content.decode()
-    dateline = article.published_at.strftime("%-d %B %Y, %H:%M UTC")  # time of day and zone
-    machine = article.published_at.replace(microsecond=0).isoformat()  # whole seconds (HTML)
+    local = timezone.localtime(article.published_at)  # in the newsroom's zone
+    dateline = local.strftime("%-d %B %Y, %H:%M ") + local.tzname()  # time of day and zone
+    machine = local.replace(microsecond=0).isoformat()  # whole seconds (HTML)
     assert f'<time datetime="{machine}">{dateline}</time>' in html
     assert "1 min read" in html
     assert '<h1 id="headline">Coastal radar network completed</h1>' in html
@@ -118,8 +119,14 @@ def test_article_page_has_plain_share_links_and_no_third_party_script(client, se
     assert f'href="https://t.me/share/url?url={url}&amp;text=Radar%20%26%20sonar%20deal"' in share
     assert 'class="share-copy"' in share and " hidden>" in share  # shown by the script
     scripts = re.findall(r'<script[^>]* src="([^"]+)"', html)
-    # All first-party: the audience beacon, the phone menu's Escape key, the share button.
-    assert scripts == ["/static/stats/beacon.js", "/static/js/menu.js", "/static/js/share.js"]
+    # All first-party: the audience beacon, the phone menu's Escape key, the times in the
+    # reader's terms, the share button.
+    assert scripts == [
+        "/static/stats/beacon.js",
+        "/static/js/menu.js",
+        "/static/js/times.js",
+        "/static/js/share.js",
+    ]
 
 
 def test_unpublished_article_seen_by_staff_has_no_share_links(staff_client):

@@ -31,7 +31,7 @@ def test_demo_content_is_complete_and_loading_it_twice_adds_nothing(client):
     assert len(months) >= 4
     assert all(a.tags.exists() for a in published)
 
-    assert (Page.objects.published().count(), DonationOption.objects.active().count()) == (6, 4)
+    assert (Page.objects.published().count(), DonationOption.objects.active().count()) == (10, 4)
 
     edition = Edition.objects.sent().get()
     assert edition.items.count() == 5 and edition.html
@@ -42,7 +42,7 @@ def test_demo_content_is_complete_and_loading_it_twice_adds_nothing(client):
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     assert (Article.objects.count(), Image.objects.count(), Author.objects.count()) == counts
-    assert (Page.objects.count(), DonationOption.objects.count()) == (6, 4)
+    assert (Page.objects.count(), DonationOption.objects.count()) == (10, 4)
     assert (
         "Demo content ready (created 0 sections, 0 authors, 0 articles, 0 images, "
         "0 live updates, 0 options, 0 pages, 0 editions, 0 subscribers, 0 planned stories, "

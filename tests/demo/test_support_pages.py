@@ -7,12 +7,23 @@ from support.models import DonationOption, Page, SupportPage
 
 pytestmark = pytest.mark.django_db
 
-FIXED_SLUGS = {"about", "contact", "advertise", "privacy", "corrections-policy", "ethics"}
+FIXED_SLUGS = {
+    "about",
+    "contact",
+    "advertise",
+    "privacy",
+    "corrections-policy",
+    "ethics",
+    "masthead",
+    "publishing-principles",
+    "verification",
+    "feedback-policy",
+}
 
 
-def test_demo_fills_the_support_page_options_and_all_six_pages(client):
+def test_demo_fills_the_support_page_options_and_all_ten_pages(client):
     out = io.StringIO()
-    assert load_support_pages(stdout=out) == {"options": 4, "pages": 6}
+    assert load_support_pages(stdout=out) == {"options": 4, "pages": 10}
 
     assert "Support demo ready" in out.getvalue()
     assert SupportPage.load().intro.startswith("<p>Defence Blog is read by")
@@ -40,4 +51,4 @@ def test_loading_the_demo_again_adds_nothing_and_keeps_editors_changes():
     assert load_support_pages() == {"options": 0, "pages": 0}
     assert SupportPage.load().title == "Edited by the editor"
     assert Page.objects.get(slug="about").title == "About us (edited)"
-    assert DonationOption.objects.count() == 4 and Page.objects.count() == 6
+    assert DonationOption.objects.count() == 4 and Page.objects.count() == 10

@@ -282,7 +282,8 @@ def test_live_blog_shows_live_and_the_last_update_by_the_headline_without_readin
     start = html.index('<header class="article-header">')
     header = html[start : html.index("</header>", start)]
     assert '<span class="live-badge">Live</span>' in header
-    assert f'<time datetime="{newest.published_at.replace(microsecond=0).isoformat()}"' in header
+    moment = timezone.localtime(newest.published_at).replace(microsecond=0).isoformat()
+    assert f'<time datetime="{moment}"' in header
     assert "min read" not in header
 
 

@@ -81,7 +81,7 @@ def head(client, url, **kwargs):
 
 @pytest.fixture
 def article():
-    PageFactory(slug="about", title="About us")
+    PageFactory(slug="masthead", title="Masthead")
     PageFactory(slug="corrections-policy", title="Corrections policy")
     PageFactory(slug="ethics", title="Ethics policy")
     section = SectionFactory(name="Naval", slug="naval")
@@ -149,7 +149,7 @@ def test_article_json_ld_names_the_publisher_and_its_policies(client, article):
     assert publisher["logo"]["width"] == publisher["logo"]["height"] == 512
     assert publisher["correctionsPolicy"] == f"{SITE}/corrections-policy/"
     assert publisher["ethicsPolicy"] == f"{SITE}/ethics/"
-    assert publisher["masthead"] == f"{SITE}/about/"
+    assert publisher["masthead"] == f"{SITE}/masthead/"
     assert publisher["ownershipFundingInfo"] == f"{SITE}/support/"
 
 
@@ -291,13 +291,13 @@ def test_front_page_has_website_with_search_action_and_the_publisher(client):
 
 
 def test_front_and_author_pages_link_the_publishers_published_policies(client):
-    PageFactory(slug="about", title="About us")
+    PageFactory(slug="masthead", title="Masthead")
     PageFactory(slug="ethics", title="Ethics policy", is_published=False)
     AuthorFactory(slug="hana")
 
     for url in ("/", "/author/hana/"):
         publisher = head(client, url).nodes()["NewsMediaOrganization"][0]
-        assert publisher["masthead"] == f"{SITE}/about/", url
+        assert publisher["masthead"] == f"{SITE}/masthead/", url
         assert publisher["ownershipFundingInfo"] == f"{SITE}/support/", url
         assert "ethicsPolicy" not in publisher and "correctionsPolicy" not in publisher, url
 

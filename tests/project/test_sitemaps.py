@@ -79,7 +79,7 @@ def test_article_sitemap_lists_only_published_canonical_articles_with_modified_d
 
     assert list(locations) == [SITE + site.get_absolute_url()]
     lastmod = locations[SITE + site.get_absolute_url()].find(f"{SM}lastmod").text
-    assert lastmod == site.modified.isoformat()
+    assert lastmod == timezone.localtime(site.modified).isoformat()  # in the newsroom's zone
 
 
 def test_section_tag_author_and_page_sitemaps(client, site):
@@ -93,7 +93,7 @@ def test_section_tag_author_and_page_sitemaps(client, site):
     assert list(authors) == [f"{SITE}/author/hana/"]  # authors with published work
     assert {f"{SITE}/", f"{SITE}/authors/", f"{SITE}/support/", f"{SITE}/about/"} <= set(pages)
     assert f"{SITE}/hidden/" not in pages
-    published = site.published_at.isoformat()
+    published = timezone.localtime(site.published_at).isoformat()
     assert tags[f"{SITE}/tag/drones/"].find(f"{SM}lastmod").text == published
 
 
@@ -116,7 +116,8 @@ def test_news_sitemap_has_articles_of_the_last_48_hours_with_news_tags(client):
     publication = news.find(f"{NEWS}publication")
     assert publication.find(f"{NEWS}name").text == "Defence Blog"
     assert publication.find(f"{NEWS}language").text == "en"
-    assert news.find(f"{NEWS}publication_date").text == fresh.published_at.isoformat()
+    local = timezone.localtime(fresh.published_at).isoformat()
+    assert news.find(f"{NEWS}publication_date").text == local
     assert news.find(f"{NEWS}title").text == "Tanks & trucks <ordered>"
 
 

@@ -4,6 +4,7 @@ what it did not create."""
 
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -234,7 +235,8 @@ def test_wordpress_statuses_map_to_ours(export_file):
     assert by_id["6"].status == "draft"
     assert "7" not in by_id
     # No GMT date: WordPress's local date, in the site's zone.
-    assert by_id["8"].published_at == datetime(2024, 2, 1, 10, 0, tzinfo=UTC)
+    newsroom = ZoneInfo(settings.TIME_ZONE)
+    assert by_id["8"].published_at == datetime(2024, 2, 1, 10, 0, tzinfo=newsroom)
     assert counts_line(report, "posts") == [7, 0, 0, 1, 0, 0]
     assert "Skipped — posts: 1 status trash" in report
     assert "Kept as drafts, never made public (2):" in report

@@ -1,0 +1,38 @@
+"""The "Live" badge on a live blog's teaser in listings (templates/includes/
+article_teaser.html: the front page, sections, tags, authors, related articles). The
+article page has its own, next to the headline (the `liveblog` library's live_header)."""
+
+from django import template
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.html import format_html
+
+from core.fragments import remember
+
+from ..models import LiveBlog
+
+register = template.Library()
+
+
+def _coverage_windows():
+    """{article id: (coverage start, end or None)} of the live blogs that have not ended:
+    one query per content state (core.fragments.remember), however many teasers a page
+    has. Whether each is live is decided when a page is rendered."""
+    rows = LiveBlog.objects.filter(
+        Q(coverage_end__isnull=True) | Q(coverage_end__gt=timezone.now())
+    ).values_list("article_id", "coverage_start", "coverage_end")
+    return {article_id: (start, end) for article_id, start, end in rows}
+
+
+@register.simple_tag
+def live_badge(article):
+    """<span class="live-badge">Live</span> while the article's coverage is live, else
+    nothing."""
+    window = remember("live_coverage_windows", _coverage_windows).get(article.pk)
+    if window is None:
+        return ""
+    start, end = window
+    now = timezone.now()
+    if start > now or (end is not None and end <= now):
+        return ""
+    return format_html('<span class="live-badge">{}</span> ', "Live")
