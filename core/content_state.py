@@ -45,7 +45,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache as default_cache
-from django.db import connections, transaction
+from django.db import DatabaseError, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 logger = logging.getLogger(__name__)
@@ -88,6 +88,7 @@ class ContentState:
         self._schedule_provider = None
         self._held = None  # Held, or None: read again
         self._advanced = None  # (monotonic expiry, sequence value this process advanced)
+        self._last_stored = None  # the sequence value last read, kept while the database is away
         self._remembered = {}  # name -> (state key, value)
 
     # --- Asking ------------------------------------------------------------------------
@@ -161,7 +162,7 @@ class ContentState:
 
     def forget(self):
         """Drop what this process holds: the state and the remembered values (tests)."""
-        self._held = self._advanced = None
+        self._held = self._advanced = self._last_stored = None
         self._remembered.clear()
 
     # --- Reading the shared state --------------------------------------------------------
@@ -201,9 +202,18 @@ class ContentState:
         advanced = self._advanced
         if advanced is not None and advanced[0] > time.monotonic():
             return advanced[1]
-        with connections["default"].cursor() as cursor:
-            cursor.execute(f"SELECT last_value FROM {VERSION_SEQUENCE}")  # noqa: S608 - a constant
-            return cursor.fetchone()[0]
+        try:
+            with connections["default"].cursor() as cursor:
+                cursor.execute(f"SELECT last_value FROM {VERSION_SEQUENCE}")  # noqa: S608 - a constant
+                self._last_stored = cursor.fetchone()[0]
+        except DatabaseError:
+            # The database is away: nothing can change while it is, so the value last read
+            # still holds, and pages already cached keep being served (a branded 503 only
+            # for what needs the database).
+            if self._last_stored is None:
+                raise
+            logger.warning("Database unavailable: content state kept from its last read")
+        return self._last_stored
 
     def _schedule(self, now, stored):
         """(schedule token, number of scheduled times passed, next upcoming time or None,

@@ -48,6 +48,9 @@ def site(cluster):
         "DATABASE_URL": cluster.primary_url(),
         "DJANGO_SETTINGS_MODULE": "tests.project.settings_outage",
         "REDIS_URL": "",
+        # The content state is read again on almost every request: a cached page must be
+        # served with the database down even when this process's hold on the state ran out.
+        "PAGE_CACHE_STATE_SECONDS": "0.05",
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     subprocess.run(
