@@ -138,21 +138,16 @@ TEMPLATES = [
 ]
 
 # --- Database: PostgreSQL everywhere -------------------------------------------------
-# DATABASE_POOLER=pgbouncer (transaction pooling): no server-side cursors (a cursor would
-# outlive the transaction's server connection) and no prepared statements (PgBouncer
-# 1.18 does not carry them across server connections); nothing relies on session state
-# (docs/deploying.md, "PgBouncer").
+# DATABASE_POOLER=pgbouncer (transaction pooling): no server-side cursors, no prepared
+# statements, nothing kept on a session (docs/deploying.md, "PgBouncer").
 DATABASE_POOLER = os.environ.get("DATABASE_POOLER", "").strip().lower()
 if DATABASE_POOLER not in ("", "pgbouncer"):
     raise ImproperlyConfigured("DATABASE_POOLER must be empty or 'pgbouncer'.")
 DISABLE_SERVER_SIDE_CURSORS = DATABASE_POOLER == "pgbouncer" or env_bool(
     "DISABLE_SERVER_SIDE_CURSORS"
 )
-# DATABASE_URL, else the embedded PostgreSQL (defenceblog/backends.py); a streaming read
-# replica at DATABASE_REPLICA_URL for anonymous readers (core/db_router.py). Reads fall back to
-# the primary while it does not answer within its connect timeout or lags more than
-# DATABASE_REPLICA_MAX_LAG seconds (checked every DATABASE_REPLICA_CHECK_SECONDS per
-# process). After a write, that client reads from the primary for READ_YOUR_WRITES_SECONDS.
+# DATABASE_URL, else the embedded PostgreSQL (defenceblog/backends.py); anonymous readers on
+# the replica at DATABASE_REPLICA_URL while it answers and keeps up (core/db_router.py).
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 DATABASES = databases(BASE_DIR, DATABASE_POOLER, DISABLE_SERVER_SIDE_CURSORS, DATABASE_REPLICA_URL)
 DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
@@ -226,10 +221,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"
 
-# Brute-force protection (django-axes): after STAFF_LOGIN_FAILURE_LIMIT failed sign-ins an
-# account is locked, and so is the client address they came from (counted separately),
-# for STAFF_LOCKOUT_MINUTES. Kept in the database, so it holds with Redis down. The client
-# address follows FEEDBACK_CLIENT_IP_HEADER, like the reader error reports.
+# Brute-force protection (django-axes): accounts and client addresses locked after failed
+# sign-ins, in the database (it holds with Redis down; docs/deploying.md).
 AXES_ENABLED = True
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("STAFF_LOGIN_FAILURE_LIMIT", 5))
@@ -238,23 +231,18 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 
-# Two-factor sign-in (django-otp) for every staff account. On by default in production;
-# off by default with DEBUG on, so `make run`'s demo admin signs in with a password.
+# Two-factor sign-in (django-otp) for all staff; off by default only with DEBUG on.
 STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", not DEBUG)
 OTP_TOTP_ISSUER = SITE_NAME
 # Nobody, superusers included, sees another person's TOTP secret or QR code in the admin.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
-# Sessions end after STAFF_SESSION_IDLE_HOURS without a request (sliding: requests renew
-# them, accounts.sessions), and when the password changes (Django's session auth hash).
+# Staff sessions end after this long idle (accounts.sessions) or a password change.
 SESSION_COOKIE_AGE = int(float(os.environ.get("STAFF_SESSION_IDLE_HOURS", 9)) * 3600)
 
 # --- Time and language ---------------------------------------------------------------
-# The newsroom's time zone (an IANA name): pages show dates and times in it, and an
-# article's address carries its publication day in it, as does the one-slug-per-day
-# constraint (made in this zone when migrations run). Set it once, before the first
-# article: changing it later moves the days of articles published near midnight (see
-# docs/deploying.md). Stored times stay in UTC.
+# The newsroom's time zone: pages and articles' addresses use its days. Set it once,
+# before the first article (docs/deploying.md); stored times stay in UTC.
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("NEWSROOM_TIME_ZONE", "Europe/London")
 try:
@@ -346,52 +334,35 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# --- Newsletter (newsletter app; see docs/deploying.md) ------------------------------
-# The sender of editions and confirmation mails; empty: DEFAULT_FROM_EMAIL.
+# --- Newsletter (newsletter app; docs/deploying.md says what each one does) ----------
 NEWSLETTER_FROM_EMAIL = os.environ.get("NEWSLETTER_FROM_EMAIL", "") or DEFAULT_FROM_EMAIL
-# Optional mailbox for List-Unsubscribe's mailto: form (as well as the one-click link).
 NEWSLETTER_UNSUBSCRIBE_MAILTO = os.environ.get("NEWSLETTER_UNSUBSCRIBE_MAILTO", "")
-# A confirmation link works for this many seconds.
 NEWSLETTER_CONFIRM_MAX_AGE = int(os.environ.get("NEWSLETTER_CONFIRM_MAX_AGE", 3 * 24 * 3600))
-# At most one confirmation (or "already subscribed") mail per address in this many seconds.
 NEWSLETTER_CONFIRM_RESEND_SECONDS = int(os.environ.get("NEWSLETTER_CONFIRM_RESEND_SECONDS", 600))
-# Messages sent over one SMTP connection by one background task.
 NEWSLETTER_BATCH_SIZE = int(os.environ.get("NEWSLETTER_BATCH_SIZE", 500))
-# Sending rate per worker (messages per second; 0: as fast as the mail server accepts).
 NEWSLETTER_RATE = float(os.environ.get("NEWSLETTER_RATE", 0))
-# A delivery claimed ("sending") this long ago by a worker that died is sent again.
 NEWSLETTER_SENDING_LEASE = int(os.environ.get("NEWSLETTER_SENDING_LEASE", 900))
 # Seconds an SMTP connection waits for the server before giving up.
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 60))
 
-# --- Reader error reports (feedback app; see docs/deploying.md) ----------------------
-# Who hears about new reports; empty: the active members of the "Feedback staff" group.
+# --- Reader error reports (feedback app; docs/deploying.md says what each one does) ---
 FEEDBACK_NOTIFY_EMAILS = env_list("FEEDBACK_NOTIFY_EMAILS")
 
-# Background tasks (django-tasks, Django 6's tasks API): stored in PostgreSQL and run by
-# `manage.py db_worker` (docs/deploying.md). Failed runs are listed under "Task results"
-# in the admin; core.tasks.retrying_task retries them with backoff first.
+# Background tasks (django-tasks): in PostgreSQL, run by `manage.py db_worker`.
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
         "QUEUES": ["default"],
     }
 }
-# At most FEEDBACK_RATE_LIMIT submissions per client per FEEDBACK_RATE_WINDOW seconds.
 FEEDBACK_RATE_LIMIT = int(os.environ.get("FEEDBACK_RATE_LIMIT", 10))
 FEEDBACK_RATE_WINDOW = int(os.environ.get("FEEDBACK_RATE_WINDOW", 3600))
-# A form sent back sooner than this after it was shown is a script; later is stale.
 FEEDBACK_MIN_FORM_SECONDS = int(os.environ.get("FEEDBACK_MIN_FORM_SECONDS", 3))
 FEEDBACK_MAX_FORM_AGE = int(os.environ.get("FEEDBACK_MAX_FORM_AGE", 6 * 3600))
-# More links than this in a report's text: stored with the status "spam".
 FEEDBACK_MAX_LINKS = int(os.environ.get("FEEDBACK_MAX_LINKS", 3))
-# Behind a proxy, the request header (as in request.META) holding the client's address,
-# e.g. HTTP_X_REAL_IP; empty: REMOTE_ADDR, which the proxy must then set.
+# Behind a proxy: the request.META header with the client's address (HTTP_X_REAL_IP).
 FEEDBACK_CLIENT_IP_HEADER = os.environ.get("FEEDBACK_CLIENT_IP_HEADER", "")
-# Salt for hashing client addresses; empty: derived from SECRET_KEY.
 FEEDBACK_HASH_SALT = os.environ.get("FEEDBACK_HASH_SALT", "")
-# purge_error_reports: delete spam after N days; remove contact details M days after a
-# report is resolved.
 FEEDBACK_SPAM_RETENTION_DAYS = int(os.environ.get("FEEDBACK_SPAM_RETENTION_DAYS", 30))
 FEEDBACK_CONTACT_RETENTION_DAYS = int(os.environ.get("FEEDBACK_CONTACT_RETENTION_DAYS", 180))
 
@@ -448,11 +419,7 @@ CKEDITOR_5_CONFIGS = editor.CKEDITOR_5_CONFIGS
 LOGGING = logging_config(os.environ.get("LOG_LEVEL", "INFO"))
 
 # The planning desk (planning/): the currencies a freelance fee may be in.
-PLANNING_CURRENCIES = [
-    c.strip().upper()
-    for c in os.environ.get("PLANNING_CURRENCIES", "EUR,GBP,USD").split(",")
-    if c.strip()
-]
+PLANNING_CURRENCIES = [c.upper() for c in env_list("PLANNING_CURRENCIES", "EUR,GBP,USD")]
 
 # --- Reader revenue: donations through Stripe (giving app; docs/deploying.md) ---------
 # STRIPE_SECRET_KEY: the real Stripe; without it and with DEBUG on, localstripe on
