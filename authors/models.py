@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.core.validators import URLValidator
-from django.db import models, transaction
+from django.db import models
 from django.urls import reverse
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFill
 
 from core.images import CleanImageField, ToSRGB
+from media import renditions
 
 
 class AuthorQuerySet(models.QuerySet):
@@ -91,17 +92,8 @@ class Author(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        if self.photo_renditions and self.photo_renditions == self.photo_rendition_names():
-            return
-        # A new or replaced photo (or one still waiting): pending until the task has run.
-        if self.photo_renditions:
-            Author.objects.filter(pk=self.pk).update(photo_renditions={})
-            self.photo_renditions = {}
-        if self.photo:
-            from .tasks import make_photo_renditions
-
-            pk = self.pk
-            transaction.on_commit(lambda: make_photo_renditions.enqueue(pk))
+        # A new or replaced photo (or one still waiting) is pending until the task has run.
+        PHOTOS.saved(self)
 
     def get_absolute_url(self):
         return reverse("authors:detail", kwargs={"slug": self.slug})
@@ -137,6 +129,19 @@ class Author(models.Model):
     @property
     def initials(self):
         return "".join(part[0] for part in self.name.split()[:2]).upper()
+
+
+# The photo's renditions: made by a task after a save, as the media library's images' are
+# (media/renditions.py), and reached by `make_renditions` and `clean_images`.
+PHOTOS = renditions.register(
+    renditions.Pictures(
+        Author,
+        file_field="photo",
+        names_field="photo_renditions",
+        names="photo_rendition_names",
+        task="authors.tasks.make_photo_renditions",
+    )
+)
 
 
 class AuthorLink(models.Model):

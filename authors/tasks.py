@@ -6,6 +6,8 @@ from core import pagecache
 from core.images import make_renditions
 from core.tasks import retrying_task
 
+from .models import Author
+
 
 @retrying_task(attempts=4, backoff=60)
 def make_photo_renditions(author_pk):
@@ -13,8 +15,6 @@ def make_photo_renditions(author_pk):
     Safe to run twice; stores nothing if the photo was removed or replaced meanwhile (the
     replacement enqueued its own run). A failure is retried with backoff and each failed
     run kept in the task results; the author's pages show the original photo meanwhile."""
-    from .models import Author
-
     author = Author.objects.filter(pk=author_pk).first()
     if author is None or not author.photo:
         return

@@ -43,7 +43,8 @@ def add_images():
     from django.core.files.base import ContentFile
     from django.db import connection
 
-    from articles.models import Article, Correction, Image
+    from articles.models import Article, Correction
+    from media.models import Image
 
     images = list(Image.objects.filter(import_source=search_bench.IMPORT_SOURCE).order_by("pk"))
     for n in range(len(images), IMAGES):

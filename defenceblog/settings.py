@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "media",
     "authors",
     "articles",
     "embeds",
@@ -245,7 +246,7 @@ PAGE_CACHE_MODELS = [
     "liveblog.LiveUpdate",
     "liveblog.UpdateCorrection",
     "articles.Section",
-    "articles.Image",
+    "media.Image",
     "authors.Author",
     "authors.AuthorLink",
     "taggit.Tag",
@@ -585,7 +586,7 @@ CKEDITOR_5_CONFIGS = {
         },
         "table": {"contentToolbar": ["tableColumn", "tableRow", "mergeTableCells"]},
         "link": {"defaultProtocol": "https://"},
-        # Keep the credit that articles.figures writes into a figure's caption.
+        # Keep the credit that media.figures writes into a figure's caption.
         "htmlSupport": {"allow": [{"name": "span", "classes": ["credit"]}]},
     },
 }

@@ -23,6 +23,8 @@ from reversion.models import Version
 from core.admin_widgets import thumbnail
 from core.revisions import SafeVersionAdmin
 from core.sanitize import clean_html
+from media.admin.chooser import ImageChooserWidget
+from media.models import Image
 
 from .. import changes, previews, review, revisions, workflow
 from ..models import (
@@ -30,11 +32,9 @@ from ..models import (
     ArticleAuthor,
     ArticleRedirect,
     Correction,
-    Image,
     Section,
     TaggedArticle,
 )
-from .chooser import ImageChooserWidget
 from .desk import DeskMixin
 from .forms import ArticleAdminForm, BylineFormSet
 

@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.test import override_settings
 
-from articles.figures import figure_html
+from media.figures import figure_html
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_wordpress_import import serve_media_from_disk
 from tests.factories import ArticleFactory, ImageFactory, image_bytes
