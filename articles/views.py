@@ -13,10 +13,11 @@ from core.fragments import Fragments, template_fragment_names
 from core.pagination import KeysetListMixin
 from core.staff import is_verified_staff
 from core.validators import validate_image_file
+from media.models import Image
 
 from . import previews, workflow
 from .context_processors import navigation_sections
-from .models import Article, Image, Section
+from .models import Article, Section
 
 LISTING_PAGE_SIZE = 20
 FRONT_LATEST = 12
@@ -208,7 +209,7 @@ def editor_image_upload(request):
     answer with its renditions so the editor writes a responsive <img srcset>. Needs the
     same permission as adding an image in the media library."""
     user = request.user
-    if not (is_verified_staff(user) and user.has_perm("articles.add_image")):
+    if not (is_verified_staff(user) and user.has_perm("media.add_image")):
         return JsonResponse(
             {"error": {"message": "You do not have permission to upload files."}}, status=403
         )

@@ -7,6 +7,7 @@ from imagekit.processors import ResizeToFill
 
 from core.images import CleanImageField, ToSRGB
 from core.models import ImportKey
+from media import renditions
 
 
 class AuthorQuerySet(models.QuerySet):
@@ -92,17 +93,8 @@ class Author(ImportKey):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        # A new, replaced or removed photo: the stored renditions are another photo's, and
-        # the page shows the original until the task (authors/signals.py enqueues it once
-        # the row is saved) has made the new ones.
-        if self.photo_renditions and self.photo_renditions != self.photo_rendition_names():
-            Author.objects.filter(pk=self.pk).update(photo_renditions={})
-            self.photo_renditions = {}
-
-    @property
-    def photo_needs_renditions(self):
-        """A photo whose renditions are missing or another photo's."""
-        return bool(self.photo) and self.photo_renditions != self.photo_rendition_names()
+        # A new or replaced photo (or one still waiting) is pending until the task has run.
+        PHOTOS.saved(self)
 
     def get_absolute_url(self):
         return reverse("authors:detail", kwargs={"slug": self.slug})
@@ -138,6 +130,19 @@ class Author(ImportKey):
     @property
     def initials(self):
         return "".join(part[0] for part in self.name.split()[:2]).upper()
+
+
+# The photo's renditions: made by a task after a save, as the media library's images' are
+# (media/renditions.py), and reached by `make_renditions` and `clean_images`.
+PHOTOS = renditions.register(
+    renditions.Pictures(
+        Author,
+        file_field="photo",
+        names_field="photo_renditions",
+        names="photo_rendition_names",
+        task="authors.tasks.make_photo_renditions",
+    )
+)
 
 
 class AuthorLink(models.Model):

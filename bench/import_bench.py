@@ -323,7 +323,7 @@ def main():
             if status:
                 sys.exit("db_worker failed:\n" + log.read_text())
             count = (
-                "from articles.models import Image;"
+                "from media.models import Image;"
                 "print(Image.objects.filter(rendition_names={}).count(), Image.objects.count())"
             )
             check = tmp / "pending.log"

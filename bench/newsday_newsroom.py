@@ -62,8 +62,9 @@ def publish_article(client, user, title):
     from django.urls import reverse
     from django.utils.text import slugify
 
-    from articles.models import Article, ArticleAuthor, Image, Section
+    from articles.models import Article, ArticleAuthor, Section
     from authors.models import Author
+    from media.models import Image
 
     article = Article.objects.create(
         title=title,

@@ -43,8 +43,9 @@ def add_images():
     from django.core.files.base import ContentFile
     from django.db import connection
 
-    from articles.models import Article, Correction, Image
+    from articles.models import Article, Correction
     from core.db import table
+    from media.models import Image
 
     images = list(Image.objects.filter(import_source=search_bench.IMPORT_SOURCE).order_by("pk"))
     for n in range(len(images), IMAGES):

@@ -103,7 +103,7 @@ def _filter_attribute(tag, attribute, value):
     if tag == "img" and attribute == "src" and value.strip().startswith("//"):
         return None
     if attribute in ("width", "height") and not _PIXELS.fullmatch(value.strip()):
-        return None  # never width="None" or "100%": articles.figures fills in the real size
+        return None  # never width="None" or "100%": media.figures fills in the real size
     if tag == "img" and attribute == "sizes":
         return BODY_IMAGE_SIZES
     return value

@@ -44,7 +44,7 @@ CKEDITOR_5_CONFIGS = {
         },
         "table": {"contentToolbar": ["tableColumn", "tableRow", "mergeTableCells"]},
         "link": {"defaultProtocol": "https://"},
-        # Keep the credit that articles.figures writes into a figure's caption.
+        # Keep the credit that media.figures writes into a figure's caption.
         "htmlSupport": {"allow": [{"name": "span", "classes": ["credit"]}]},
     },
 }

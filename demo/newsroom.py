@@ -8,9 +8,10 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.html import escape
 
-from articles.figures import figure_html
-from articles.models import Article, ArticleAuthor, Image, Section
+from articles.models import Article, ArticleAuthor, Section
 from authors.models import Author, AuthorLink
+from media.figures import figure_html
+from media.models import Image
 
 from .people import AUTHORS, SECTIONS
 from .pictures import portrait, scene

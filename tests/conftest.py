@@ -48,3 +48,30 @@ def warm_site(client):
         assert client.get("/").status_code == 200
 
     return warm
+
+
+# The newsroom's roles (articles' and media's tests; apps with roles of their own define
+# theirs in their conftest).
+
+
+@pytest.fixture
+def editor(db):
+    """Eve Lund, a member of the Editor group: may publish, schedule and edit anything."""
+    from tests.workflow_helpers import member
+
+    return member("Editor", "eve", first_name="Eve", last_name="Lund")
+
+
+@pytest.fixture
+def contributor(db):
+    """Carl, a member of the Contributor group: writes drafts and sends them for review."""
+    from tests.workflow_helpers import member
+
+    return member("Contributor", "carl")
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    """The test client, logged in as the editor."""
+    client.force_login(editor)
+    return client

@@ -9,9 +9,10 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image as PILImage
 
-from articles.models import Article, ArticleAuthor, Image, Section
-from articles.tasks import make_image_renditions
+from articles.models import Article, ArticleAuthor, Section
 from authors.models import Author
+from media.models import Image
+from media.tasks import make_image_renditions
 from support.models import DonationOption, Page
 
 

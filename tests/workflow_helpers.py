@@ -16,6 +16,7 @@ PASSWORD = "correct-horse-battery"
 # order (the editorial groups first: later ones add to the Editor group).
 GROUP_MIGRATIONS = [
     ("articles.migrations.0004_editorial_groups", "create_groups"),
+    ("media.migrations.0002_image_content_types", "create_groups"),
     ("feedback.migrations.0002_feedback_staff_group", "create_groups"),
     ("embeds.migrations.0002_editors_see_embeds", "grant"),
     ("liveblog.migrations.0002_roles", "create_groups"),

@@ -28,11 +28,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from articles import renditions
-from articles.figures import sync_pictures
 from articles.models import Article, ArticleAuthor, ArticleRedirect, Section, TaggedArticle
 from articles.search_names import refresh_search_names
 from core.db import fast_commit
+from media import renditions
+from media.figures import sync_pictures
 
 from . import fingerprints
 from .bylines import AuthorImporter
@@ -105,7 +105,7 @@ class WordPressImporter:
             raise ImportRefused(f"--media-dir is not a directory: {self.media_dir}")
         try:
             # Pictures are stored as originals; their renditions are enqueued once every
-            # post is written (articles.renditions.collect), for a worker to make.
+            # post is written (media.renditions.collect), for a worker to make.
             if self.dry_run:
                 # One transaction, rolled back: later items see earlier ones, nothing stays.
                 with transaction.atomic():

@@ -10,9 +10,9 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ValidationError
 from django.core.files import File
 
-from articles.models import Image
 from core.images import clean_image
 from core.validators import validate_image_file
+from media.models import Image
 
 from . import fingerprints
 from .convert import Skipped

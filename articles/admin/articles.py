@@ -20,6 +20,8 @@ from django.utils import timezone
 from reversion.models import Version
 
 from core.revisions import SafeVersionAdmin
+from media.admin.chooser import ImageChooserWidget
+from media.models import Image
 
 from .. import changes, previews, review, revisions, workflow
 from ..models import (
@@ -27,11 +29,9 @@ from ..models import (
     ArticleAuthor,
     ArticleRedirect,
     Correction,
-    Image,
     Section,
     TaggedArticle,
 )
-from .chooser import ImageChooserWidget
 from .desk import DeskMixin
 from .display import ArticleDisplay
 from .forms import ArticleAdminForm

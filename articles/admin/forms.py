@@ -15,9 +15,9 @@ from taggit.models import Tag
 from taggit.utils import parse_tags
 
 from core.sanitize import canonical_html, clean_html
+from media.figures import sync_pictures
 
 from .. import workflow
-from ..figures import sync_pictures
 from ..models import Article
 
 _IMG_SRC = re.compile(r"<img\b[^>]*?\bsrc=\"([^\"]*)\"", re.IGNORECASE)

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from articles import views
-from articles.models import Article, Image
+from articles.models import Article
+from media.models import Image
 from tests.factories import ArticleFactory, image_bytes
 
 from .conftest import PASSWORD, sign_in

@@ -5,7 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.models import Article, Image
+from articles.models import Article
+from media.models import Image
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -195,16 +196,14 @@ def test_editor_upload_rejects_too_many_pixels(staff_client):
 
 def test_image_admin_explains_a_refused_upload_and_accepts_a_good_one(staff_client):
     bad = SimpleUploadedFile("x.jpg", b"garbage", "image/jpeg")
-    response = staff_client.post(
-        reverse("admin:articles_image_add"), {"file": bad, "alt_text": "x"}
-    )
+    response = staff_client.post(reverse("admin:media_image_add"), {"file": bad, "alt_text": "x"})
     assert response.status_code == 200
     assert "This file is not an image we can read." in response.content.decode()
     assert "Upload a valid image" not in response.content.decode()
 
     good = SimpleUploadedFile("ok.jpg", image_bytes(120, 80), "image/jpeg")
     response = staff_client.post(
-        reverse("admin:articles_image_add"),
+        reverse("admin:media_image_add"),
         {"file": good, "alt_text": "A tank", "caption": "On exercise", "credit": "Army"},
     )
     assert response.status_code == 302
@@ -214,7 +213,7 @@ def test_image_admin_explains_a_refused_upload_and_accepts_a_good_one(staff_clie
 
 def test_image_and_author_lists_show_thumbnails(staff_client):
     ImageFactory()
-    html = staff_client.get(reverse("admin:articles_image_changelist")).content.decode()
+    html = staff_client.get(reverse("admin:media_image_changelist")).content.decode()
     assert 'class="admin-thumb"' in html
 
 

@@ -11,8 +11,9 @@ from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
 
-from articles import figures, revisions
+from articles import revisions
 from articles.models import Article, ArticleAuthor, ArticleRedirect, Correction, TaggedArticle
+from media import figures
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,

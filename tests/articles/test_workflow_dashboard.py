@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import ArticleRedirect, Image
+from articles.models import ArticleRedirect
+from media.models import Image
 from tests.factories import ArticleFactory, image_bytes
 from tests.workflow_helpers import complete_article
 
@@ -74,7 +75,7 @@ def test_dashboard_runs_a_fixed_number_of_queries(client, editor):
 def test_editor_group_manages_images_sections_tags_and_authors(client, editor):
     client.force_login(editor)
     for name in (
-        "admin:articles_image_add",
+        "admin:media_image_add",
         "admin:articles_section_add",
         "admin:taggit_tag_add",
         "admin:authors_author_add",
@@ -86,12 +87,12 @@ def test_editor_group_manages_images_sections_tags_and_authors(client, editor):
 def test_contributor_uploads_images_but_cannot_change_or_delete_them(client, contributor):
     client.force_login(contributor)
     upload = SimpleUploadedFile("sea.jpg", image_bytes(200, 100), "image/jpeg")
-    add = client.post(reverse("admin:articles_image_add"), {"file": upload, "alt_text": "Sea"})
+    add = client.post(reverse("admin:media_image_add"), {"file": upload, "alt_text": "Sea"})
     assert add.status_code == 302
     image = Image.objects.get()
-    change = reverse("admin:articles_image_change", args=[image.pk])
+    change = reverse("admin:media_image_change", args=[image.pk])
     assert client.post(change, {"alt_text": "Changed"}).status_code == 403
-    delete = reverse("admin:articles_image_delete", args=[image.pk])
+    delete = reverse("admin:media_image_delete", args=[image.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert Image.objects.get().alt_text == "Sea"
     assert client.get(reverse("admin:articles_section_add")).status_code == 403

@@ -1,15 +1,22 @@
 """An author's photo gets its two square renditions from a background task; until then the
 author's pages show the original photo (cropped to the same square by CSS)."""
 
+from io import StringIO
+
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.test import override_settings
+from django_tasks_db.models import DBTaskResult
 
 from authors.models import Author
 from authors.tasks import make_photo_renditions
-from tests.factories import AuthorFactory, image_bytes
+from tests.factories import AuthorFactory, ImageFactory, image_bytes
 
 pytestmark = pytest.mark.django_db
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
 def test_photo_is_pending_until_the_task_runs_then_the_pages_show_its_renditions(
@@ -61,3 +68,42 @@ def test_a_replaced_photo_gets_renditions_of_its_own(django_capture_on_commit_ca
     author.refresh_from_db()
     assert author.photo_renditions["small"] not in ("", old)
     assert default_storage.exists(author.photo_renditions["small"])
+
+
+def test_a_new_photo_is_pending_again_and_an_unchanged_one_keeps_its_renditions(
+    django_capture_on_commit_callbacks,
+):
+    """The "renditions pending" rule is the media library's (media.renditions.Pictures)."""
+    author = AuthorFactory(photo=ContentFile(image_bytes(300, 300), name="me.jpg"))
+    make_photo_renditions.call(author.pk)
+    author.refresh_from_db()
+    made = author.photo_renditions
+
+    with django_capture_on_commit_callbacks(execute=True):
+        author.role = "Defence editor"
+        author.save()
+    assert Author.objects.get(pk=author.pk).photo_renditions == made  # same photo: kept
+
+    with django_capture_on_commit_callbacks(execute=True):
+        author.photo = ContentFile(image_bytes(400, 400), name="new.jpg")
+        author.save()
+        assert author.photo_is_pending  # the old renditions are not shown for the new photo
+        assert Author.objects.get(pk=author.pk).photo_renditions == {}
+    author.refresh_from_db()  # the task ran once the save committed
+    assert author.photo_renditions and author.photo_renditions != made
+
+
+@override_settings(TASKS=DATABASE_TASKS)
+def test_make_renditions_enqueues_pending_author_photos_and_library_images():
+    author = AuthorFactory(photo=ContentFile(image_bytes(300, 300), name="me.jpg"))
+    image = ImageFactory(file=ContentFile(image_bytes(), name="p.jpg"), renditions=False)
+    AuthorFactory()  # no photo: nothing to make
+    out = StringIO()
+    call_command("make_renditions", stdout=out)
+    assert "Enqueued renditions for 1 images, 1 authors." in out.getvalue()
+    rows = DBTaskResult.objects.values_list("task_path", "args_kwargs")
+    queued = {(path, tuple(call["args"])) for path, call in rows}
+    assert queued == {
+        ("media.tasks.make_image_renditions", (image.pk,)),
+        ("authors.tasks.make_photo_renditions", (author.pk,)),
+    }

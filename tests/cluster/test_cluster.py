@@ -34,8 +34,9 @@ def test_staff_session_started_on_a_works_on_b(cluster, editor):
 
 
 def draft_article(title):
-    from articles.models import Article, ArticleAuthor, Image, Section
+    from articles.models import Article, ArticleAuthor, Section
     from authors.models import Author
+    from media.models import Image
 
     article = Article.objects.create(
         title=title,
@@ -140,12 +141,12 @@ RENDITION_SECONDS = 90
 def test_image_uploaded_through_a_is_served_through_b(cluster, editor):
     from PIL import Image as Picture
 
-    from articles.models import Image
+    from media.models import Image
 
     buffer = io.BytesIO()
     Picture.new("RGB", (1200, 800), (40, 90, 140)).save(buffer, "JPEG", quality=85)
     staff = sign_in(Browser(), cluster["CLUSTER_APP_A_URL"], editor)
-    add = f"{cluster['CLUSTER_APP_A_URL']}/admin/articles/image/add/"
+    add = f"{cluster['CLUSTER_APP_A_URL']}/admin/media/image/add/"
     form = staff.get(add)
     assert form.status == 200
     alt = f"Cluster upload {secrets.token_hex(3)}"
@@ -178,7 +179,7 @@ def test_image_uploaded_through_a_is_served_through_b(cluster, editor):
 
     # B never saw the upload: the picture it shows comes from the bucket, through nginx.
     on_b = sign_in(Browser(), cluster["CLUSTER_APP_B_URL"], editor)
-    change = on_b.get(f"{cluster['CLUSTER_APP_B_URL']}/admin/articles/image/{image.pk}/change/")
+    change = on_b.get(f"{cluster['CLUSTER_APP_B_URL']}/admin/media/image/{image.pk}/change/")
     assert change.status == 200 and alt in change.text
     public = cluster["S3_PUBLIC_URL"]
     renditions = sorted(

@@ -4,9 +4,10 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
-from articles.models import Article, Image, Section
+from articles.models import Article, Section
 from authors.models import Author
 from liveblog.models import LiveBlog
+from media.models import Image
 from newsletter.models import Edition, Subscriber
 from stats.models import ArticleHour
 from support.models import DonationOption, Page

@@ -1,6 +1,7 @@
 import pytest
 
-from articles.models import Article, Image
+from articles.models import Article
+from media.models import Image
 from tests.e2e.conftest import choose_autocomplete, choose_image, login_admin, screenshot
 from tests.factories import AuthorFactory, SectionFactory, image_bytes
 
@@ -27,7 +28,7 @@ def test_editor_writes_and_publishes_an_article_with_images(page, editor, tmp_pa
     login_admin(page, "editor", "pw-editor-1")
 
     # The lead image goes into the media library first, with its alt text and credit.
-    page.goto("/admin/articles/image/add/")
+    page.goto("/admin/media/image/add/")
     page.set_input_files("#id_file", str(lead_file))
     page.fill("#id_alt_text", "A frigate leaves the harbour at dawn")
     page.fill("#id_caption", "The first frigate of the class leaves harbour")
@@ -48,7 +49,7 @@ def test_editor_writes_and_publishes_an_article_with_images(page, editor, tmp_pa
     page.keyboard.press("Enter")
     page.set_input_files(".ck-file-dialog-button input[type=file]", str(inline_file))
     # The upload answers with the original while its renditions are made in the background;
-    # saving the article then gives the picture the renditions (articles/figures.py).
+    # saving the article then gives the picture the renditions (media/figures.py).
     page.wait_for_selector(".ck-editor__editable img[src*='/media/images/']")
 
     page.fill("#id_new_tags", "Frigates, Sea trials")

@@ -4,8 +4,8 @@ and keeps a figure's credit through an edit."""
 import pytest
 from django.core.files.base import ContentFile
 
-from articles import figures
 from articles.models import Article
+from media import figures
 from tests.e2e.conftest import login_admin, screenshot
 from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, image_bytes
 

@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from playwright.sync_api import Error as PlaywrightError
 
-from articles import figures
 from articles.models import Article, EditSession
+from media import figures
 from tests.e2e.conftest import choose_image, login_admin
 from tests.factories import ArticleFactory, ImageFactory
 from tests.workflow_helpers import PASSWORD, change_url, member

@@ -3,7 +3,8 @@ and upload a new picture from inside the chooser, with a refusal a person unders
 
 import pytest
 
-from articles.models import Article, Image
+from articles.models import Article
+from media.models import Image
 from tests.e2e.conftest import login_admin, screenshot
 from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, image_bytes
 

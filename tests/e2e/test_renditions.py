@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.test import override_settings
 
-from articles.figures import figure_html
+from media.figures import figure_html
 from tests.e2e.conftest import screenshot
 from tests.factories import ArticleFactory, ImageFactory, image_bytes
 from tests.helpers.browser import serve_media_from_disk

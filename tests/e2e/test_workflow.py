@@ -279,13 +279,13 @@ def test_media_library_shows_uses_and_refuses_to_delete_an_image_in_use(page):
     image = ImageFactory(caption="Howitzer on the range", alt_text="A howitzer firing")
     ArticleFactory(title="Howitzer trials end", lead_image=image)
     login_admin(page, "eve", PASSWORD)
-    page.goto("/admin/articles/image/")
+    page.goto("/admin/media/image/")
     row = page.locator("#result_list tbody tr", has_text="Howitzer on the range")
     assert "Howitzer trials end" in row.locator(".field-used_in").inner_text()
     screenshot(page, "workflow-media-library")
     assert_accessible(page)
 
-    page.goto(f"/admin/articles/image/{image.pk}/delete/")
+    page.goto(f"/admin/media/image/{image.pk}/delete/")
     assert "This image is in use, so it cannot be deleted." in page.content()
     assert page.locator("input[type=submit]").count() == 0
     screenshot(page, "workflow-image-in-use")

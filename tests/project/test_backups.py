@@ -15,10 +15,11 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from articles.models import Article, ArticleRedirect, Correction, Image, Section
+from articles.models import Article, ArticleRedirect, Correction, Section
 from authors.models import Author
 from core.backups import CHECKSUMS, DUMP, MANIFEST, MEDIA
 from feedback.models import ErrorReport
+from media.models import Image
 from tests.factories import ArticleFactory, ImageFactory
 from tests.helpers.database import database_url, rows
 

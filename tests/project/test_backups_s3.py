@@ -9,9 +9,10 @@ import tarfile
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles.models import Article, Image
+from articles.models import Article
 from core.backups import MANIFEST, MEDIA
 from core.storage import RENDITION_CACHE_CONTROL
+from media.models import Image
 from tests.factories import ArticleFactory, ImageFactory
 from tests.helpers.database import database_url, rows
 from tests.storage_fixtures import fetch

@@ -15,9 +15,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
 
-from articles.models import Article, Image
+from articles.models import Article
 from authors.models import Author
 from core.storage import RENDITION_CACHE_CONTROL
+from media.models import Image
 from tests.factories import ArticleFactory, image_bytes
 from tests.storage_fixtures import fetch
 from tests.workflow_helpers import inline_management
@@ -35,7 +36,7 @@ def upload_image(staff_client, width=1600, height=900):
     upload = SimpleUploadedFile("tank.jpg", image_bytes(width, height), "image/jpeg")
     with committed():
         response = staff_client.post(
-            reverse("admin:articles_image_add"),
+            reverse("admin:media_image_add"),
             {"file": upload, "alt_text": "A tank on a range", "caption": "Live firing"},
         )
     assert response.status_code == 302
@@ -118,7 +119,7 @@ def test_private_original_is_not_publicly_readable_but_staff_get_a_signed_url(
     assert status == 403
 
     # The admin's image page links the original with a signed URL that works.
-    html = staff_client.get(reverse("admin:articles_image_change", args=[image.pk])).content
+    html = staff_client.get(reverse("admin:media_image_change", args=[image.pk])).content
     links = re.findall(r'href="([^"]+)"', html.decode())
     signed = next(link for link in links if image.file.name in link).replace("&amp;", "&")
     assert "X-Amz-Signature=" in signed and "X-Amz-Expires=3600" in signed

@@ -22,9 +22,10 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles import previews
-from articles.models import Article, ArticleRedirect, Correction, Image, PreviewLink
+from articles.models import Article, ArticleRedirect, Correction, PreviewLink
 from feedback.models import ErrorReport
 from liveblog.models import LiveBlog, LiveUpdate
+from media.models import Image
 from newsletter import clicks, subscriptions
 from newsletter.models import Edition, Subscriber
 from planning import calendar

@@ -10,8 +10,9 @@ import pytest
 from django.conf import settings
 from taggit.models import Tag
 
-from articles.models import Article, ArticleRedirect, Image, Section
+from articles.models import Article, ArticleRedirect, Section
 from authors.models import Author
+from media.models import Image
 from support.models import Page
 from tests.factories import ArticleFactory, PageFactory
 from tests.wordpress.exports import (
@@ -132,7 +133,7 @@ def test_a_second_run_changes_nothing_and_says_so(export_file, media_dir):
 @pytest.mark.django_db
 def test_a_second_run_leaves_a_figure_credited_from_the_library_unchanged(export_file, media_dir):
     """The post's [caption] names one credit, the attachment another: saving writes the
-    media library's credit into the figure (articles.figures), so a second run must
+    media library's credit into the figure (media.figures), so a second run must
     compare against that, not report the post as updated at every run."""
     body = FRIGATE_BODY.replace(
         "(Photo: Navy Press Office)[/caption]", "(Photo: Fleet Archive)[/caption]"

@@ -7,7 +7,7 @@ import zipfile
 import pytest
 from django.core.files.storage import default_storage
 
-from articles.models import Image
+from media.models import Image
 from tests.factories import png_claiming
 from tests.helpers.images import assert_clean, geotagged
 from tests.wordpress.exports import SITE, frigate_attachments, frigate_post, run_import

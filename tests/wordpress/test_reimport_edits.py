@@ -7,8 +7,9 @@ import reversion
 from django.urls import reverse
 from reversion.models import Version
 
-from articles.models import Article, Image
+from articles.models import Article
 from authors.models import Author
+from media.models import Image
 from support.models import Page
 from tests.wordpress.exports import (
     AUTHORS,

@@ -6,9 +6,10 @@ from types import SimpleNamespace
 import pytest
 from django.core.files.storage import default_storage
 
-from articles import renditions
-from articles.models import Article, Image
-from articles.tasks import make_image_renditions
+from articles.models import Article
+from media import renditions
+from media.models import Image
+from media.tasks import make_image_renditions
 from tests.wordpress.exports import counts_line, frigate_attachments, frigate_post, run_import
 
 pytestmark = pytest.mark.django_db
@@ -18,14 +19,18 @@ def test_import_enqueues_renditions_after_the_posts_and_they_reach_the_bodies(
     export_file, media_dir, monkeypatch, django_capture_on_commit_callbacks
 ):
     enqueued = []
-    enqueue = make_image_renditions.enqueue
+    schedule_on_commit = renditions.enqueue_on_commit
 
-    def record(pk):  # what exists when each picture's run is enqueued
-        image = Image.objects.get(pk=pk)
-        enqueued.append((image.import_id, Article.objects.count(), image.is_pending))
-        return enqueue(pk)
+    def record(task, pk):  # what exists when each picture's run is enqueued
+        def enqueue(pk):
+            image = Image.objects.get(pk=pk)
+            enqueued.append((image.import_id, Article.objects.count(), image.is_pending))
+            return task.enqueue(pk)
 
-    monkeypatch.setattr(renditions, "make_image_renditions", SimpleNamespace(enqueue=record))
+        assert task is make_image_renditions
+        schedule_on_commit(SimpleNamespace(enqueue=enqueue), pk)
+
+    monkeypatch.setattr(renditions, "enqueue_on_commit", record)
     path = export_file(*frigate_attachments(), frigate_post())
     with django_capture_on_commit_callbacks() as callbacks:
         report, _ = run_import(path, "--media-dir", media_dir)

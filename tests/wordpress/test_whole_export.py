@@ -9,8 +9,9 @@ from pathlib import Path
 
 from django.test import TestCase
 
-from articles.models import Article, ArticleRedirect, Image
+from articles.models import Article, ArticleRedirect
 from authors.models import Author
+from media.models import Image
 from support.models import Page
 from tests.wordpress.exports import DATA, counts_line, run_import, write_jpeg
 

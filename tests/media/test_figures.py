@@ -10,9 +10,10 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from articles import figures
-from articles.models import Article, Image
+from articles.models import Article
 from core.sanitize import clean_html
+from media import figures
+from media.models import Image
 from tests.factories import ArticleFactory, ImageFactory, image_bytes
 from tests.wordpress.exports import (
     SITE,
@@ -133,7 +134,7 @@ def test_changing_a_credit_rewrites_the_figures_that_show_the_image(staff_client
     article = ArticleFactory(body=figures.figure_html(image))
     version = Article.objects.get(pk=article.pk).version
     response = staff_client.post(
-        f"/admin/articles/image/{image.pk}/change/",
+        f"/admin/media/image/{image.pk}/change/",
         {"alt_text": image.alt_text, "caption": image.caption, "credit": "Photo: Jo Smith"},
     )
     assert response.status_code == 302
@@ -157,7 +158,7 @@ def test_alt_text_and_caption_typed_in_the_editor_enter_the_media_library(staff_
     image.refresh_from_db()
     assert image.alt_text == "A tug & a frigate"
     assert image.caption == "The tug Brage guides the frigate in"
-    html = staff_client.get(reverse("admin:articles_image_change", args=[image.pk])).content
+    html = staff_client.get(reverse("admin:media_image_change", args=[image.pk])).content
     assert b"The tug Brage guides the frigate in" in html
 
 

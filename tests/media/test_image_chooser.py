@@ -12,14 +12,14 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.admin import chooser
-from articles.models import Image
+from media.admin import chooser
+from media.models import Image
 from tests.factories import ArticleFactory, ImageFactory, image_bytes
 
 pytestmark = pytest.mark.django_db
 
-CHOOSER_URL = reverse("admin:articles_image_chooser")
-UPLOAD_URL = reverse("admin:articles_image_chooser_upload")
+CHOOSER_URL = reverse("admin:media_image_chooser")
+UPLOAD_URL = reverse("admin:media_image_chooser_upload")
 
 
 def chosen(html):

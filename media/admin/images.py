@@ -1,12 +1,13 @@
 """The media library: the Image admin."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.templatetags.admin_urls import admin_urlname
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from core.admin_widgets import ValidatedImageField, thumbnail
 
-from .. import figures, media_library
+from .. import media_library
 from ..models import Image
 from . import chooser
 
@@ -47,11 +48,11 @@ class ImageAdmin(admin.ModelAdmin):
             return self.admin_site.admin_view(lambda request: function(self, request))
 
         return [
-            path("chooser/", view(chooser.chooser_view), name="articles_image_chooser"),
+            path("chooser/", view(chooser.chooser_view), name="media_image_chooser"),
             path(
                 "chooser/upload/",
                 view(chooser.chooser_upload_view),
-                name="articles_image_chooser_upload",
+                name="media_image_chooser_upload",
             ),
             *super().get_urls(),
         ]
@@ -89,7 +90,7 @@ class ImageAdmin(admin.ModelAdmin):
                     f"article{'s' if count != 1 else ''}.",
                 )
         elif change and "credit" in form.changed_data:  # (a new file brings the credit too)
-            count = figures.recredit(obj)
+            count = media_library.recredit(obj)
             if count:
                 messages.info(
                     request,
@@ -108,8 +109,8 @@ class ImageAdmin(admin.ModelAdmin):
                     '“{}” {} <a href="{}">{}</a>',
                     image,
                     USE_PHRASES[how],
-                    reverse("admin:articles_article_change", args=[article.pk]),
-                    article.title,
+                    reverse(admin_urlname(article._meta, "change"), args=[article.pk]),
+                    article,
                 )
                 for image in objs
                 for article, how in uses.get(image.pk, [])
@@ -156,7 +157,7 @@ class ImageAdmin(admin.ModelAdmin):
                 "",
                 '<li><a href="{}">{}</a> <span class="quiet">({})</span></li>',
                 (
-                    (reverse("admin:articles_article_change", args=[a.pk]), a.title, how)
+                    (reverse(admin_urlname(a._meta, "change"), args=[a.pk]), a, how)
                     for a, how in uses[:shown]
                 ),
             ),

@@ -1,4 +1,4 @@
-/* The lead-image chooser of the article form (articles/admin/chooser.py).
+/* The lead-image chooser of the article form (media/admin/chooser.py).
  *
  * "Choose an image" opens a dialog and loads the chooser into it: thumbnails of the media
  * library, a search by caption, credit, alt text, tags and upload date, older pages, and a

@@ -13,9 +13,9 @@ from django.test import override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from articles.figures import figure_html
-from articles.models import Image
-from articles.tasks import make_image_renditions
+from media.figures import figure_html
+from media.models import Image
+from media.tasks import make_image_renditions
 from tests.factories import ArticleFactory, ImageFactory, image_bytes
 
 pytestmark = pytest.mark.django_db
@@ -195,7 +195,7 @@ def test_failing_renditions_are_retried_then_listed_as_failed_and_the_upload_kep
     page = client.get(article.get_absolute_url())
     assert page.status_code == 200 and f'src="{image.file.url}"' in page.content.decode()
     listed = admin_client.get(f"{TASK_RESULTS}?status__exact=FAILED").content.decode()
-    assert "articles.tasks.make_image_renditions" in listed
+    assert "media.tasks.make_image_renditions" in listed
     assert "OSError: disk full" in listed
 
     # Once the cause is fixed, the pending pictures are enqueued again and made.

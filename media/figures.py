@@ -1,16 +1,17 @@
-"""Pictures inside article bodies, kept true to the media library.
+"""Pictures inside article bodies (any body of HTML), kept true to the media library.
 
 Every inline picture an editor, the importer or the demo puts in a body is a media-library
-image (CKEditor uploads go there too). When an article is saved, `sync_pictures` looks its
-pictures up in the library (one query) and writes into the body what the library knows:
+image (CKEditor uploads go there too). When an article is saved, its `save()` calls
+`sync_pictures`, which looks the body's pictures up in the library (one query) and writes
+into the body what the library knows:
 
 - `width` and `height` on every <img> that lacks whole-number ones (the size of the
   `src` rendition, so the page keeps its layout while the picture loads);
 - the renditions' `src` and `srcset` on a picture that shows the original because it was
-  written while the image was pending (articles/renditions.py);
+  written while the image was pending (media/renditions.py);
 - the image's credit, from its `credit` field, as ``<span class="credit">(…)</span>`` at
   the end of the figure's caption. Editors change a credit in the media library, never by
-  typing it into a caption; `recredit` rewrites the bodies that show the image.
+  typing it into a caption; `media_library.recredit` rewrites the bodies that show it.
 
 `figure_html` is the one way code writes an inline figure (the demo content, tests).
 """
@@ -23,13 +24,13 @@ from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Q
-from django.utils import timezone
+from django.db.models import Q
 from django.utils.html import escape
 
 from core.images import rendition_stem
 from core.sanitize import BODY_IMAGE_SIZES
+
+from .models import Image
 
 _FIGURE = re.compile(r"<figure\b[^>]*>.*?</figure>", re.IGNORECASE | re.DOTALL)
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
@@ -134,8 +135,6 @@ def _keys_of(image):
 def library_images(urls):
     """{url: Image} for the media-library images the given URLs show, in one query (the
     candidates are the images stored in the URLs' month folders)."""
-    from .models import Image
-
     keys = {url: key for url in urls if (key := _media_key(url))}
     if not keys:
         return {}
@@ -215,30 +214,6 @@ def sync_pictures(body):
     return _IMG.sub(sized, _FIGURE.sub(credited, body))
 
 
-def recredit(image):
-    """After `image`'s credit changed: rewrite the captions of the figures that show it in
-    article bodies (bumping each changed article's version, as replacing a file does).
-    Returns the number of articles changed."""
-    from .media_library import body_prefilter
-    from .models import Article
-
-    changed = 0
-    with transaction.atomic():
-        articles = (
-            Article.objects.select_for_update(of=("self",))
-            .filter(body_prefilter([image.file.name]))
-            .only("pk", "body")
-        )
-        for article in articles:
-            body = recredit_body(article.body, image)
-            if body != article.body:
-                Article.objects.filter(pk=article.pk).update(
-                    body=body, version=F("version") + 1, modified=timezone.now()
-                )
-                changed += 1
-    return changed
-
-
 def recredit_body(body, image):
     keys = _keys_of(image)
 
@@ -300,8 +275,6 @@ def keep_typed_descriptions(body):
     if not typed:
         return
     images = library_images({src for src, _alt, _caption in typed})
-    from .models import Image
-
     for src, alt, caption in typed:
         image = images.get(src)
         if image is None:

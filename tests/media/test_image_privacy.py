@@ -15,10 +15,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image as PILImage
 
-from articles.models import Image
-from articles.tasks import make_image_renditions
 from authors.models import Author
 from core.images import is_random_name
+from media.models import Image
+from media.tasks import make_image_renditions
 from tests.factories import ArticleFactory, AuthorFactory, image_bytes, png_claiming
 from tests.helpers.images import assert_clean, geotagged
 from tests.workflow_helpers import member
@@ -53,9 +53,7 @@ def renditions(image):
 def test_uploaded_picture_and_every_rendition_lose_gps_exif_and_xmp(client, fmt, name):
     client.force_login(member("Editor", "eve"))
     upload = SimpleUploadedFile(name, geotagged(fmt))
-    response = client.post(
-        reverse("admin:articles_image_add"), {"file": upload, "alt_text": "A tank"}
-    )
+    response = client.post(reverse("admin:media_image_add"), {"file": upload, "alt_text": "A tank"})
     assert response.status_code == 302
     image = Image.objects.get()
     # Turned upright (800 × 400 held sideways is 400 × 800), colour profile kept.
@@ -139,7 +137,7 @@ def test_original_name_cannot_be_derived_from_rendition_addresses():
 def test_polyglot_is_re_encoded_in_the_media_library(client):
     client.force_login(member("Editor", "eve"))
     upload = SimpleUploadedFile("p.png", polyglot_png())
-    response = client.post(reverse("admin:articles_image_add"), {"file": upload, "alt_text": "x"})
+    response = client.post(reverse("admin:media_image_add"), {"file": upload, "alt_text": "x"})
     assert response.status_code == 302
     data = stored(Image.objects.get().file.name)
     assert not zipfile.is_zipfile(io.BytesIO(data))

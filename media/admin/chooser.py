@@ -126,7 +126,7 @@ def choice(image):
         "credit": image.credit,
         "alt": image.alt_text,
         "label": str(image),
-        "edit_url": reverse("admin:articles_image_change", args=[image.pk]),
+        "edit_url": reverse("admin:media_image_change", args=[image.pk]),
     }
 
 
@@ -183,7 +183,7 @@ class ChooserUploadForm(forms.ModelForm):
 
 def _render_upload(request, form, status):
     html = render_to_string(
-        "admin/articles/image/chooser_upload.html", {"upload_form": form}, request=request
+        "admin/media/image/chooser_upload.html", {"upload_form": form}, request=request
     )
     return JsonResponse({"form": html}, status=status)
 
@@ -207,7 +207,7 @@ def chooser_view(model_admin, request):
         "upload_form": ChooserUploadForm() if model_admin.has_add_permission(request) else None,
         "thumb_width": THUMB_WIDTH,
     }
-    return TemplateResponse(request, "admin/articles/image/chooser.html", context)
+    return TemplateResponse(request, "admin/media/image/chooser.html", context)
 
 
 def chooser_upload_view(model_admin, request):
@@ -235,7 +235,7 @@ class ImageChooserWidget(forms.Widget):
     """A hidden input holding the image's id, the chosen picture shown with its caption,
     credit and alt text, and the buttons that open the chooser and remove the choice."""
 
-    template_name = "articles/widgets/image_chooser.html"
+    template_name = "media/widgets/image_chooser.html"
 
     class Media:
         js = ["admin-extra/image-chooser.js"]
@@ -255,8 +255,8 @@ class ImageChooserWidget(forms.Widget):
         context["widget"].update(
             {
                 "chosen": choice(image) if image else None,
-                "chooser_url": reverse("admin:articles_image_chooser"),
-                "upload_url": reverse("admin:articles_image_chooser_upload"),
+                "chooser_url": reverse("admin:media_image_chooser"),
+                "upload_url": reverse("admin:media_image_chooser_upload"),
             }
         )
         return context

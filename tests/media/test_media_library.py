@@ -12,22 +12,22 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles import media_library
-from articles.models import Image
+from media import media_library
+from media.models import Image
 from tests.factories import ArticleFactory, ImageFactory, image_bytes, png_claiming
 
 pytestmark = pytest.mark.django_db
 
-LIST_URL = reverse("admin:articles_image_changelist")
-ADD_URL = reverse("admin:articles_image_add")
+LIST_URL = reverse("admin:media_image_changelist")
+ADD_URL = reverse("admin:media_image_add")
 
 
 def change_url(image):
-    return reverse("admin:articles_image_change", args=[image.pk])
+    return reverse("admin:media_image_change", args=[image.pk])
 
 
 def delete_url(image):
-    return reverse("admin:articles_image_delete", args=[image.pk])
+    return reverse("admin:media_image_delete", args=[image.pk])
 
 
 def inline_figure(image):

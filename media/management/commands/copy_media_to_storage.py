@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.media_library import rebase_media_urls
 from core import pagecache
 from core.media_copy import CopyRefused, copy_media
+from media.media_library import rebase_media_urls
 
 
 class Command(BaseCommand):

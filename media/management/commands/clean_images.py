@@ -1,12 +1,9 @@
-from itertools import chain
-
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 
-from articles import media_library
-from articles.models import Image
-from authors.models import Author
 from core.images import reclean
+from media import media_library, renditions
+from media.models import Image
 
 
 class Command(BaseCommand):
@@ -15,32 +12,26 @@ class Command(BaseCommand):
         "upload: metadata (EXIF, GPS, XMP, IPTC) removed, turned upright, colour profile "
         "kept, stored under a random name with new renditions, and article bodies pointed "
         "at them. The old original is deleted. Safe to run again: pictures that already "
-        "have a random name are left alone."
+        "have a random name are left alone. Reaches every model whose pictures have "
+        "renditions (the media library's images, author photos: media.renditions.register)."
     )
 
     def handle(self, *args, **options):
         outcomes = {"cleaned": 0, "skipped": 0, "failed": 0}
-        photographed = Author.objects.exclude(photo="").order_by("pk")
-        pictures = chain(
-            (
-                (image.file, f"image #{image.pk}", image)
-                for image in Image.objects.order_by("pk").iterator(chunk_size=100)
-            ),
-            (
-                (author.photo, f"photo of {author}", None)
-                for author in photographed.iterator(chunk_size=100)
-            ),
-        )
-        for field_file, label, library_image in pictures:
-            outcome = self._clean(field_file, label)
-            if outcome is None:
-                outcomes["skipped"] += 1
-            elif outcome is False:
-                outcomes["failed"] += 1
-            else:
-                outcomes["cleaned"] += 1
-                if library_image is not None:
-                    media_library.replace_in_bodies(library_image, outcome)
+        for pictures in renditions.registered():
+            rows = pictures.with_files().iterator(chunk_size=100)
+            for row in rows:
+                field_file = getattr(row, pictures.file_field)
+                label = f"{row._meta.verbose_name} #{row.pk} ({row})"
+                outcome = self._clean(field_file, label)
+                if outcome is None:
+                    outcomes["skipped"] += 1
+                elif outcome is False:
+                    outcomes["failed"] += 1
+                else:
+                    outcomes["cleaned"] += 1
+                    if isinstance(row, Image):
+                        media_library.replace_in_bodies(row, outcome)
         cleaned = outcomes["cleaned"]
         self.stdout.write(
             f"Cleaned {cleaned} picture{'s' if cleaned != 1 else ''}, "
