@@ -1,6 +1,6 @@
 """Review hand-offs: when an article is submitted for review, the editors hear about it by
-e-mail (articles.tasks.notify_review, enqueued once the save commits and retried when the
-mail server fails) and find it in the dashboard's "In review" panel."""
+e-mail (notify_review below, a background task enqueued once the save commits and retried
+when the mail server fails) and find it in the dashboard's "In review" panel."""
 
 import logging
 
@@ -10,11 +10,10 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from core.tasks import enqueue_on_commit
+from core.tasks import enqueue_on_commit, retrying_task
 
 from . import workflow
 from .models import Article
-from .tasks import notify_review
 
 logger = logging.getLogger(__name__)
 
@@ -70,3 +69,9 @@ def notify_editors(article_pk, submitter_pk):
         body=body,
         to=recipients,
     ).send()
+
+
+@retrying_task(attempts=5, backoff=60)
+def notify_review(article_pk, submitter_pk):
+    """The background task: tell the editors an article was submitted for review."""
+    notify_editors(article_pk, submitter_pk)

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from . import payments, stripe_api
 from .models import Checkout, Donation, Frequency, Gift, Supporter
+from .payments import CheckoutProblem
 
 logger = logging.getLogger(__name__)
 
@@ -28,14 +29,6 @@ CONSENT_TEXT = (
     "Keep my name and e-mail address to take this gift, send my receipts and let me "
     "manage my giving. I can delete them at any time from my supporter page."
 )
-
-
-class CheckoutProblem(Exception):
-    """A message for the reader: what went wrong, in plain words."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from . import supporters
+from .links import new_link
 from .models import Donation, Supporter
 
 
@@ -60,7 +60,7 @@ def send_renewal_failed(donation_id):
         "giving/emails/renewal_failed.txt",
         {
             "donation": donation,
-            "link": supporters.new_link(donation.supporter),
+            "link": new_link(donation.supporter),
             "max_age_minutes": settings.SUPPORTER_LINK_MAX_AGE // 60,
         },
     )
@@ -75,7 +75,7 @@ def send_sign_in_link(supporter_id):
         "your supporter page",
         "giving/emails/sign_in.txt",
         {
-            "link": supporters.new_link(supporter),
+            "link": new_link(supporter),
             "max_age_minutes": settings.SUPPORTER_LINK_MAX_AGE // 60,
         },
     )

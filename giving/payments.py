@@ -27,6 +27,14 @@ SUBSCRIPTION_STATUS = {
 }
 
 
+class CheckoutProblem(Exception):
+    """A message for the reader: what went wrong, in plain words."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
 def move_donation(donation_id, status, **fields):
     """Move a donation to `status` if that is forward (Donation.RANK); True when it
     moved. Paid donations get their receipt, by a background task."""
@@ -198,8 +206,6 @@ def refund(donation):
     """Refund a paid donation in full at Stripe, and record it (the charge.refunded event
     that follows from the real Stripe then changes nothing)."""
     import stripe
-
-    from .checkout import CheckoutProblem
 
     try:
         made = stripe_api.client().v1.refunds.create(

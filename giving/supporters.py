@@ -1,13 +1,9 @@
 """Supporters sign in with a link sent to their address: single use, expiring, stored
 only as a hash. Asking for one looks the same whether or not the address is known."""
 
-import secrets
-
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
-from core.links import absolute_url
 from core.tasks import enqueue_on_commit
 
 from . import tasks
@@ -25,13 +21,6 @@ def request_link(email):
     supporter = Supporter.objects.for_email(email).first()
     if supporter is not None:
         enqueue_on_commit(tasks.send_sign_in_link, supporter.pk)
-
-
-def new_link(supporter):
-    """A fresh sign-in address for `supporter` (its token is stored hashed)."""
-    token = secrets.token_urlsafe(32)
-    SignInLink.objects.create(supporter=supporter, token_hash=hash_token(token))
-    return absolute_url(reverse("giving:sign_in_link", kwargs={"token": token}))
 
 
 def check_link(token):

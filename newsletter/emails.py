@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from core.links import absolute_url
 
-from . import subscriptions
+from .confirmation import confirmation_url
 from .models import Subscriber
 
 
@@ -35,7 +35,7 @@ def send_confirmation(subscriber_id):
         "please confirm your newsletter subscription",
         "newsletter/emails/confirm.txt",
         {
-            "confirm_url": subscriptions.confirmation_url(subscriber),
+            "confirm_url": confirmation_url(subscriber),
             "max_age_days": max(1, settings.NEWSLETTER_CONFIRM_MAX_AGE // 86400),
         },
     )

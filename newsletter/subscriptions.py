@@ -14,18 +14,16 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, connection, transaction
-from django.urls import reverse
 from django.utils import timezone
 
-from core.links import absolute_url
 from core.tasks import enqueue_on_commit
 
 from . import tasks
+from .confirmation import CONFIRM_SALT
 from .models import Subscriber, mailbox_of
 
 logger = logging.getLogger(__name__)
 
-CONFIRM_SALT = "newsletter.confirm"
 
 CONSENT_TEXT = (
     "Send me the {site} newsletter by e-mail. I can unsubscribe at any time with the link "
@@ -88,11 +86,6 @@ def _lock_mailbox(mailbox):
 def _mailed_recently(mailbox, now):
     since = now - timedelta(seconds=settings.NEWSLETTER_CONFIRM_RESEND_SECONDS)
     return Subscriber.objects.filter(mailbox=mailbox, confirmation_sent_at__gt=since).exists()
-
-
-def confirmation_url(subscriber):
-    signed = signing.TimestampSigner(salt=CONFIRM_SALT).sign(subscriber.token)
-    return absolute_url(reverse("newsletter:confirm", kwargs={"signed": signed}))
 
 
 class LinkExpired(Exception):

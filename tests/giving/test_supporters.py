@@ -8,7 +8,7 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from giving import stripe_api
+from giving import links, stripe_api
 from giving.models import Gift, SignInLink, Supporter
 
 pytestmark = pytest.mark.django_db
@@ -50,9 +50,8 @@ def test_sign_in_answer_is_the_same_for_known_and_unknown_addresses(
 def test_sign_in_link_is_single_use_and_opening_it_spends_nothing(signed_in, client):
     # The fixture used its link; a scanner's GET of a fresh one spends nothing.
     supporter = Supporter.objects.get()
-    from giving import supporters
 
-    link = supporters.new_link(supporter).removeprefix("http://127.0.0.1:8000")
+    link = links.new_link(supporter).removeprefix("http://127.0.0.1:8000")
     assert client.get(link).status_code == 200
     assert client.get(link).status_code == 200
     assert client.post(link).status_code == 302
@@ -62,9 +61,8 @@ def test_sign_in_link_is_single_use_and_opening_it_spends_nothing(signed_in, cli
 
 def test_sign_in_link_expires(reader, client, settings):
     reader.give()
-    from giving import supporters
 
-    link = supporters.new_link(Supporter.objects.get()).removeprefix("http://127.0.0.1:8000")
+    link = links.new_link(Supporter.objects.get()).removeprefix("http://127.0.0.1:8000")
     with time_machine.travel(
         timezone.now() + timezone.timedelta(seconds=settings.SUPPORTER_LINK_MAX_AGE + 5)
     ):

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Permission
 from django.core import mail, signing
 from django.utils import timezone
 
-from newsletter import clicks, editions, sending
+from newsletter import clicks, editions, sending, tasks
 from newsletter.models import Edition, StoryClicks
 from tests.factories import ArticleFactory, ImageFactory
 from tests.workflow_helpers import member
@@ -47,7 +47,7 @@ def sent(edition, django_capture_on_commit_callbacks):
     make_subscriber("ann@example.org")
     make_subscriber("bob@example.org")
     with django_capture_on_commit_callbacks(execute=True):
-        sending.send_now(edition)
+        tasks.send_now(edition)
     edition.refresh_from_db()
     assert edition.status == Edition.Status.SENT and len(mail.outbox) == 2
     return edition

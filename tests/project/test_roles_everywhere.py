@@ -26,7 +26,7 @@ from articles.models import Article, ArticleRedirect, Correction, PreviewLink
 from feedback.models import ErrorReport
 from liveblog.models import LiveBlog, LiveUpdate
 from media.models import Image
-from newsletter import clicks, subscriptions
+from newsletter import clicks, confirmation
 from newsletter.models import Edition, Subscriber
 from planning import calendar
 from support.models import Page
@@ -210,7 +210,7 @@ def fill(name, named, positional, site):
     if name == "articles:preview":
         return [((), {"token": previews.path_for(site["link"]).split("/")[2]})]
     if name == "newsletter:confirm":
-        url = subscriptions.confirmation_url(site["subscriber"])
+        url = confirmation.confirmation_url(site["subscriber"])
         return [((), {"signed": url.rstrip("/").rsplit("/", 1)[1]})]
     if name == "newsletter:unsubscribe":
         return [((), {"token": site["subscriber"].token})]

@@ -1,9 +1,14 @@
-"""The code's shape (STYLE.md): no module past 500 lines, and no test module importing
-another test module (what two of them share lives in tests/helpers/ or a conftest.py)."""
+"""The code's shape (STYLE.md): no module past 500 lines, no import cycle inside an app,
+and no test module importing another test module (what two of them share lives in
+tests/helpers/ or a conftest.py)."""
 
 import ast
 import os
+import sys
+import tomllib
 from pathlib import Path
+
+import grimp
 
 ROOT = Path(__file__).resolve().parents[2]
 MAX_LINES = 500
@@ -122,3 +127,26 @@ def test_the_checks_see_every_module_and_every_kind_of_test_import():
         "tests.project.test_replica",
         "tests.articles.test_workflow",
     ]
+
+
+def cycles_inside_apps():
+    """Pairs of modules of one app that import each other, directly or through other
+    modules of that app, counting imports made inside functions (grimp sees those too)."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    apps = config["tool"]["importlinter"]["root_packages"]
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    graph = grimp.build_graph(*apps, include_external_packages=False)
+    found = set()
+    for app in apps:
+        modules = {m for m in graph.modules if m == app or m.startswith(app + ".")}
+        for module in modules:
+            for imported in graph.find_modules_directly_imported_by(module) & modules:
+                back = graph.find_shortest_chain(importer=imported, imported=module)
+                if imported != module and back and set(back) <= modules:
+                    found.add(tuple(sorted((module, imported))))
+    return sorted(found)
+
+
+def test_no_app_has_an_import_cycle_inside_it():
+    assert cycles_inside_apps() == []
