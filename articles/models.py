@@ -3,10 +3,10 @@ from html import unescape
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.contrib.postgres.search import SearchRank, SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, FilteredRelation, GeneratedField, OuterRef, Q, Subquery
+from django.db.models import Count, GeneratedField, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Lower, TruncDate
 from django.urls import reverse
@@ -18,12 +18,16 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from authors.models import Author
-from core.fulltext import search_query
 from core.links import instance_url
 from core.models import CreatedBy, ImportKey, TimedQuerySet
 from core.sanitize import clean_html
 from media.figures import keep_typed_descriptions, sync_pictures
 from media.models import Image
+
+from .querysets import ArticleQuerySet, detail_prefetches
+
+# This app's other models, defined beside it and registered through this module.
+from .records import ArticleRedirect, EditSession, PreviewLink  # noqa: F401
 
 READING_WORDS_PER_MINUTE = 230  # a common figure for adults reading news on screen
 TAG = re.compile(r"<[^>]*>")
@@ -59,94 +63,6 @@ class Section(models.Model):
 
     def get_absolute_url(self):
         return instance_url(self, "articles:section", slug=self.slug)
-
-
-class ArticleQuerySet(models.QuerySet):
-    """Reader visibility, full-text matching and the listings' prefetches."""
-
-    def published(self):
-        """The only way reader code fetches articles: published, and not scheduled for later."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
-
-    def scheduled(self):
-        """Published with a time in the future: readers see it from that moment."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
-
-    def matching(self, text, ranked=True):
-        """Full-text search in web-search syntax ("phrases", -word, or); any text is safe
-        (core.fulltext). Best match first (then newest) and annotated `rank`; with
-        ranked=False, newest first. The match is `search_vector @@ query`, answered by the
-        GIN index article_search_gin. The one full-text match: the search page combines it
-        with published() (search.results), the admin's search box uses it over every
-        status."""
-        query = search_query(text)
-        if query is None:
-            return self.none()
-        matches = self.filter(search_vector=query)
-        if not ranked:
-            return matches.order_by("-published_at", "-id")
-        return matches.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
-            "-rank", "-published_at", "-id"
-        )
-
-    def listed_through(self, link, **match):
-        """Articles linked through `link` ("bylines" or "tagged_items") to the row in
-        `match` (`author=` or `tag=`), newest first by the link's own copy of the
-        publication time (`listing_key_field`): the listing is one range of the link's
-        index, from now backwards, whatever the size of the archive. Combine it with
-        `published()`; keyset pages bound `listed_at` (core.pagination). It is an alias,
-        so later filters on it reuse the one join instead of adding their own."""
-        condition = Q(**{f"{link}__published_at__lte": timezone.now()}) & Q(
-            **{f"{link}__{name}": value for name, value in match.items()}
-        )
-        return (
-            self.annotate(listed=FilteredRelation(link, condition=condition))
-            .alias(listed_at=F("listed__published_at"))
-            .filter(listed_at__isnull=False)
-            .order_by("-listed_at", "-id")
-        )
-
-    def for_listing(self):
-        """What a teaser shows: section, lead image and ordered bylines."""
-        return self.select_related("section", "lead_image").prefetch_related(
-            models.Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
-        )
-
-    def for_page(self):
-        """The article page's own row with its section and lead image, in one query: enough
-        for the parts of the page that are not cached (core.fragments); the rest comes
-        from `Article.prefetch_detail()` when a fragment has to be rendered."""
-        return self.select_related("section", "lead_image").defer("search_vector", "search_names")
-
-    def for_detail(self):
-        """What the article page shows, in a fixed number of queries: the listing's, tags,
-        and the corrections readers can see (oldest first), which
-        `Article.visible_corrections()` then reads without a query of its own."""
-        return self.for_page().prefetch_related(*_detail_prefetches())
-
-    def latest_per_section(self, sections, per_section):
-        """The newest `per_section` articles of each of `sections`, in one query: a UNION of
-        small index-ordered look-ups (one per section), so the cost does not grow with the
-        archive the way a window over every article would."""
-        parts = [
-            self.filter(section=section)
-            .order_by("-published_at", "-id")
-            .values_list("pk", flat=True)[:per_section]
-            for section in sections
-        ]
-        if not parts:
-            return self.none()
-        return self.filter(pk__in=parts[0].union(*parts[1:], all=True))
-
-
-def _detail_prefetches():
-    """for_detail()'s relations: bylines with their authors, tags, visible corrections."""
-    visible = Correction.objects.visible().order_by("published_at", "id")
-    return (
-        models.Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author")),
-        "tags",
-        models.Prefetch("corrections", queryset=visible, to_attr="prefetched_corrections"),
-    )
 
 
 class Article(ImportKey, CreatedBy):
@@ -384,7 +300,7 @@ class Article(ImportKey, CreatedBy):
 
     def prefetch_detail(self):
         """Read what for_detail() would have prefetched, into this article (three queries)."""
-        models.prefetch_related_objects([self], *_detail_prefetches())
+        models.prefetch_related_objects([self], *detail_prefetches(Article))
 
     # related(): how many published articles, up to this one's publication, are scored.
     RELATED_WINDOW = 200
@@ -570,68 +486,3 @@ class Correction(CreatedBy):
             "articles:correction_changes",
             kwargs={**self.article.address_kwargs(), "revision": self.revision_id},
         )
-
-
-class ArticleRedirect(models.Model):
-    """An old address of an article (a changed slug or date, or an imported permalink) that
-    answers with a permanent redirect to the article's current address."""
-
-    old_path = models.CharField(
-        max_length=500, unique=True, help_text="The old path, e.g. /2019/05/04/old-slug/."
-    )
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="redirects")
-    created = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["old_path"]
-
-    def __str__(self):
-        return f"{self.old_path} → {self.article}"
-
-    def get_absolute_url(self):
-        return self.old_path
-
-
-class PreviewLink(CreatedBy):
-    """A shareable, expiring, revocable link that lets someone without an account read an
-    unpublished article."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="preview_links")
-    key = models.CharField(max_length=64, unique=True, editable=False)
-    expires_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created"]
-
-    def __str__(self):
-        return f"Preview of “{self.article}” until {self.expires_at:%d %b %Y}"
-
-    @property
-    def is_active(self):
-        return self.revoked_at is None and self.expires_at > timezone.now()
-
-
-class EditSession(models.Model):
-    """One person's open edit of one article: when their page last said it was still open
-    (the heartbeat, so others see "… is editing this article") and their changes not yet
-    saved (the autosave). An autosave is not a revision: the article, its version and its
-    history are untouched until the person saves the form (articles/autosave.py)."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="edit_sessions")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    seen_at = models.DateTimeField(help_text="The page's last heartbeat.")
-    changes = models.JSONField(
-        default=dict, blank=True, help_text="Unsaved field values, by field name."
-    )
-    changed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-seen_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["article", "user"], name="one_edit_session_per_person")
-        ]
-
-    def __str__(self):
-        return f"{self.user} editing “{self.article}”"

@@ -18,13 +18,6 @@ SKIPPED_FOLDERS = {".git", ".venv", "node_modules", "var", "__pycache__", "migra
 # Data rather than code: the demo's stories are text.
 DATA_MODULES = {"demo/stories.py"}
 
-# Modules other engineers are splitting right now (issue 24). The lead empties this set after
-# merging their branches; a module listed here that is already short fails the test below,
-# so the list cannot go stale.
-BEING_SPLIT = {
-    "articles/models.py",
-}
-
 
 def is_python_script(path):
     """An executable without the .py suffix that Python runs (bin/cluster)."""
@@ -51,19 +44,9 @@ def line_count(relative):
 
 def test_no_module_is_over_500_lines():
     long = {path: line_count(path) for path in project_modules() if line_count(path) > MAX_LINES}
-    unexpected = {path: lines for path, lines in long.items() if path not in BEING_SPLIT}
-    assert not unexpected, (
-        f"over {MAX_LINES} lines, split along their seams: {dict(sorted(unexpected.items()))}"
+    assert not long, (
+        f"over {MAX_LINES} lines, split along their seams: {dict(sorted(long.items()))}"
     )
-
-
-def test_modules_being_split_are_still_long():
-    """Once one is split, it leaves BEING_SPLIT (the set above), so no new long module
-    hides behind it."""
-    done = sorted(
-        path for path in BEING_SPLIT if not (ROOT / path).exists() or line_count(path) <= MAX_LINES
-    )
-    assert not done, f"split already: remove from BEING_SPLIT: {done}"
 
 
 def imported_test_modules(source, package):
