@@ -8,11 +8,15 @@ session, flash message or read-your-writes cookie, a path outside its PRIVATE_PR
 Never: signed-in staff, drafts and previews (never-cache headers), pages with a form (the
 CSRF token sets a cookie), POSTs.
 
-Keys carry the content state (core.content_state: a site-wide version any change of the
-content replaces, and the count of scheduled publication times passed), so a change is
-visible on the next request in the process that made it, and within
-PAGE_CACHE_STATE_SECONDS in every other; entries also expire when the next scheduled time
-comes.
+Keys carry the site-wide content state (core.content_state: a version only a change no
+app names the tags of replaces, and the count of scheduled publication times passed), and
+each entry records what it shows as tags (`shows()`: the view, the context processors and
+the fragments of the page declare them; a page that names none carries EVERYTHING) with
+their versions: it is fresh while none of them has changed. So a change makes stale
+exactly the pages that show what it touched, on the next request in the process that made
+it and within PAGE_CACHE_STATE_SECONDS in every other; entries also expire when the next
+scheduled time comes. A page's tags are sent as Surrogate-Key and Cache-Tag, for a CDN
+that purges by tag.
 
 One render per page: after a change, the first request for a page takes a short lock in
 the shared cache (an `add` that expires after PAGE_CACHE_STALE_SECONDS) and renders it;

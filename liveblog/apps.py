@@ -18,6 +18,12 @@ class LiveblogConfig(AppConfig):
         content_state.register_change(
             "liveblog.LiveUpdate", lambda update, kw: {f"live:{update.live_blog_id}"}
         )
-        content_state.register_change(
-            "liveblog.UpdateCorrection", lambda fix, kw: {f"live:{fix.update.live_blog_id}"}
-        )
+        content_state.register_change("liveblog.UpdateCorrection", _correction_tags)
+
+
+def _correction_tags(fix, kwargs):
+    """A correction of an update: its blog's pages (none left when the update is gone)."""
+    from .models import LiveUpdate
+
+    blogs = LiveUpdate.objects.filter(pk=fix.update_id).values_list("live_blog_id", flat=True)
+    return {f"live:{blog}" for blog in blogs}

@@ -73,6 +73,7 @@ def live_or_article_json_ld(context, article):
     timeline = _timeline(article)
     if timeline is None:
         return article_json_ld(context, article)
+    shows(context.get("request"), f"live:{timeline.coverage.article_id}")
     trail = []
     if article.section:
         trail.append((article.section.name, article.section.get_absolute_url()))

@@ -179,3 +179,19 @@ def test_a_page_that_names_nothing_it_shows_is_stale_after_any_change(client, si
     _radar, blog, _air = site["_objects"]
     LiveUpdate.objects.create(live_blog=blog, body="<p>Later.</p>", published_at=timezone.now())
     assert client.get("/authors/")["X-Page-Cache"] == "miss"
+
+
+def test_a_live_update_reaches_the_cached_parts_that_show_the_blog(client, site, settings):
+    """Fragments only (no page cache): the timeline and the LiveBlogPosting JSON-LD show
+    the new update at once; they are the parts that carry the blog's tag."""
+    settings.PAGE_CACHE = False
+    _radar, blog, _air = site["_objects"]
+    for _ in range(2):
+        client.get(site["live"])
+    LiveUpdate.objects.create(
+        live_blog=blog, body="<p>Divers reach the wreck.</p>", published_at=timezone.now()
+    )
+    html = client.get(site["live"]).content.decode()
+    json_ld = html.split('type="application/ld+json"', 1)[1].split("</script>", 1)[0]
+    assert "Divers reach the wreck." in json_ld
+    assert html.count("Divers reach the wreck.") >= 2  # the timeline too
