@@ -6,7 +6,8 @@ Redis."""
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
+import time_machine
+from django.core.cache import cache, caches
 from django.utils import timezone
 
 from core import pagecache
@@ -195,3 +196,36 @@ def test_a_live_update_reaches_the_cached_parts_that_show_the_blog(client, site,
     json_ld = html.split('type="application/ld+json"', 1)[1].split("</script>", 1)[0]
     assert "Divers reach the wreck." in json_ld
     assert html.count("Divers reach the wreck.") >= 2  # the timeline too
+
+
+def test_a_hit_reads_its_entry_and_the_tag_versions_it_lacks_in_one_round_trip(
+    client, site, monkeypatch
+):
+    url = site["radar"]
+    client.get(url)
+    pagecache.local_pages.clear()  # as in a process that has not served this page lately
+    content_state._tags.clear()  # ...and whose hold on the tag versions has expired
+    reads, backend = [], caches["default"]  # the object itself (the settings change back)
+    for name in ("get", "get_many"):
+        original = getattr(backend, name)
+        monkeypatch.setattr(
+            backend, name, lambda *a, _o=original, _n=name, **k: reads.append(_n) or _o(*a, **k)
+        )
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert reads == ["get_many"]
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert reads == ["get_many"]  # then held: no read at all
+
+
+def test_an_article_scheduled_after_the_schedule_was_read_appears_with_no_worker(client, site):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        warm(client, ["/"])  # the schedule (nothing upcoming) is read and held
+        ArticleFactory(
+            title="Submarine contract announced",
+            published_at=timezone.now() + timedelta(minutes=10),
+        )
+        assert "Submarine contract" not in client.get("/").content.decode()
+        traveller.shift(timedelta(minutes=10, seconds=1))
+        response = client.get("/")
+        assert response["X-Page-Cache"] == "miss"
+        assert "Submarine contract announced" in response.content.decode()
