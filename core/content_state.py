@@ -71,6 +71,7 @@ VERSION_SEQUENCE = "core_content_version"  # core/migrations/0001_content_versio
 SCHEDULE_LIMIT = 100  # upcoming publication times kept; read again when all have passed
 TAG_KEY = "pagecache:tag:"  # + the tag: (token, time touched, settling until or None)
 CLOCK_SKEW_SECONDS = 1  # how far apart the servers' clocks may be
+HELD_TAGS_LIMIT = 20_000  # tag versions a process holds before it drops the expired ones
 EVERYTHING = "other"  # the tag of what declared none: every change touches it
 
 
@@ -149,8 +150,8 @@ class ContentState:
         """{tag: its version} (None for a tag never touched), from what this process holds
         (for PAGE_CACHE_STATE_SECONDS after reading it) or the shared cache. `also`: keys
         read in the same round trip (a cached entry); returns (versions, {key: value})."""
-        now = time.monotonic()
-        missing = [tag for tag in tags if (held := self._tags.get(tag)) is None or held[0] <= now]
+        now, held = time.monotonic(), self._tags
+        missing = [tag for tag in tags if (one := held.get(tag)) is None or one[0] <= now]
         found = {}
         if missing or also:
             keys = [*also, *(TAG_KEY + tag for tag in missing)]
@@ -161,8 +162,10 @@ class ContentState:
                 found = self.cache.get_many(keys)
             expires, read = now + settings.PAGE_CACHE_STATE_SECONDS, time.time()
             for tag in missing:
-                self._tags[tag] = (expires, read, found.get(TAG_KEY + tag))
-        versions = {tag: self._tags[tag][2] for tag in tags}
+                held[tag] = (expires, read, found.get(TAG_KEY + tag))
+        versions = {tag: held[tag][2] for tag in tags}
+        if len(held) > HELD_TAGS_LIMIT:  # keep what is still held, drop the rest
+            self._tags = {tag: one for tag, one in held.items() if one[0] > now}
         return (versions, found) if also else versions
 
     def recorded(self, tags, since):
@@ -172,7 +175,7 @@ class ContentState:
         between servers): then it is not kept."""
         versions = self.versions(tags)
         for tag in tags:
-            _expires, read, version = self._tags[tag]
+            _expires, read, version = self._tags.get(tag, (0, since + 1, versions[tag]))
             if read > since and version is not None and version[1] > since - CLOCK_SKEW_SECONDS:
                 return None
         return versions
