@@ -4,15 +4,16 @@ An article is shown on its own page (`article:<pk>`) and in listings: the front 
 (`front`), its section's (`section:<pk>`), its tags' (`tag:<pk>`) and its authors' pages
 (`author:<pk>`), the feeds (`feeds`), sitemaps (`sitemaps`) and search (`search`); teasers
 elsewhere (related articles) show `article:<pk>` too. A section is in the navigation every
-page carries (`nav`). Registered from ArticlesConfig.ready(); the views say what each page
-shows (core.pagecache.shows).
+page carries (`nav`), and so is an article that is the first published in its section, or
+the last (the navigation lists the sections with something published). Registered from
+ArticlesConfig.ready(); the views say what each page shows (core.pagecache.shows).
 """
 
-from django.db.models.signals import pre_save
+from django.db.models.signals import pre_delete, pre_save
 
 from core.content_state import content_state
 
-from .models import Article, ArticleAuthor, TaggedArticle
+from .models import Article, ArticleAuthor, Section, TaggedArticle
 
 LISTINGS = ("front", "feeds", "sitemaps", "search")
 
@@ -33,18 +34,28 @@ def article_tags(pk, section_id=None):
     }
 
 
-def _before_save(sender, instance, **kwargs):
-    """The section an article is moved out of loses it too: read before the save."""
+def _navigation():
+    """The sections the navigation lists (those with something published): one query."""
+    return frozenset(Section.objects.in_navigation().values_list("pk", flat=True))
+
+
+def _before_change(sender, instance, **kwargs):
+    """Read before an article is saved or deleted: the section it may be moved out of
+    (which loses it too) and the sections the navigation lists (every page shows them)."""
+    section = None
     if instance.pk is not None:
         before = Article.objects.filter(pk=instance.pk).values_list("section_id", flat=True)
-        instance._section_before = before.first()
+        section = before.first()
+    instance._cache_before = (section, _navigation())
 
 
 def _article(instance, kwargs):
     tags = article_tags(instance.pk, instance.section_id)
-    before = instance.__dict__.pop("_section_before", None)
-    if before:
-        tags.add(f"section:{before}")
+    section, navigation = instance.__dict__.pop("_cache_before", (None, None))
+    if section:
+        tags.add(f"section:{section}")
+    if navigation is None or navigation != _navigation():  # a section came or went
+        tags.add("nav")
     return tags
 
 
@@ -90,7 +101,8 @@ def _author(instance, kwargs):
 
 
 def connect():
-    pre_save.connect(_before_save, sender=Article, dispatch_uid="cache_tags_article_before")
+    pre_save.connect(_before_change, sender=Article, dispatch_uid="cache_tags_article_save")
+    pre_delete.connect(_before_change, sender=Article, dispatch_uid="cache_tags_article_delete")
     # Articles and corrections have publication times (the schedule, ArticlesConfig).
     content_state.register_change("articles.Article", _article, schedule=True)
     content_state.register_change("articles.Correction", _correction, schedule=True)

@@ -229,3 +229,21 @@ def test_an_article_scheduled_after_the_schedule_was_read_appears_with_no_worker
         response = client.get("/")
         assert response["X-Page-Cache"] == "miss"
         assert "Submarine contract announced" in response.content.decode()
+
+
+def test_the_first_article_of_an_empty_section_brings_it_into_every_page_navigation(client, site):
+    cyber = SectionFactory(name="Cyber", slug="cyber")  # empty: not in the navigation
+    urls = list(pages(site).values())
+    warm(client, urls)
+    assert "/section/cyber/" not in client.get(site["tank"]).content.decode()
+    ArticleFactory(title="Network defence drill", section=cyber)
+    assert stale(client, urls) == set(urls)
+    assert "/section/cyber/" in client.get(site["tank"]).content.decode()
+
+
+def test_another_article_in_a_listed_section_leaves_unrelated_article_pages_cached(client, site):
+    urls = [site["tank"], site["live"]]
+    warm(client, urls)
+    _radar, _blog, air = site["_objects"]
+    ArticleFactory(title="Drone squadron formed", section=air)
+    assert stale(client, urls) == set()
