@@ -107,7 +107,7 @@ class ContentState:
         self._advanced = None  # (monotonic expiry, sequence value this process advanced)
         self._remembered = {}  # name -> (state key, value)
         self._tags = {}  # tag -> (monotonic expiry, time.time() read, stored version)
-        self._changes = {}  # model label -> [tags_of(instance, signal kwargs)]
+        self._changes = {}  # model label -> [(tags_of(instance, signal kwargs), schedule)]
 
     # --- Asking ------------------------------------------------------------------------
     def key(self, now=None):
