@@ -12,7 +12,10 @@ class ArticlesConfig(AppConfig):
         from core import pagecache
         from media import media_library
 
-        from . import signals  # noqa: F401  (connects the search-names handlers)
+        from . import (
+            invalidation,
+            signals,  # noqa: F401  (connects the search-names handlers)
+        )
         from .models import Article, Correction
 
         # Article bodies and lead images show the media library's pictures: the library
@@ -30,6 +33,7 @@ class ArticlesConfig(AppConfig):
 
         # Cached pages and fragments turn stale when a scheduled article's or correction's
         # time comes (core/pagecache.py): one query, soonest first.
+        invalidation.connect()  # what each change makes stale
         pagecache.register_schedule(
             lambda: (
                 Article.objects.scheduled()

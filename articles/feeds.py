@@ -24,6 +24,7 @@ from taggit.models import Tag
 
 from authors.models import Author
 from core.links import absolute_url
+from core.pagecache import shows
 
 from .models import Article, Correction, Section
 
@@ -119,6 +120,10 @@ class LatestArticles(Feed):
     feed_type = ArticleRssFeed
     url_name = "articles:feed"
     item_guid_is_permalink = False
+
+    def __call__(self, request, *args, **kwargs):
+        shows(request, "feeds")  # every change of an article touches the feeds
+        return super().__call__(request, *args, **kwargs)
 
     def url_kwargs(self, obj):
         return {}
@@ -306,6 +311,10 @@ class Corrections(Feed):
     feed_type = Rss201rev2Feed
     url_name = "articles:corrections_feed"
     item_guid_is_permalink = False
+
+    def __call__(self, request, *args, **kwargs):
+        shows(request, "feeds", "corrections")
+        return super().__call__(request, *args, **kwargs)
 
     def title(self):
         return f"Corrections | {settings.SITE_NAME}"

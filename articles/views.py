@@ -10,6 +10,7 @@ from taggit.models import Tag
 
 from core.caching import never_cached, public_page
 from core.fragments import Fragments, template_fragment_names
+from core.pagecache import shows
 from core.pagination import KeysetListMixin
 from core.staff import is_verified_staff
 from core.validators import validate_image_file
@@ -42,6 +43,7 @@ class FrontPage(ReaderPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        shows(self.request, "front")
         published = Article.objects.published().for_listing()
         latest = list(published[: FRONT_LATEST + 1])
         lead = next((a for a in latest if a.featured), latest[0] if latest else None)
@@ -110,11 +112,13 @@ class ArticleDetail(ReaderPageMixin, DateDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
+        shows(self.request, f"article:{article.pk}")
         if self.fragments is not None and article.is_published:
             context["fragments"] = self.fragments
         if not self.cached_parts:  # something is rendered: read what the page shows
             article.prefetch_detail()
             context["related"] = article.related(RELATED_COUNT)
+            shows(self.request, *(f"article:{teaser.pk}" for teaser in context["related"]))
         return context
 
     def render_to_response(self, context, **kwargs):
@@ -185,7 +189,9 @@ class SectionArticles(ArticleListing):
     template_name = "articles/section_detail.html"
 
     def get_listing_object(self):
-        return get_object_or_404(Section, slug=self.kwargs["slug"])
+        section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        shows(self.request, f"section:{section.pk}")
+        return section
 
     def filter_articles(self, articles):
         return articles.filter(section=self.listing)
@@ -195,7 +201,9 @@ class TagArticles(ArticleListing):
     template_name = "articles/tag_detail.html"
 
     def get_listing_object(self):
-        return get_object_or_404(Tag, slug=self.kwargs["slug"])
+        tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        shows(self.request, f"tag:{tag.pk}")
+        return tag
 
     key_field = "listed_at"
 

@@ -3,6 +3,7 @@ from django.utils.decorators import method_decorator
 from django.views.generic import ListView
 
 from core.caching import public_page
+from core.pagecache import shows
 from core.pagination import KeysetListMixin
 
 from .models import Author
@@ -29,6 +30,7 @@ class AuthorDetail(KeysetListMixin, ListView):
 
     def get_queryset(self):
         self.author = get_object_or_404(Author.objects.for_profile(), slug=self.kwargs["slug"])
+        shows(self.request, f"author:{self.author.pk}")
         # The related manager's model is Article, so published() is the same single
         # definition of "published" without this app importing articles.
         articles = self.author.articles.model.objects.published()

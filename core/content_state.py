@@ -30,9 +30,22 @@ Guarantees:
 - `version()` never raises: None when the state cannot be told (callers compute afresh).
 - `remember(name, compute)` keeps a value in process memory until the state changes.
 
-Models in settings.PAGE_CACHE_MODELS bump the state when saved or deleted, or when their
+Tags (issue 27): what a cached page or fragment shows is named by tags (`article:123`,
+`section:4`, `live:9`, `front`, `nav`...), and a change names the tags it touches. Each
+tag has a version in the shared cache (TAG_KEY: a token and the time it was touched); an
+entry records the versions of its tags when it was rendered and is fresh while every one
+of them is unchanged (`versions()`, held per process like the site-wide state, so a hit
+reads no tag it already holds). `touch(tags)` gives the tags new versions; when that
+cannot reach the shared cache, it bumps the site-wide state instead (the sequence), so a
+change made during an outage still reaches every server. Every touch also touches
+EVERYTHING, the tag of what declared no tag of its own (it goes stale on any change, as
+before tags), and of `remember()`'d values by default.
+
+Models in settings.PAGE_CACHE_MODELS change the state when saved or deleted, or when their
 many-to-many links change (now, and again once the transaction commits, so what was
-rendered from the old rows in between is not kept): `connect_signals()`.
+rendered from the old rows in between is not kept): `connect_signals()`. What a change of
+a model touches is said by its app (`register_change(label, tags_of)`, from the app's
+ready()); a model no app speaks for bumps the site-wide state.
 """
 
 import bisect
@@ -40,7 +53,7 @@ import hashlib
 import logging
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from django.conf import settings
@@ -56,6 +69,10 @@ SETTLE_KEY = "pagecache:settle"
 CHANGED_KEY = "pagecache:changed"  # time.time() of the last bump
 VERSION_SEQUENCE = "core_content_version"  # core/migrations/0001_content_version.py
 SCHEDULE_LIMIT = 100  # upcoming publication times kept; read again when all have passed
+TAG_KEY = "pagecache:tag:"  # + the tag: (token, time touched, settling until or None)
+CLOCK_SKEW_SECONDS = 1  # how far apart the servers' clocks may be
+HELD_TAGS_LIMIT = 20_000  # tag versions a process holds before it drops the expired ones
+EVERYTHING = "other"  # the tag of what declared none: every change touches it
 
 
 @dataclass(frozen=True)
@@ -90,6 +107,8 @@ class ContentState:
         self._advanced = None  # (monotonic expiry, sequence value this process advanced)
         self._last_stored = None  # the sequence value last read, kept while the database is away
         self._remembered = {}  # name -> (state key, value)
+        self._tags = {}  # tag -> (monotonic expiry, time.time() read, stored version)
+        self._changes = {}  # model label -> [(tags_of(instance, signal kwargs), schedule)]
 
     # --- Asking ------------------------------------------------------------------------
     def key(self, now=None):
@@ -115,19 +134,70 @@ class ContentState:
                 since = max(since, held.settle)
         return Current(key, None if upcoming is None else upcoming - now, since)
 
-    def version(self):
-        """The key part alone, or None when it cannot be told (the cache failed)."""
+    def version(self, tags=(EVERYTHING,)):
+        """The key part and the versions of `tags` (by default the one every change
+        touches), or None when it cannot be told (the cache failed)."""
         try:
-            return self.key().key
+            key = self.key().key
+            if tags:
+                versions = self.versions(tags)
+                key += ":" + _digest([versions[tag] for tag in sorted(versions)])
+            return key
         except Exception:
             logger.warning("Content state unavailable", exc_info=True)
             return None
 
-    def remember(self, name, compute):
-        """`compute()`, kept in this process's memory until the content state changes: for
-        small site-wide values every page shows (the navigation's sections, the footer's
-        pages). Computed afresh when the state cannot be told."""
-        state = self.version()
+    def versions(self, tags, also=()):
+        """{tag: its version} (None for a tag never touched), from what this process holds
+        (for PAGE_CACHE_STATE_SECONDS after reading it) or the shared cache. `also`: keys
+        read in the same round trip (a cached entry); returns (versions, {key: value})."""
+        now, held = time.monotonic(), self._tags
+        missing = [tag for tag in tags if (one := held.get(tag)) is None or one[0] <= now]
+        found = {}
+        if missing or also:
+            keys = [*also, *(TAG_KEY + tag for tag in missing)]
+            if len(keys) == 1:
+                value = self.cache.get(keys[0])
+                found = {} if value is None else {keys[0]: value}
+            else:
+                found = self.cache.get_many(keys)
+            expires, read = now + settings.PAGE_CACHE_STATE_SECONDS, time.time()
+            for tag in missing:
+                held[tag] = (expires, read, found.get(TAG_KEY + tag))
+        versions = {tag: held[tag][2] for tag in tags}
+        if len(held) > HELD_TAGS_LIMIT:  # keep what is still held, drop the rest
+            self._tags = {tag: one for tag, one in held.items() if one[0] > now}
+        return (versions, found) if also else versions
+
+    def recorded(self, tags, since):
+        """The versions of `tags` to record with what was rendered from the database after
+        `since` (a time.time()), or None when one may be newer than what it read (read
+        after the render began, and touched since then, give or take CLOCK_SKEW_SECONDS
+        between servers): then it is not kept."""
+        versions = self.versions(tags)
+        for tag in tags:
+            _expires, read, version = self._tags.get(tag, (0, since + 1, versions[tag]))
+            if read > since and version is not None and version[1] > since - CLOCK_SKEW_SECONDS:
+                return None
+        return versions
+
+    def outdated(self, recorded, stored_at):
+        """Since when (a time.time()) an entry stored at `stored_at` with the tag versions
+        `recorded` is stale, or None while it is fresh: a tag of it has changed since, or
+        was settling when it was stored and is no longer (read replicas have replayed a
+        change it may not show)."""
+        now, moment = self.versions(recorded), time.time()
+        changed = [v[1] for tag, v in now.items() if v != recorded[tag] and v is not None]
+        changed += [v[2] for v in recorded.values() if v and v[2] and stored_at < v[2] <= moment]
+        if changed:
+            return max(changed)
+        return None if now == recorded else 0.0
+
+    def remember(self, name, compute, tags=(EVERYTHING,)):
+        """`compute()`, kept in this process's memory until the content state or one of
+        `tags` changes: for small site-wide values every page shows (the navigation's
+        sections, the footer's pages). Computed afresh when the state cannot be told."""
+        state = self.version(tags)
         if state is None:
             return compute()
         found = self._remembered.get(name)
@@ -155,6 +225,54 @@ class ContentState:
             )
         self._held = None
 
+    def touch(self, tags, settle_seconds=0, schedule=False):
+        """What shows any of `tags` is stale from now on (and EVERYTHING is). With
+        `settle_seconds`, what is rendered showing them in the next that many seconds is
+        kept no longer than that. With `schedule`, the change may have moved a publication
+        time: the schedule is read again. When the shared cache cannot take the new
+        versions, the site-wide state is bumped instead (PostgreSQL), so every server still
+        sees it."""
+        tags = {*tags, EVERYTHING}
+        if schedule and self._held is not None:
+            self._held = replace(self._held, schedule=None)
+        now = time.time()
+        settle = now + settle_seconds if settle_seconds else None
+        values = {tag: (uuid.uuid4().hex, now, settle) for tag in tags}
+        try:
+            failed = self.cache.set_many({TAG_KEY + tag: v for tag, v in values.items()}, None)
+            if schedule and not failed:
+                self.cache.delete(SCHEDULE_KEY)
+        except Exception:
+            logger.warning("Cache unavailable: could not store new tag versions", exc_info=True)
+            failed = True
+        if failed:
+            self.bump(settle_seconds)
+            return
+        expires = time.monotonic() + settings.PAGE_CACHE_STATE_SECONDS
+        for tag, value in values.items():
+            self._tags[tag] = (expires, now, value)
+
+    def register_change(self, label, tags_of, schedule=False):
+        """`tags_of(instance, kwargs)` names the tags a save, deletion or many-to-many
+        change of the model `label` (its instance and the signal's kwargs) touches;
+        `schedule`: its changes may move a scheduled publication time. An app's own ready()
+        registers its models; several may speak for one model."""
+        self._changes.setdefault(label, []).append((tags_of, schedule))
+
+    def changed(self, label, instance, kwargs):
+        """A change of `instance` (model `label`): touch what it names, now and once the
+        transaction commits; with no app speaking for the model, bump the whole site."""
+        if label not in self._changes:
+            self.bump()
+            transaction.on_commit(lambda: self.bump(replica_settle_seconds()))
+            return
+        tags, schedule = set(), False
+        for tags_of, moves in self._changes[label]:
+            tags.update(tags_of(instance, kwargs))
+            schedule = schedule or moves
+        self.touch(tags, schedule=schedule)
+        transaction.on_commit(lambda: self.touch(tags, replica_settle_seconds(), schedule))
+
     def register_schedule(self, provider):
         """`provider()` returns the upcoming publication times (datetimes, soonest first)
         of work that is scheduled: readers must see it from that moment."""
@@ -164,6 +282,7 @@ class ContentState:
         """Drop what this process holds: the state and the remembered values (tests)."""
         self._held = self._advanced = self._last_stored = None
         self._remembered.clear()
+        self._tags.clear()
 
     # --- Reading the shared state --------------------------------------------------------
     def _read(self):
@@ -204,8 +323,10 @@ class ContentState:
             return advanced[1]
         try:
             with connections["default"].cursor() as cursor:
-                cursor.execute(f"SELECT last_value FROM {VERSION_SEQUENCE}")  # noqa: S608 - a constant
-                self._last_stored = cursor.fetchone()[0]
+                # A sequence never advanced reads last_value 1: its first nextval() is 1 too.
+                cursor.execute(f"SELECT last_value, is_called FROM {VERSION_SEQUENCE}")  # noqa: S608
+                value, called = cursor.fetchone()
+                self._last_stored = value if called else 0
         except DatabaseError:
             # The database is away: nothing can change while it is, so the value last read
             # still holds, and pages already cached keep being served (a branded 503 only
@@ -249,10 +370,13 @@ def replica_settle_seconds():
     return settings.DATABASE_REPLICA_MAX_LAG + settings.DATABASE_REPLICA_CHECK_SECONDS
 
 
-def content_changed(sender, **kwargs):
+def _digest(values):
+    return hashlib.sha256(repr(values).encode()).hexdigest()[:12]
+
+
+def content_changed(sender, instance=None, **kwargs):
     if sender._meta.label in settings.PAGE_CACHE_MODELS:
-        content_state.bump()
-        transaction.on_commit(lambda: content_state.bump(replica_settle_seconds()))
+        content_state.changed(sender._meta.label, instance, kwargs)
 
 
 def connect_signals():

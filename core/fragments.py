@@ -4,10 +4,13 @@ bylines, corrections, tags, author boxes and related teasers; its sharing tags a
 JSON-LD). A page whose fragments are all cached runs only the queries for what is left.
 
 Fragments live where whole pages do (core.pagecache): in process memory in front of the
-default cache, under keys that carry the content state (core.content_state), so every
-change that makes cached pages stale (a save, a deletion, a scheduled time passing) makes
-fragments stale on the next request too, whether or not the page cache is on. Entries
-also expire after PAGE_CACHE_SECONDS (a deploy with changed templates is seen within that).
+default cache, under keys that carry the site-wide content state (core.content_state),
+and each records the versions of the tags its page had shown when it was rendered
+(core.pagecache.shows: the view's, and those of the fragments before it), so a change
+that touches one of them (or the whole site, or a scheduled time passing) makes it stale
+on the next request too, whether or not the page cache is on; a fragment served from the
+cache notes its tags on the request again, so the page carries them. Entries also expire
+after PAGE_CACHE_SECONDS (a deploy with changed templates is seen within that).
 
 A fragment rendered with the request's CSP nonce is stored with the nonce replaced by a
 marker, and served with the marker replaced by the nonce of the request it is served to.
@@ -24,6 +27,7 @@ drafts are never cached.
 
 import functools
 import logging
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -41,6 +45,8 @@ logger = logging.getLogger(__name__)
 NONCE_MARKER = "\x00csp-nonce\x00"
 
 local_fragments = pagecache.LocalStore()
+# The tags of each page's fragments, as last seen in this process: read with them.
+fragment_tags = pagecache.LocalStore()
 
 
 def need(request, name, values):
@@ -72,7 +78,8 @@ class Fragments:
     def __init__(self, request, *parts):
         self.request = request
         self.found = {}
-        state = content_state.version()
+        self.started = time.time()
+        state = content_state.version(tags=())
         self.prefix = None if state is None else f"fragment:{':'.join(map(str, parts))}:{state}"
 
     def key(self, name):
@@ -91,15 +98,26 @@ class Fragments:
                 missing.append(self.key(name))
             else:
                 self.found[name] = html
-        if missing:
-            try:
-                shared = cache.get_many(missing)
-            except Exception:
-                logger.warning("Cache unavailable: fragments rendered afresh", exc_info=True)
-                shared = {}
-            for key, stored in shared.items():
-                self.found[key.rsplit(":", 1)[1]] = stored
-                local_fragments.set(key, stored, len(stored[0]), settings.PAGE_CACHE_SECONDS)
+        try:
+            if missing:
+                tags = fragment_tags.get(self.prefix) or ()
+                _versions, shared = content_state.versions(tags, also=missing)
+                for key in missing:
+                    stored = shared.get(key)
+                    if stored is not None:
+                        self.found[key.rsplit(":", 1)[1]] = stored
+                        size = len(stored[0])
+                        local_fragments.set(key, stored, size, settings.PAGE_CACHE_SECONDS)
+            tags = {tag for stored in self.found.values() for tag in stored[2]}
+            content_state.versions(tags)  # one round trip for those this process lacks
+            for name, stored in list(self.found.items()):
+                if content_state.outdated(stored[2], stored[3]) is not None:
+                    del self.found[name]  # something it shows has changed since
+        except Exception:
+            logger.warning("Cache unavailable: fragments rendered afresh", exc_info=True)
+            self.found.clear()
+            return False
+        fragment_tags.set(self.prefix, tuple(tags), 1, settings.PAGE_CACHE_SECONDS)
         return len(self.found) == len(names)
 
     def get(self, name):
@@ -108,9 +126,10 @@ class Fragments:
         found = self.found.get(name)
         if found is None:
             return None
-        html, noted = found
+        html, noted, versions, _stored_at = found
         for need_name, values in noted:
             need(self.request, need_name, values)
+        pagecache.shows(self.request, *versions)
         if NONCE_MARKER in html:
             html = html.replace(NONCE_MARKER, _nonce(self.request) or "")
         return html
@@ -129,9 +148,12 @@ class Fragments:
         )
         nonce = _nonce(self.request)
         kept = html.replace(nonce, NONCE_MARKER) if nonce and nonce in html else str(html)
-        self.found[name] = stored = (kept, noted)
-        local_fragments.set(self.key(name), stored, len(kept), settings.PAGE_CACHE_SECONDS)
         try:
+            versions = content_state.recorded(pagecache.shown(self.request), self.started)
+            if versions is None:  # something it shows changed while the page rendered
+                return html
+            self.found[name] = stored = (kept, noted, versions, time.time())
+            local_fragments.set(self.key(name), stored, len(kept), settings.PAGE_CACHE_SECONDS)
             cache.set(self.key(name), stored, settings.PAGE_CACHE_SECONDS)
         except Exception:
             logger.warning("Cache unavailable: fragment not stored", exc_info=True)
@@ -146,6 +168,7 @@ remember = content_state.remember
 def forget():
     """Drop every fragment this process holds (tests)."""
     local_fragments.clear()
+    fragment_tags.clear()
 
 
 # --- Which fragments a template has ------------------------------------------------------

@@ -8,11 +8,15 @@ session, flash message or read-your-writes cookie, a path outside its PRIVATE_PR
 Never: signed-in staff, drafts and previews (never-cache headers), pages with a form (the
 CSRF token sets a cookie), POSTs.
 
-Keys carry the content state (core.content_state: a site-wide version any change of the
-content replaces, and the count of scheduled publication times passed), so a change is
-visible on the next request in the process that made it, and within
-PAGE_CACHE_STATE_SECONDS in every other; entries also expire when the next scheduled time
-comes.
+Keys carry the site-wide content state (core.content_state: a version only a change no
+app names the tags of replaces, and the count of scheduled publication times passed), and
+each entry records what it shows as tags (`shows()`: the view, the context processors and
+the fragments of the page declare them; a page that names none carries EVERYTHING) with
+their versions: it is fresh while none of them has changed. So a change makes stale
+exactly the pages that show what it touched, on the next request in the process that made
+it and within PAGE_CACHE_STATE_SECONDS in every other; entries also expire when the next
+scheduled time comes. A page's tags are sent as Surrogate-Key and Cache-Tag, for a CDN
+that purges by tag.
 
 One render per page: after a change, the first request for a page takes a short lock in
 the shared cache (an `add` that expires after PAGE_CACHE_STALE_SECONDS) and renders it;
@@ -56,7 +60,7 @@ from django.utils.cache import get_conditional_response, quote_etag
 from django.utils.http import parse_http_date_safe
 
 from .anonymous import is_anonymous_read
-from .content_state import content_state
+from .content_state import EVERYTHING, content_state
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +114,38 @@ class LocalStore:
 
 
 local_pages = LocalStore()
+# The tags of each address, as last seen in this process: read with its entry, so a hit is
+# one round trip even when the versions of its tags are not held.
+address_tags = LocalStore()
+
+
+# --- What a page shows ---------------------------------------------------------------------
+def shows(request, *tags, everywhere=False):
+    """Note that the page `request` renders shows `tags` (`article:12`, `section:3`...):
+    its cached copy and fragments are stale once a change touches one of them. Tags
+    `everywhere` are ones every page carries (`nav`); a page with no other tag carries
+    EVERYTHING (stale on any change)."""
+    if request is not None and tags:
+        noted = request.__dict__.setdefault("cache_tags", {})
+        for tag in tags:
+            noted.setdefault(str(tag), everywhere)
+
+
+def shown(request):
+    """The tags `request`'s page shows so far (a frozenset), with EVERYTHING when none but
+    tags every page carries were noted."""
+    noted = request.__dict__.get("cache_tags", {}) if request is not None else {}
+    if all(noted.values()):
+        return frozenset(noted) | {EVERYTHING}
+    return frozenset(noted)
+
+
+def tag_headers(response, tags):
+    """The page's tags for a cache in front of the site (purging by tag): Surrogate-Key
+    (Fastly, space-separated) and Cache-Tag (Cloudflare, comma-separated)."""
+    ordered = sorted(tags)
+    response["Surrogate-Key"] = " ".join(ordered)
+    response["Cache-Tag"] = ",".join(ordered)
 
 
 # The content state's own methods, under the names other apps call them by.
@@ -155,8 +191,9 @@ def _storable(request, response):
     )
 
 
-def _kept(request, response):
-    """What is stored of `response`: (status, headers, content, time stored), with this
+def _kept(request, response, versions):
+    """What is stored of `response`: (status, headers, content, time stored, the versions
+    of the tags it shows), with this
     request's CSP nonce replaced by NONCE_MARKER wherever it appears, and an ETag of the
     content without it (so a conditional request matches whichever nonce the reader was
     served)."""
@@ -171,13 +208,13 @@ def _kept(request, response):
         for name, value in response.items()
         if name != STATE_HEADER
     )
-    return (response.status_code, headers, content, time.time())
+    return (response.status_code, headers, content, time.time(), versions)
 
 
 def _served(stored):
     """A response from a stored page, with a nonce of its own where the page had one: every
     reader's inline scripts and CSP header carry a value no other reader saw."""
-    status, headers, content, _stored_at = stored
+    status, headers, content, _stored_at, _versions = stored
     nonce = base64.b64encode(os.urandom(16)).decode("ascii")
     response = HttpResponse(content.replace(NONCE_MARKER.encode(), nonce.encode()), status=status)
     for name, value in headers:
@@ -193,7 +230,10 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         if _bypass(request):
-            return self.get_response(request)
+            response = self.get_response(request)
+            if "public" in response.get("Cache-Control", "") and "cache_tags" in request.__dict__:
+                tag_headers(response, shown(request))
+            return response
         try:
             current = content_state.key()
             address = f"{request.scheme}://{request.get_host()}{request.get_full_path_info()}"
@@ -225,13 +265,23 @@ class PageCacheMiddleware:
         conditional = {
             name: request.META.pop(name) for name in CONDITIONAL_HEADERS if name in request.META
         }
+        started = time.time()
         try:
             response = self.get_response(request)
         finally:
             request.META.update(conditional)
         if not _storable(request, response):
             return _conditional(request, response)
-        page.store(_kept(request, response))
+        tags = shown(request)
+        tag_headers(response, tags)
+        try:
+            versions = content_state.recorded(tags, started)
+        except Exception:
+            logger.warning("Page cache unavailable: page not stored", exc_info=True)
+            versions = None
+        if versions is None:  # a tag it shows changed while it rendered
+            return _conditional(request, response)
+        page.store(_kept(request, response, versions))
         response[STATE_HEADER] = "miss"
         return _conditional(request, response)
 
@@ -252,6 +302,7 @@ class Page:
 
     def __init__(self, digest, current):
         self.digest, self.current = digest, current
+        self.outdated = None  # (copy under the current state whose tags changed, since when)
         self.key = self.key_for(current.key)
         self.last_key = f"pagecache:last:{digest}"
         self.lock_key = f"pagecache:render:{current.key}:{digest}"
@@ -263,9 +314,24 @@ class Page:
         return f"pagecache:page:{state}:{self.digest}"
 
     def fresh(self):
-        """The copy kept under the current state, from this process's memory or the
-        shared cache (then kept in memory too), or None."""
-        return self._get(self.key, self.timeout)
+        """The copy kept under the current state whose tags are all unchanged, from this
+        process's memory or the shared cache (then kept in memory too; read with the
+        versions of the address's tags this process does not hold), or None. A copy whose
+        tags changed is kept as `outdated`."""
+        stored = local_pages.get(self.key)
+        if stored is None:
+            tags = address_tags.get(self.digest) or ()
+            _versions, found = content_state.versions(tags, also=[self.key])
+            stored = found.get(self.key)
+            if stored is None:
+                return None
+            local_pages.set(self.key, stored, len(stored[2]), self.timeout)
+            address_tags.set(self.digest, tuple(stored[4]), 1, settings.PAGE_CACHE_SECONDS)
+        since = content_state.outdated(stored[4], stored[3])
+        if since is None:
+            return stored
+        self.outdated = (stored, since)
+        return None
 
     def _get(self, key, timeout):
         stored = local_pages.get(key)
@@ -295,11 +361,15 @@ class Page:
         """While another request renders the page, the copy kept under an earlier state
         may be served for PAGE_CACHE_STALE_SECONDS after the current state began (so a
         change is seen within that), not longer."""
-        return time.time() - self.current.since <= settings.PAGE_CACHE_STALE_SECONDS
+        since = self.current.since if self.outdated is None else self.outdated[1]
+        return time.time() - since <= settings.PAGE_CACHE_STALE_SECONDS
 
     def earlier(self):
-        """The copy kept under an earlier state (the last one stored for this address), or
-        None."""
+        """The copy kept before the last change of what it shows: the one whose tags
+        changed, or the one kept under an earlier state (the last one stored for this
+        address), or None."""
+        if self.outdated is not None:
+            return self.outdated[0]
         try:
             state = cache.get(self.last_key)
             if state is None or state == self.current.key:
@@ -330,6 +400,7 @@ class Page:
 
     def store(self, stored):
         local_pages.set(self.key, stored, len(stored[2]), self.timeout)
+        address_tags.set(self.digest, tuple(stored[4]), 1, settings.PAGE_CACHE_SECONDS)
         try:
             cache.set(self.key, stored, self.timeout)
             cache.set(self.last_key, self.current.key, settings.PAGE_CACHE_SECONDS)

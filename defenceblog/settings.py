@@ -170,7 +170,8 @@ if REDIS_URL:
 SHARED_CACHE_SECONDS = int(os.environ.get("SHARED_CACHE_SECONDS", 300))
 
 # Full pages for anonymous readers, in the cache above (core/pagecache.py). PAGE_CACHE=0
-# turns it off. A save or delete of any of PAGE_CACHE_MODELS makes every cached page stale.
+# turns it off. A save or delete of any of PAGE_CACHE_MODELS makes the cached pages that
+# show it stale (the tags its app names; every page, for a model no app names tags for).
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 300))
 # Each process keeps the content version this many seconds: a change made in another

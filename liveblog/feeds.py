@@ -8,6 +8,7 @@ from django.utils.html import escape
 
 from articles.feeds import FEED_SIZE, ArticleRssFeed, absolutize_html, tag_uri
 from core.links import absolute_url
+from core.pagecache import shows
 
 from . import pages
 from .views import published_blog
@@ -18,7 +19,9 @@ class LiveUpdates(Feed):
     item_guid_is_permalink = False
 
     def get_object(self, request, pk):
-        return published_blog(pk)
+        blog = published_blog(pk)
+        shows(request, f"live:{blog.pk}", f"article:{blog.article_id}")
+        return blog
 
     def title(self, blog):
         return f"{blog.article.title}: live updates | {settings.SITE_NAME}"

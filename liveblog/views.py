@@ -20,6 +20,7 @@ from django.views.generic import TemplateView
 
 from articles.models import Article
 from core.caching import public_page
+from core.pagecache import shows
 
 from . import pages
 from .models import LiveBlog, LiveUpdate
@@ -40,6 +41,7 @@ def poll(request, pk):
     each as the HTML the page shows, so an edited or corrected update replaces the one on
     the page. Strong ETag over the answer; 304 when it matches."""
     blog = published_blog(pk)
+    shows(request, f"live:{blog.pk}")
     article = blog.article
     page_url = article.get_absolute_url()
     coverage = pages.Coverage.of(blog)
@@ -77,6 +79,7 @@ class LiveBlogPage(TemplateView):
 
     def get(self, request, *args, **kwargs):
         self.blog = published_blog(kwargs["pk"])
+        shows(request, f"live:{self.blog.pk}", f"article:{self.blog.article_id}")
         response = super().get(request, *args, **kwargs)
         response["X-Robots-Tag"] = "noindex, follow"
         return response

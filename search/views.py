@@ -4,6 +4,7 @@ from django.views.generic import ListView
 
 from articles.models import Article
 from articles.views import LISTING_PAGE_SIZE, ReaderPageMixin
+from core.pagecache import shows
 
 from .forms import SearchForm
 from .results import EstimatedPaginator, Search
@@ -27,6 +28,7 @@ class SearchResults(ReaderPageMixin, ListView):
     paginate_by = LISTING_PAGE_SIZE
 
     def get_queryset(self):
+        shows(self.request, "search")
         self.form = SearchForm(self.request.GET)
         self.form.is_valid()  # invalid filters are shown on the form and left out
         self.query = self.form.cleaned_data.get("q", "")

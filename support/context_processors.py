@@ -3,6 +3,7 @@ from django.db.models.functions import JSONObject
 from django.utils.functional import cached_property
 
 from core.fragments import remember
+from core.pagecache import shows
 
 from .models import Page, SupportPage
 from .structured_data import publisher_links
@@ -36,7 +37,7 @@ class SiteLinks:
 
     @cached_property
     def _data(self):
-        return remember("site_links", _read_site_links)
+        return remember("site_links", _read_site_links, tags=["nav", "support"])
 
     @property
     def sentence(self):
@@ -54,5 +55,6 @@ class SiteLinks:
 
 
 def support(request):
+    shows(request, "nav", "support", everywhere=True)  # the footer's pages, the support line
     links = SiteLinks()
     return {"support_links": links, "publisher_links": links.publisher_links}

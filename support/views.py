@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView
 
 from core.caching import never_cached, public_page
+from core.pagecache import shows
 from core.staff import is_verified_staff
 
 from .models import DonationOption, Page, SupportPage
@@ -18,6 +19,7 @@ class SupportIndex(TemplateView):
     template_name = "support/support_page.html"
 
     def get_context_data(self, **kwargs):
+        shows(self.request, "support")
         return super().get_context_data(
             support=SupportPage.load(), options=list(DonationOption.objects.active()), **kwargs
         )
@@ -59,6 +61,10 @@ class PageDetail(DetailView):
 
     def get_queryset(self):
         return Page.objects.all() if self.staff_preview() else Page.objects.published()
+
+    def get_context_data(self, **kwargs):
+        shows(self.request, f"page:{self.object.pk}")
+        return super().get_context_data(**kwargs)
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)

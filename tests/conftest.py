@@ -23,6 +23,7 @@ def _empty_cache():
     cache.clear()
     content_state.forget()
     pagecache.local_pages.clear()
+    pagecache.address_tags.clear()
     fragments.forget()
 
 

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from articles.templatetags.article_seo import article_json_ld
 from core import structured_data as sd
 from core.links import absolute_url
+from core.pagecache import shows
 from core.templatetags.seo import json_ld
 
 from .. import pages
@@ -32,6 +33,7 @@ def live_timeline(context, article):
     timeline = _timeline(article)
     if timeline is None:
         return ""
+    shows(context.get("request"), f"live:{timeline.coverage.article_id}")
     return render_to_string(
         "liveblog/timeline.html",
         {
@@ -71,6 +73,7 @@ def live_or_article_json_ld(context, article):
     timeline = _timeline(article)
     if timeline is None:
         return article_json_ld(context, article)
+    shows(context.get("request"), f"live:{timeline.coverage.article_id}")
     trail = []
     if article.section:
         trail.append((article.section.name, article.section.get_absolute_url()))
