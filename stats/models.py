@@ -28,20 +28,46 @@ class Source(models.TextChoices):
     DIRECT = "direct", "Direct"
 
 
-class ArticleHour(models.Model):
-    """One article's counts in one hour (UTC), added to as batches of hits are ingested."""
+class ArticleCounts(models.Model):
+    """What the rollups count for one article over one period (an hour, a day)."""
 
-    hour = models.DateTimeField()
     article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
     views = models.PositiveIntegerField(default=0)
-    visitors = models.PositiveIntegerField(
-        default=0, help_text="Readers counted for the first time that day (UTC) in this hour."
-    )
     engaged = models.PositiveIntegerField(default=0, help_text="Views engaged for 15 s or more.")
     read_half = models.PositiveIntegerField(default=0)
     read_most = models.PositiveIntegerField(default=0)
     timed = models.PositiveIntegerField(default=0, help_text="Views that reported engaged time.")
     engaged_seconds = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def get_absolute_url(self):
+        return reverse("admin:stats_article", args=[self.article_id])
+
+
+class SourceCounts(models.Model):
+    """One article's page views over one period from one referrer (host and class)."""
+
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=12, choices=Source.choices)
+    host = models.CharField(max_length=100, blank=True, help_text="Empty: no referrer.")
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def get_absolute_url(self):
+        return reverse("admin:stats_article", args=[self.article_id])
+
+
+class ArticleHour(ArticleCounts):
+    """One article's counts in one hour (UTC), added to as batches of hits are ingested."""
+
+    hour = models.DateTimeField()
+    visitors = models.PositiveIntegerField(
+        default=0, help_text="Readers counted for the first time that day (UTC) in this hour."
+    )
 
     class Meta:
         ordering = ["-hour"]
@@ -56,18 +82,11 @@ class ArticleHour(models.Model):
     def __str__(self):
         return f"article {self.article_id} at {self.hour:%Y-%m-%d %H}:00"
 
-    def get_absolute_url(self):
-        return reverse("admin:stats_article", args=[self.article_id])
 
-
-class SourceHour(models.Model):
+class SourceHour(SourceCounts):
     """One article's page views in one hour from one referrer (host and class)."""
 
     hour = models.DateTimeField()
-    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
-    source = models.CharField(max_length=12, choices=Source.choices)
-    host = models.CharField(max_length=100, blank=True, help_text="Empty: no referrer.")
-    views = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-hour"]
@@ -81,24 +100,14 @@ class SourceHour(models.Model):
     def __str__(self):
         return f"{self.host or self.get_source_display()} → article {self.article_id}"
 
-    def get_absolute_url(self):
-        return reverse("admin:stats_article", args=[self.article_id])
 
-
-class ArticleDay(models.Model):
+class ArticleDay(ArticleCounts):
     """One article's counts in one day (UTC): the sums of its ArticleHour rows, rewritten
     by the worker's daily rollup (stats/rollup.py) for the days that had new hits. The 7-
     and 30-day screens and an article's chart past its first two days read these."""
 
     day = models.DateField()
-    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
-    views = models.PositiveIntegerField(default=0)
     visitors = models.PositiveIntegerField(default=0, help_text="Readers counted that day (UTC).")
-    engaged = models.PositiveIntegerField(default=0, help_text="Views engaged for 15 s or more.")
-    read_half = models.PositiveIntegerField(default=0)
-    read_most = models.PositiveIntegerField(default=0)
-    timed = models.PositiveIntegerField(default=0, help_text="Views that reported engaged time.")
-    engaged_seconds = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         ordering = ["-day"]
@@ -110,18 +119,11 @@ class ArticleDay(models.Model):
     def __str__(self):
         return f"article {self.article_id} on {self.day:%Y-%m-%d}"
 
-    def get_absolute_url(self):
-        return reverse("admin:stats_article", args=[self.article_id])
 
-
-class SourceDay(models.Model):
+class SourceDay(SourceCounts):
     """One article's page views in one day (UTC) from one referrer: SourceHour's sums."""
 
     day = models.DateField()
-    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
-    source = models.CharField(max_length=12, choices=Source.choices)
-    host = models.CharField(max_length=100, blank=True, help_text="Empty: no referrer.")
-    views = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-day"]
@@ -134,6 +136,3 @@ class SourceDay(models.Model):
 
     def __str__(self):
         return f"{self.host or self.get_source_display()} → article {self.article_id} on {self.day}"
-
-    def get_absolute_url(self):
-        return reverse("admin:stats_article", args=[self.article_id])
