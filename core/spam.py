@@ -73,19 +73,23 @@ def client_hash(request):
 # --- Signed render timestamp -----------------------------------------------------------
 
 
-def form_token(now=None):
-    """A signed record of when the form was rendered."""
-    return signing.dumps(int(now if now is not None else time.time()), salt=TOKEN_SALT)
+def form_token(now=None, salt=TOKEN_SALT):
+    """A signed record of when the form was rendered (`salt`: one per kind of form)."""
+    return signing.dumps(int(now if now is not None else time.time()), salt=salt)
 
 
 class TokenProblem(Exception):
     """The form came back too soon, too late or with a token we did not sign."""
 
 
-def check_form_token(token, now=None):
+def check_form_token(token, now=None, *, salt=TOKEN_SALT, min_seconds=None, max_age=None):
+    """TokenProblem unless `token` is ours and the form was sent back between `min_seconds`
+    and `max_age` after it was shown (the error reports' settings unless given)."""
     now = now if now is not None else time.time()
+    min_seconds = settings.FEEDBACK_MIN_FORM_SECONDS if min_seconds is None else min_seconds
+    max_age = settings.FEEDBACK_MAX_FORM_AGE if max_age is None else max_age
     try:
-        rendered = signing.loads(token or "", salt=TOKEN_SALT)
+        rendered = signing.loads(token or "", salt=salt)
     except signing.BadSignature as exc:
         raise TokenProblem(
             "Something went wrong with this form. Please check your text and send it again."
@@ -93,12 +97,12 @@ def check_form_token(token, now=None):
     if not isinstance(rendered, int):
         raise TokenProblem("Something went wrong with this form. Please send it again.")
     age = now - rendered
-    if age < settings.FEEDBACK_MIN_FORM_SECONDS:
+    if age < min_seconds:
         raise TokenProblem(
             "That was quicker than a person usually types. Please check your text and send "
             "it again."
         )
-    if age > settings.FEEDBACK_MAX_FORM_AGE:
+    if age > max_age:
         raise TokenProblem(
             "This form was open for a long time, so we could not accept it as it was. Your "
             "text is still here: please check it and send it again."

@@ -13,7 +13,8 @@ import time
 from collections import deque
 
 from django.conf import settings
-from django.core import signing
+
+from core import spam
 
 TOKEN_FIELD = "rendered"  # noqa: S105 (a form field name, not a secret)
 HONEYPOT_FIELD = "website"
@@ -21,7 +22,7 @@ _TOKEN_SALT = "tips.form"  # noqa: S105 (a namespace, not a secret)
 
 
 def form_token(now=None):
-    return signing.dumps(int(now if now is not None else time.time()), salt=_TOKEN_SALT)
+    return spam.form_token(now, salt=_TOKEN_SALT)
 
 
 class Refused(Exception):
@@ -29,22 +30,16 @@ class Refused(Exception):
 
 
 def check_form_token(token, now=None):
-    now = now if now is not None else time.time()
     try:
-        rendered = signing.loads(token or "", salt=_TOKEN_SALT)
-    except signing.BadSignature as exc:
-        raise Refused("Something went wrong with this form. Please send it again.") from exc
-    age = now - rendered
-    if age < settings.TIPS_MIN_FORM_SECONDS:
-        raise Refused(
-            "That was quicker than a person usually types. Please check your message and "
-            "send it again."
+        spam.check_form_token(
+            token,
+            now,
+            salt=_TOKEN_SALT,
+            min_seconds=settings.TIPS_MIN_FORM_SECONDS,
+            max_age=settings.TIPS_MAX_FORM_AGE,
         )
-    if age > settings.TIPS_MAX_FORM_AGE:
-        raise Refused(
-            "This page was open for a long time, so we could not accept the form as it was. "
-            "Your text is still here: please send it again."
-        )
+    except spam.TokenProblem as problem:
+        raise Refused(str(problem)) from problem
 
 
 def check_origin(request):
