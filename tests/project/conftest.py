@@ -1,4 +1,5 @@
-"""Fixtures the project's tests share: PostgreSQL set up differently from the test database."""
+"""Fixtures the project's tests share: PostgreSQL set up differently from the test database,
+and the page cache on a Redis of its own."""
 
 import tempfile
 import uuid
@@ -35,3 +36,31 @@ def fresh_database():
     yield name
     with admin_connection() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def page_cache_on_redis(settings, tmp_path):
+    """The page cache on, in a throwaway redis-server of this test's own (empty), with
+    the content state and the per-process pages forgotten before and after."""
+    from django.core.cache import cache
+
+    from core import pagecache
+    from core.content_state import content_state
+    from tests.helpers.redis_server import redis_url
+
+    with redis_url(tmp_path) as url:
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "core.cache.FailSoftRedisCache",
+                "LOCATION": url,
+                "KEY_PREFIX": "test-page-cache",
+            }
+        }
+        settings.PAGE_CACHE = True
+        cache.clear()
+        content_state.forget()
+        pagecache.local_pages.clear()
+        yield
+        cache.clear()
+        content_state.forget()
+        pagecache.local_pages.clear()

@@ -15,27 +15,13 @@ from core.cache import FailSoftRedisCache
 from core.content_state import content_state
 from liveblog.models import LiveBlog, LiveUpdate
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
-from tests.helpers.redis_server import redis_url
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def shared_redis(settings, tmp_path):
-    with redis_url(tmp_path) as url:
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "core.cache.FailSoftRedisCache",
-                "LOCATION": url,
-                "KEY_PREFIX": "test-cache-tags",
-            }
-        }
-        settings.PAGE_CACHE = True
-        cache.clear()
-        content_state.forget()
-        pagecache.local_pages.clear()
-        yield
-        cache.clear()
+def shared_redis(page_cache_on_redis):
+    """Every test here on a Redis of its own (tests/project/conftest.py)."""
 
 
 @pytest.fixture

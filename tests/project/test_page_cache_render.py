@@ -10,14 +10,12 @@ import time
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.db import connections
 from django.test import Client
 from django.test.signals import template_rendered
 
 from core import pagecache
 from tests.factories import ArticleFactory
-from tests.helpers.redis_server import redis_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,21 +24,9 @@ PAGE_TEMPLATE = "articles/article_detail.html"
 
 
 @pytest.fixture(autouse=True)
-def shared_redis(settings, tmp_path):
-    with redis_url(tmp_path) as url:
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "core.cache.FailSoftRedisCache",
-                "LOCATION": url,
-                "KEY_PREFIX": "test-page-render",
-            }
-        }
-        settings.PAGE_CACHE = True
-        settings.PAGE_CACHE_STALE_SECONDS = 5
-        cache.clear()
-        pagecache.local_pages.clear()
-        yield
-        cache.clear()
+def shared_redis(page_cache_on_redis, settings):
+    """Every test here on a Redis of its own (tests/project/conftest.py)."""
+    settings.PAGE_CACHE_STALE_SECONDS = 5
 
 
 class HeldRender:
