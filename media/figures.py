@@ -149,7 +149,15 @@ def library_images(urls):
     wanted = [Q(file__startswith=f"{folder}/") for folder in sorted(folders)]
     wanted += [Q(file__startswith=prefix) for prefix in sorted(originals)]
     candidates = Image.objects.filter(reduce(or_, wanted)).only(
-        "pk", "file", "width", "height", "alt_text", "caption", "credit", "rendition_names"
+        "pk",
+        "file",
+        "width",
+        "height",
+        "alt_text",
+        "caption",
+        "credit",
+        "rendition_names",
+        "uploaded_by",
     )
     by_key = {key: image for image in candidates for key in _keys_of(image)}
     return {url: by_key[key] for url, key in keys.items() if key in by_key}
@@ -264,6 +272,22 @@ def _typed_descriptions(body):
             )
         )
     return found
+
+
+def body_pictures(body):
+    """[(image, alt text, caption)] for each media-library image `body` shows, in the order
+    it first appears, with the alt text and caption typed for it in the body (the caption
+    without its credit). One query when the body has figures, none otherwise."""
+    typed = _typed_descriptions(body or "")
+    if not typed:
+        return []
+    images = library_images({src for src, _alt, _caption in typed})
+    found = {}
+    for src, alt, caption in typed:
+        image = images.get(src)
+        if image is not None and image.pk not in found:
+            found[image.pk] = (image, alt, caption)
+    return list(found.values())
 
 
 def keep_typed_descriptions(body):

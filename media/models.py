@@ -114,6 +114,13 @@ class Image(ImportKey):
     def get_absolute_url(self):
         return self.file.url
 
+    def editable_by(self, user):
+        """Whether `user` may change this image's description (alt text, caption, credit):
+        who manages the library (media.change_image), and whoever uploaded it."""
+        if user.has_perm("media.change_image"):
+            return True
+        return self.uploaded_by_id is not None and self.uploaded_by_id == user.pk
+
     def refresh_from_db(self, *args, **kwargs):
         super().refresh_from_db(*args, **kwargs)
         self.__dict__.pop("_rendition_urls", None)

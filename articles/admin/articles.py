@@ -32,6 +32,7 @@ from ..models import (
     Section,
     TaggedArticle,
 )
+from . import pictures
 from .desk import DeskMixin
 from .display import ArticleDisplay
 from .forms import ArticleAdminForm
@@ -111,13 +112,14 @@ class ArticleAdmin(ArticleDisplay, DeskMixin, SafeVersionAdmin):
         js = [
             "admin-extra/article-desk.js",  # autosave, unsaved-changes guard, Ctrl/Cmd+S
             "admin-extra/article-seo.js",  # search and sharing preview
+            "admin-extra/body-pictures.js",  # pictures uploaded in the editor, with credits
         ]
 
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "section"]}),
         ("Lead image", {"fields": ["lead_image"]}),
-        ("Body", {"fields": ["body"]}),
+        ("Body", {"fields": ["body", "picture_credits"]}),
         ("Tags", {"fields": ["tags", "new_tags"]}),
         (
             "Publication",
@@ -160,6 +162,7 @@ class ArticleAdmin(ArticleDisplay, DeskMixin, SafeVersionAdmin):
         "new_tags",
         "restore_old_status",
         "sharing_preview",
+        "picture_credits",
     )
     CONTRIBUTOR_READONLY = ("published_at", "featured")
     # A restore keeps these as they are now; a box on the form takes the revision's.
@@ -246,12 +249,21 @@ class ArticleAdmin(ArticleDisplay, DeskMixin, SafeVersionAdmin):
             obj.content_updated_at = timezone.now()
         stored = getattr(form, "stored", None)
         before = None
+        credits = form.cleaned_data.get("picture_credits") or {}
+        pictures.store_credits(obj, credits)
         if stored is not None:
             obj.version = stored.version + 1
             before = workflow.address_of(stored)
         super().save_model(request, obj, form, change)
         if before is not None:
             workflow.keep_old_address(obj, before)
+        if count := pictures.recredit_elsewhere(credits):
+            self.message_user(
+                request,
+                f"The new credit also shows under the picture in {count} other "
+                f"article{'s' if count != 1 else ''}.",
+                messages.INFO,
+            )
         review.submitted(stored.status if stored is not None else None, obj, request.user)
         if change:
             self.forget_autosave(request, obj)
@@ -380,6 +392,11 @@ class ArticleAdmin(ArticleDisplay, DeskMixin, SafeVersionAdmin):
 
     def get_urls(self):
         return [
+            path(
+                "pictures/",
+                self.admin_site.admin_view(lambda request: pictures.pictures_view(self, request)),
+                name="articles_article_pictures",
+            ),
             path(
                 "<path:object_id>/preview-links/",
                 self.admin_site.admin_view(self.preview_links_view),

@@ -19,6 +19,7 @@ from media.figures import sync_pictures
 
 from .. import workflow
 from ..models import Article
+from .pictures import PictureCreditsField, pictures_of
 
 _IMG_SRC = re.compile(r"<img\b[^>]*?\bsrc=\"([^\"]*)\"", re.IGNORECASE)
 
@@ -78,6 +79,7 @@ class ArticleAdminForm(forms.ModelForm):
         required=False,
         label="Also take this revision's status and publication time",
     )
+    picture_credits = PictureCreditsField()
 
     class Meta:
         model = Article
@@ -127,6 +129,9 @@ class ArticleAdminForm(forms.ModelForm):
         self.stored_status = stored.status if stored is not None else None
         if stored is not None and "loaded_version" in self.fields:
             self.fields["loaded_version"].initial = stored.version
+        if "picture_credits" in self.fields and self.request is not None:
+            body = self.data.get("body", "") if self.is_bound else self.instance.body
+            self.fields["picture_credits"].pictures = pictures_of(body, self.request.user)
         if "status" in self.fields and self.request is not None:
             allowed = workflow.allowed_statuses(self.request.user, self.stored_status)
             self.fields["status"].widget.choices = [
