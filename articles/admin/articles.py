@@ -251,6 +251,8 @@ class ArticleAdmin(ArticleDisplay, DeskMixin, SafeVersionAdmin):
         before = None
         credits = form.cleaned_data.get("picture_credits") or {}
         pictures.store_credits(obj, credits)
+        for image in credits:  # in the image's history too, as if changed in the library
+            self.log_change(request, image, [{"changed": {"fields": ["Credit"]}}])
         if stored is not None:
             obj.version = stored.version + 1
             before = workflow.address_of(stored)

@@ -56,6 +56,8 @@ def test_a_credit_typed_in_the_panel_is_stored_and_shows_in_every_caption(editor
     assert 'The frigate leaves <span class="credit">(Supplied: BSTU)</span>' in article.body
     assert "(Supplied: BSTU)</span></figcaption>" in elsewhere.body
     assert "also shows under the picture in 1 other article" in response.content.decode()
+    history = editor_client.get(reverse("admin:media_image_history", args=[image.pk]))
+    assert "Changed Credit." in history.content.decode()
 
     page = editor_client.get(article.get_absolute_url()).content.decode()
     assert '<span class="credit">(Supplied: BSTU)</span>' in page
