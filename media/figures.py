@@ -10,8 +10,10 @@ into the body what the library knows:
 - the renditions' `src` and `srcset` on a picture that shows the original because it was
   written while the image was pending (media/renditions.py);
 - the image's credit, from its `credit` field, as ``<span class="credit">(…)</span>`` at
-  the end of the figure's caption. Editors change a credit in the media library, never by
-  typing it into a caption; `media_library.recredit` rewrites the bodies that show it.
+  the end of the figure's caption. Editors change a credit in the media library or in the
+  article form's "Pictures in the body" panel (articles/admin/pictures.py, which lists a
+  body's pictures with `body_pictures`), never by typing it into a caption;
+  `media_library.recredit` rewrites the bodies that show it.
 
 `figure_html` is the one way code writes an inline figure (the demo content, tests).
 """
