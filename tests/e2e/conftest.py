@@ -71,11 +71,12 @@ def screenshot(page, name, full_page=True):
     return path
 
 
-def assert_accessible(page):
-    """axe-core: no serious or critical violations."""
+def assert_accessible(page, context=None):
+    """axe-core: no serious or critical violations (within the `context` selector if given:
+    a panel added to a page whose other parts are not ours, such as the Django admin's)."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page)
+    results = Axe().run(page, context=context)
     bad = [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
         for v in results.response["violations"]

@@ -5,7 +5,13 @@ the credit in the figure's caption."""
 import pytest
 
 from media.models import Image
-from tests.e2e.conftest import ARTIFACTS, choose_autocomplete, choose_image, login_admin
+from tests.e2e.conftest import (
+    ARTIFACTS,
+    assert_accessible,
+    choose_autocomplete,
+    choose_image,
+    login_admin,
+)
 from tests.factories import AuthorFactory, ImageFactory, SectionFactory, image_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -63,6 +69,7 @@ def test_editor_credits_a_picture_uploaded_in_the_body(page, django_user_model, 
     assert page.locator(".body-picture").get_by_label("Credit").input_value() == (
         "Photo: Mira Lindqvist"
     )
+    assert_accessible(page, ".field-picture_credits")
 
     page.goto("/")
     page.get_by_role("link", name="New radar mast for the frigates").first.click()
