@@ -136,3 +136,11 @@ def test_an_invalid_credit_is_explained_and_nothing_typed_is_lost(editor_client,
     assert Image.objects.get(pk=image.pk).credit == ""
     article.refresh_from_db()
     assert article.title != "A headline typed before saving"
+
+
+def test_staff_without_article_permissions_get_no_panel(client, django_user_model):
+    user = django_user_model.objects.create_user("guest", "guest@example.org", "pw", is_staff=True)
+    client.force_login(user)
+    body = figure(uploaded(), "Radar mast", "The new radar")
+    response = client.post(reverse("admin:articles_article_pictures"), {"body": body})
+    assert response.status_code == 403
