@@ -96,8 +96,8 @@ def test_feedback_rate_limit_counts_across_both_servers(cluster, cluster_db):
     from django.core import signing
 
     from articles.models import Article
+    from core.spam import TOKEN_SALT
     from feedback.models import ErrorReport
-    from feedback.spam import TOKEN_SALT
 
     article = Article.objects.published().order_by("-published_at").first()
     # As nginx would say it: the servers trust X-Real-IP (FEEDBACK_CLIENT_IP_HEADER).
