@@ -9,12 +9,11 @@ from playwright.sync_api import Error as PlaywrightError
 
 from articles.models import Article, EditSession
 from media import figures
-from tests.e2e.conftest import choose_image, login_admin
+from tests.e2e.conftest import choose_image, login_admin, screenshot
 from tests.factories import ArticleFactory, ImageFactory
 from tests.workflow_helpers import PASSWORD, change_url, member
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SHOTS = "/work/shots/h25"
 User = get_user_model()
 
 
@@ -63,7 +62,7 @@ def test_contributor_submits_and_is_told_the_truth_and_the_editor_is_emailed(
     assert "submitted for review and the editors have been told" in message.inner_text()
     assert "You may edit it again" not in page.content()
     assert page.locator("input[name=_continue]").count() == 0  # read-only indeed
-    page.screenshot(path=f"{SHOTS}/review-submitted-contributor.png", full_page=True)
+    screenshot(page, "review-submitted-contributor", full_page=True)
     assert [m.to for m in mail.outbox] == [["eve@example.org"]]
     assert "from Carl Berg" in mail.outbox[0].subject
 
@@ -72,7 +71,7 @@ def test_contributor_submits_and_is_told_the_truth_and_the_editor_is_emailed(
     login_admin(editor, "eve", PASSWORD)
     panel = editor.locator(".dashboard-panel", has_text="In review")
     assert "Coast guard orders patrol boats" in panel.inner_text()
-    editor.screenshot(path=f"{SHOTS}/review-dashboard-editor.png", full_page=True)
+    screenshot(editor, "review-dashboard-editor", full_page=True)
     context.close()
     assert not page.console_errors
 
@@ -113,7 +112,7 @@ def test_autosave_restore_guard_shortcut_and_presence(page, browser, live_server
     login_admin(hana, "hana", PASSWORD)
     hana.goto(change_url(article))
     assert "Eve Lund is editing this article." in hana.locator(".article-desk-others").inner_text()
-    hana.screenshot(path=f"{SHOTS}/desk-someone-else-editing.png")
+    screenshot(hana, "desk-someone-else-editing", full_page=False)
     page.evaluate("window.articleDesk.beat()")
     page.locator(".article-desk-others", has_text="Hana Novak is editing").wait_for()
     context.close()
@@ -125,16 +124,16 @@ def test_autosave_restore_guard_shortcut_and_presence(page, browser, live_server
     again.goto(change_url(article))
     offer = again.locator(".article-desk-offer")
     assert "Restore unsaved changes from" in offer.inner_text()
-    again.screenshot(path=f"{SHOTS}/desk-restore-offer.png")
+    screenshot(again, "desk-restore-offer", full_page=False)
     offer.get_by_role("link", name="Restore").click()
     again.wait_for_selector(".ck-editor__editable p:has-text('Contract signed on Monday.')")
-    again.screenshot(path=f"{SHOTS}/desk-restored.png")
+    screenshot(again, "desk-restored", full_page=False)
 
     # Ctrl+S saves and stays on the page.
     again.wait_for_function("window.articleDesk !== undefined")
     again.keyboard.press("Control+s")
     again.wait_for_selector(".messagelist .success")
-    again.screenshot(path=f"{SHOTS}/desk-after-ctrl-s.png")
+    screenshot(again, "desk-after-ctrl-s", full_page=False)
     assert again.url.endswith(change_url(article))
     article.refresh_from_db()
     assert "Contract signed on Monday." in article.body
@@ -174,5 +173,5 @@ def test_search_and_sharing_preview_follows_the_form(page):
     preview.locator(".card-preview-image").wait_for()
     warnings.filter(has_text="The lead image has no alt text").wait_for()
     preview.scroll_into_view_if_needed()
-    page.locator("fieldset", has=preview).screenshot(path=f"{SHOTS}/sharing-preview.png")
+    screenshot(page, "sharing-preview", full_page=False)
     assert not page.console_errors

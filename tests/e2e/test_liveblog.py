@@ -129,5 +129,5 @@ def test_open_page_gets_a_new_pin_new_key_event_and_an_edited_update(page, setti
     edited.filter(has_text="An earlier version said 60 knots.").wait_for()
     assert "Gusts of 70 knots" in edited.inner_text()
     assert page.evaluate("window.openedOnce") is True  # no reload
-    page.screenshot(path="/work/shots/h25/liveblog-phone-new-pin.png")
+    screenshot(page, "liveblog-phone-new-pin", full_page=False)
     assert not page.console_errors

@@ -2,7 +2,6 @@
 receives an edition and leaves with one click on its unsubscribe link."""
 
 import re
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -17,7 +16,6 @@ from tests.workflow_helpers import PASSWORD, member
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture(autouse=True)
@@ -202,8 +200,7 @@ def test_sent_edition_reads_on_a_phone_without_sideways_scrolling(
     footer = page.locator("address").inner_text()
     assert footer == f"{settings.PUBLISHER_LEGAL_NAME}, {settings.PUBLISHER_ADDRESS}"
     if width == 390:
-        DOCS_SCREENSHOTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(DOCS_SCREENSHOTS / "newsletter-390.png"), full_page=True)
+        screenshot(page, "newsletter-390")
     # The same message on a desktop: the container stops at 600 pixels.
     page.set_viewport_size({"width": 1024, "height": 800})
     assert page.locator(".container").bounding_box()["width"] == 600
@@ -241,4 +238,4 @@ def test_a_reader_clicks_a_story_and_the_editor_sees_the_count(
     headers = table.get_by_role("columnheader").all_text_contents()
     assert headers == ["Place", "Story", "Clicks"]
     table.scroll_into_view_if_needed()
-    page.screenshot(path=str(DOCS_SCREENSHOTS / "newsletter-clicks.png"))
+    screenshot(page, "newsletter-clicks", full_page=False)
