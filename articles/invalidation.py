@@ -28,7 +28,7 @@ def article_tags(pk, section_id=None):
     return {
         f"article:{pk}",
         *LISTINGS,
-        *(f"section:{section_id}" for _ in [0] if section_id),
+        *([f"section:{section_id}"] if section_id else []),
         *(f"author:{author}" for author in authors),
         *(f"tag:{tag}" for tag in tags),
     }

@@ -42,10 +42,11 @@ class LiveBlogQuerySet(models.QuerySet):
 
     def covering_now(self):
         """is_live_between() as a filter: coverage started, and not ended or ending later."""
-        now = timezone.now()
-        return self.filter(
-            Q(coverage_end__isnull=True) | Q(coverage_end__gt=now), coverage_start__lte=now
-        )
+        return self.not_ended().filter(coverage_start__lte=timezone.now())
+
+    def not_ended(self):
+        """Coverage with no end, or one still to come (started or not)."""
+        return self.filter(Q(coverage_end__isnull=True) | Q(coverage_end__gt=timezone.now()))
 
 
 class LiveBlog(CreatedBy):

@@ -3,13 +3,11 @@ article_teaser.html: the front page, sections, tags, authors, related articles).
 article page has its own, next to the headline (the `liveblog` library's live_header)."""
 
 from django import template
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.html import format_html
 
 from core.fragments import remember
 
-from ..models import LiveBlog
+from ..models import LiveBlog, is_live_between
 
 register = template.Library()
 
@@ -18,9 +16,7 @@ def _coverage_windows():
     """{article id: (coverage start, end or None)} of the live blogs that have not ended:
     one query per content state (core.fragments.remember), however many teasers a page
     has. Whether each is live is decided when a page is rendered."""
-    rows = LiveBlog.objects.filter(
-        Q(coverage_end__isnull=True) | Q(coverage_end__gt=timezone.now())
-    ).values_list("article_id", "coverage_start", "coverage_end")
+    rows = LiveBlog.objects.not_ended().values_list("article_id", "coverage_start", "coverage_end")
     return {article_id: (start, end) for article_id, start, end in rows}
 
 
@@ -31,8 +27,6 @@ def live_badge(article):
     window = remember("live_coverage_windows", _coverage_windows).get(article.pk)
     if window is None:
         return ""
-    start, end = window
-    now = timezone.now()
-    if start > now or (end is not None and end <= now):
+    if not is_live_between(*window):
         return ""
     return format_html('<span class="live-badge">{}</span> ', "Live")

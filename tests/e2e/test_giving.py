@@ -16,6 +16,7 @@ from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+
 def shot(page, name):
     return screenshot(page, name)
 

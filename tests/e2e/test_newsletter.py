@@ -17,7 +17,6 @@ from tests.workflow_helpers import PASSWORD, member
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-
 @pytest.fixture(autouse=True)
 def _fast_enough_for_a_script(settings):
     settings.FEEDBACK_MIN_FORM_SECONDS = 1
