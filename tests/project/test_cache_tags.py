@@ -19,6 +19,7 @@ from core.content_state import content_state
 from liveblog.models import LiveBlog, LiveUpdate
 from media import media_library
 from media.tasks import make_image_renditions
+from newsletter.models import Edition, EditionItem
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -294,3 +295,19 @@ def test_an_author_photos_renditions_make_their_pages_stale_not_the_others(clien
     make_photo_renditions.call(author.pk)
     assert names(site, stale(client, urls)) == {"author", "radar", "front", "feed"}
     assert "/media/renditions/" in client.get(site["author"]).content.decode()
+
+
+def test_an_edition_sent_makes_the_archive_stale_and_no_reader_page(client, site):
+    """Editions are saved a few times while they send: the archive shows them; no other
+    page does. An edition's page shows its stories, so editing one makes it stale."""
+    radar, _blog, _air = site["_objects"]
+    edition = Edition.objects.create(subject="Week one", status="sent", sent_at=timezone.now())
+    EditionItem.objects.create(edition=edition, article=radar, position=0)
+    urls = [*pages(site).values(), "/newsletter/archive/", edition.get_absolute_url()]
+    warm(client, urls)
+    Edition.objects.create(subject="Week two", status="sent", sent_at=timezone.now())
+    assert stale(client, urls) == {"/newsletter/archive/", edition.get_absolute_url()}
+    radar.title = "Radar network handed over"
+    radar.save()
+    assert edition.get_absolute_url() in stale(client, urls)
+    assert "Radar network handed over" in client.get(edition.get_absolute_url()).content.decode()
