@@ -16,6 +16,7 @@ from authors.tasks import make_photo_renditions
 from core import pagecache
 from core.cache import FailSoftRedisCache
 from core.content_state import content_state
+from liveblog import coverage
 from liveblog.models import LiveBlog, LiveUpdate
 from media import media_library
 from media.tasks import make_image_renditions
@@ -25,6 +26,7 @@ from tests.factories import (
     AuthorFactory,
     ImageFactory,
     SectionFactory,
+    StaffFactory,
     image_bytes,
 )
 
@@ -311,3 +313,18 @@ def test_an_edition_sent_makes_the_archive_stale_and_no_reader_page(client, site
     radar.save()
     assert edition.get_absolute_url() in stale(client, urls)
     assert "Radar network handed over" in client.get(edition.get_absolute_url()).content.decode()
+
+
+def test_live_coverage_starting_and_ending_reaches_the_listings_that_show_its_badge(client, site):
+    """The teaser's "Live" badge is on the front page and the section's: starting or
+    ending coverage makes them stale, not the other section's."""
+    radar, _blog, _air = site["_objects"]
+    urls = list(pages(site).values())
+    warm(client, urls)
+    coverage.start(radar, StaffFactory())
+    assert {"radar", "front", "air"} <= names(site, stale(client, urls))
+    assert "live-badge" in client.get("/section/air/").content.decode()
+    assert "/section/land/" not in stale(client, urls)
+    coverage.end(radar.pk)
+    assert {"radar", "front", "air"} <= names(site, stale(client, urls))
+    assert "live-badge" not in client.get("/section/air/").content.decode()
