@@ -63,6 +63,14 @@ class ArticleQuerySet(models.QuerySet):
             )
         )
 
+    def for_teasers(self):
+        """What a teaser shows (articles.teasers), in the listing's one query: section and
+        lead image joined, the byline from the row's own `teaser_bylines`; not the body
+        nor the search columns."""
+        return self.select_related("section", "lead_image").defer(
+            "body", "search_vector", "search_names"
+        )
+
     def for_page(self):
         """The article page's own row with its section and lead image, in one query: enough
         for the parts of the page that are not cached (core.fragments); the rest comes

@@ -7,7 +7,9 @@ The tables keep the names they had in the articles app (`articles_image`,
 import mimetypes
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.utils.encoding import filepath_to_uri
 from django.utils.functional import cached_property
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFill, ResizeToFit
@@ -19,6 +21,16 @@ from core.models import ImportKey
 
 from . import renditions
 from .renditions import WIDTHS, widths_for
+
+
+def _url_of(storage):
+    """storage.url: for files on this server (FileSystemStorage) by joining strings, as
+    its url() does for a relative name without urllib's parsing (a listing shows forty
+    pictures of eight renditions each)."""
+    base = getattr(storage, "base_url", None) if isinstance(storage, FileSystemStorage) else None
+    if not base or not base.endswith("/"):
+        return storage.url
+    return lambda name: base + filepath_to_uri(name).lstrip("/")
 
 
 def _rendition(width):
@@ -173,7 +185,7 @@ class Image(ImportKey):
             # rendition. Its URL is computed, not looked up.
             original = [(self.width or WIDTHS[0], self.file.url)] if self.file else []
             return {"srcset": original, **{kind: original[0][1] for kind in self.CROPS if original}}
-        url = self.file.storage.url
+        url = _url_of(self.file.storage)
         return {
             "srcset": [(w, url(name)) for w, name in names.get("srcset", [])],
             **{kind: url(names[kind]) for kind in self.CROPS if kind in names},
