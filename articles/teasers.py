@@ -5,9 +5,10 @@ A listing shows up to forty-odd teasers; as a template include per teaser (with 
 and the byline as includes of their own) they were most of the cost of a listing rendered
 with nothing cached. `teaser_html()` writes the same markup in one pass, reading only:
 
-- the article row, its section and its lead image (one query with the listing, no
-  prefetch): the picture's `src`/`srcset` are the image's `picture` column, worked out when
-  its renditions are named (media.models.Image.picture);
+- the article row with its section, and its lead image's columns as one JSON value (one
+  query for the listing, no prefetch, no Image object built per teaser:
+  ArticleQuerySet.for_teasers); the picture's `src`/`srcset` come from the rendition names
+  the image stores (media.models.picture);
 - `Article.teaser_bylines`, the byline's authors as [[slug, name], ...] in byline order,
   rewritten by `refresh_teaser_bylines()` in one UPDATE whenever a byline is added, moved or
   removed, or an author's name or address changes (articles/signals.py), as
@@ -26,6 +27,7 @@ from django.utils.html import escape
 
 from core.links import quick_reverse
 from core.templatetags.times import day_or_time
+from media.models import picture
 
 SIZES = "(min-width: 60em) 20em, (min-width: 40em) 45vw, 100vw"
 # On phones a compact teaser (front-page blocks) is a row with a small thumbnail.
@@ -56,15 +58,23 @@ def byline_html(bylines):
     return f"{', '.join(links[:-1])} and {links[-1]}"
 
 
-def picture_html(image, sizes, eager):
-    """The responsive <img> of templates/includes/picture.html, from `image.picture`."""
-    picture = {"src": image.src(), "srcset": image.srcset()}
-    size = f' width="{image.width}" height="{image.height}"' if image.width else ""
+def picture_html(article, sizes, eager):
+    """The responsive <img> of the article's lead image (templates/includes/picture.html's
+    markup), from the row's `teaser_image` (ArticleQuerySet.for_teasers), else from the
+    Image itself."""
+    row = getattr(article, "teaser_image", None)
+    if row is not None:
+        src, srcset = picture(row["file"], row["width"], row["names"])
+        width, height, alt = row["width"], row["height"], row["alt"]
+    else:
+        image = article.lead_image
+        src, srcset = image.src(), image.srcset()
+        width, height, alt = image.width, image.height, image.alt_text
+    size = f' width="{width}" height="{height}"' if width else ""
     loading = ' loading="eager" fetchpriority="high"' if eager else ' loading="lazy"'
     return (
-        f'<img src="{escape(picture["src"])}" srcset="{escape(picture["srcset"])}" '
-        f'sizes="{escape(sizes)}" alt="{escape(image.alt_text)}"{size}{loading} '
-        f'decoding="async">'
+        f'<img src="{escape(src)}" srcset="{escape(srcset)}" sizes="{escape(sizes)}" '
+        f'alt="{escape(alt)}"{size}{loading} decoding="async">'
     )
 
 
@@ -89,12 +99,11 @@ def teaser_html(
     if compact:
         classes += " teaser--compact"
     parts = [f'<article class="{classes}">\n']
-    image = article.lead_image if article.lead_image_id else None
-    if image is not None:
+    if article.lead_image_id:
         chosen = COMPACT_SIZES if compact else (sizes or SIZES)
         parts.append(
             f'  <a class="teaser-image" href="{url}" tabindex="-1" aria-hidden="true">\n'
-            f"    {picture_html(image, chosen, eager)}\n  </a>\n"
+            f"    {picture_html(article, chosen, eager)}\n  </a>\n"
         )
     parts.append('  <div class="teaser-text">\n')
     section = article.section if article.section_id else None
