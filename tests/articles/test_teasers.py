@@ -3,14 +3,18 @@
 page cache off and on; and the teaser shows what it always showed."""
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.cache import cache
+from django.template.defaultfilters import date
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor
 from articles.teasers import refresh_teaser_bylines
 from core.links import quick_reverse
+from core.templatetags import times
 from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +137,11 @@ def test_quick_reverse_writes_what_reverse_writes():
         assert quick_reverse(name, **kwargs) == reverse(name, kwargs=kwargs)
     # Anything a converter would quote or refuse goes through reverse() itself.
     assert quick_reverse("authors:detail", slug="ana-kos") == "/author/ana-kos/"
+
+
+def test_listing_times_say_what_the_date_filter_says_all_year():
+    start = datetime(2026, 1, 1, 0, 0, 5, 123456, tzinfo=UTC)
+    for hours in range(0, 366 * 24, 7):  # both sides of each clock change
+        local = timezone.localtime(start + timedelta(hours=hours, minutes=hours % 60))
+        assert times._exact(local) == date(local, times.EXACT)
+        assert times._day(local) == date(local, "j F Y")
