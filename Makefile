@@ -91,6 +91,10 @@ bench-pages: $(STAMP) ## Page benchmark: every reader page at 1k and 100k articl
 	@bin/require bench-pages
 	$(BIN)/python bench/pages_bench.py
 
+bench-cold: $(STAMP) ## Reader listings and feeds rendered with nothing cached (100k articles) against the floor, with wrk
+	@bin/require bench-cold
+	$(BIN)/python bench/cold_bench.py
+
 cluster: $(STAMP) ## Start nginx on :8080, two app servers, PostgreSQL primary + replica, Redis, S3 (var/cluster/)
 	@bin/require cluster
 	$(BIN)/python bin/cluster up
@@ -118,4 +122,4 @@ bench-newsday: $(STAMP) ## Readers' mix while the newsroom posts (100k archive):
 	$(BIN)/python bench/newsday_bench.py
 
 .PHONY: help install lock run test lint fmt check backup restore bench bench-import bench-newsletter \
-	bench-pages bench-liveblog bench-stats cluster cluster-stop test-cluster bench-cluster bench-newsday
+	bench-pages bench-cold bench-liveblog bench-stats cluster cluster-stop test-cluster bench-cluster bench-newsday

@@ -194,7 +194,9 @@ class LatestArticles(Feed):
 
     def item_categories(self, article):
         names = [article.section.name] if article.section else []
-        return names + [tag.name for tag in article.tags.all()]
+        # The tags for_detail() prefetched, read without building taggit's manager.
+        tags = getattr(article, "_prefetched_objects_cache", {}).get("tags")
+        return names + [tag.name for tag in (article.tags.all() if tags is None else tags)]
 
     def item_enclosures(self, article):
         if not article.lead_image:
@@ -210,9 +212,14 @@ class LatestArticles(Feed):
     def item_extra_kwargs(self, article):
         extra = {"image": article.lead_image}
         if settings.FEED_FULL_CONTENT and article.body:
-            notices = render_to_string(
-                "includes/corrections.html",
-                {"corrections": article.visible_corrections(), "label": "Corrections"},
+            corrections = article.visible_corrections()
+            notices = (
+                render_to_string(
+                    "includes/corrections.html",
+                    {"corrections": corrections, "label": "Corrections"},
+                )
+                if corrections
+                else ""  # most articles have none: no template to render
             )
             extra["content_html"] = absolutize_html(article.body + notices)
         return extra

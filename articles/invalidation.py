@@ -109,9 +109,22 @@ def _tag(instance, kwargs):
 
 
 def _author(instance, kwargs):
-    """A renamed author: the pages of the articles whose bylines show them."""
-    pks = ArticleAuthor.objects.filter(author_id=instance.pk).values_list("article_id", flat=True)
-    return {*LISTINGS, *(f"article:{pk}" for pk in pks)}
+    """A renamed author (or a new address): the pages of the articles whose bylines show
+    them, and the listings whose teasers do (articles.teasers): those articles' sections,
+    tags and authors' pages (four queries, however many articles)."""
+    bylines = ArticleAuthor.objects.filter(author_id=instance.pk).values("article_id")
+    pks = bylines.values_list("article_id", flat=True)
+    sections = Article.objects.filter(pk__in=bylines).values_list("section_id", flat=True)
+    tags = TaggedArticle.objects.filter(content_object_id__in=bylines).values_list("tag_id")
+    authors = ArticleAuthor.objects.filter(article_id__in=bylines).values_list("author_id")
+    return {
+        *LISTINGS,
+        f"author:{instance.pk}",
+        *(f"article:{pk}" for pk in pks),
+        *(f"section:{pk}" for pk in sections.distinct() if pk),
+        *(f"tag:{pk}" for (pk,) in tags.distinct()),
+        *(f"author:{pk}" for (pk,) in authors.distinct()),
+    }
 
 
 def connect():

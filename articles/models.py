@@ -18,7 +18,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from authors.models import Author
-from core.links import instance_url
+from core.links import instance_url, quick_reverse
 from core.models import CreatedBy, ImportKey, TimedQuerySet
 from core.sanitize import clean_html
 from media.figures import keep_typed_descriptions, sync_pictures
@@ -131,6 +131,10 @@ class Article(ImportKey, CreatedBy):
     # its own row, so this plain column is rewritten (articles.search_names.refresh_search_names)
     # whenever an article's tags or bylines change, or an author is renamed.
     search_names = models.TextField(blank=True, editable=False, default="")
+    # The byline as listings' teasers show it, [[author slug, name], ...] in byline order,
+    # so a listing reads no bylines or authors: rewritten by
+    # articles.teasers.refresh_teaser_bylines when a byline or an author changes.
+    teaser_bylines = models.JSONField(default=list, blank=True, editable=False)
     search_vector = GeneratedField(
         expression=(
             SearchVector("title", weight="A", config="english")
@@ -184,7 +188,7 @@ class Article(ImportKey, CreatedBy):
     def get_absolute_url(self):
         if self.published_at is None:
             return reverse("articles:draft", kwargs={"pk": self.pk})
-        return reverse("articles:detail", kwargs=self.address_kwargs())
+        return quick_reverse("articles:detail", **self.address_kwargs())
 
     def address_kwargs(self):
         """The date and slug in the article's address (articles:detail and the pages under
@@ -356,7 +360,7 @@ class Article(ImportKey, CreatedBy):
                     models.When(same_section, then=1), default=0, output_field=models.IntegerField()
                 ),
             )
-            .for_listing()
+            .for_teasers()
             .order_by("-shared_tags", "-same_section", "-published_at", "-id")
         )
 

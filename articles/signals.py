@@ -2,7 +2,9 @@
 keep a last revision of an article that is deleted.
 
 Connected in ArticlesConfig.ready(). Every search-names handler ends in one call to
-articles.search_names.refresh_search_names, a single UPDATE.
+articles.search_names.refresh_search_names, a single UPDATE; bylines and author renames
+(or new addresses) rewrite the teasers' `teaser_bylines` the same way
+(articles.teasers.refresh_teaser_bylines).
 """
 
 import reversion
@@ -14,6 +16,7 @@ from authors.models import Author
 
 from .models import Article, ArticleAuthor, TaggedArticle
 from .search_names import refresh_search_names
+from .teasers import refresh_teaser_bylines
 
 
 @receiver(m2m_changed, sender=TaggedArticle, dispatch_uid="search_names_tags_changed")
@@ -30,6 +33,7 @@ def tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
 @receiver(post_delete, sender=ArticleAuthor, dispatch_uid="search_names_byline_deleted")
 def byline_changed(sender, instance, **kwargs):
     refresh_search_names([instance.article_id])
+    refresh_teaser_bylines([instance.article_id])
 
 
 # Renames: remember the name an instance was loaded with (without loading a deferred field)
@@ -38,15 +42,19 @@ def byline_changed(sender, instance, **kwargs):
 @receiver(post_init, sender=Tag, dispatch_uid="search_names_tag_loaded")
 def remember_name(sender, instance, **kwargs):
     instance._indexed_name = instance.__dict__.get("name")
+    if sender is Author:
+        instance._teaser_slug = instance.__dict__.get("slug")
 
 
 @receiver(post_save, sender=Author, dispatch_uid="search_names_author_saved")
 def author_saved(sender, instance, created, **kwargs):
-    if not created and instance.name != instance._indexed_name:
-        refresh_search_names(
-            Article.objects.filter(bylines__author=instance).values("pk").distinct()
-        )
-    instance._indexed_name = instance.name
+    articles = Article.objects.filter(bylines__author=instance).values("pk").distinct()
+    renamed = instance.name != instance._indexed_name
+    if not created and renamed:
+        refresh_search_names(articles)
+    if not created and (renamed or instance.slug != instance._teaser_slug):
+        refresh_teaser_bylines(articles)  # the teasers' byline: its name and link
+    instance._indexed_name, instance._teaser_slug = instance.name, instance.slug
 
 
 @receiver(post_save, sender=Tag, dispatch_uid="search_names_tag_saved")

@@ -44,7 +44,7 @@ class FrontPage(ReaderPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         shows(self.request, "front")
-        published = Article.objects.published().for_listing()
+        published = Article.objects.published().for_teasers()
         latest = list(published[: FRONT_LATEST + 1])
         lead = next((a for a in latest if a.featured), latest[0] if latest else None)
         sections = navigation_sections()
@@ -179,7 +179,7 @@ class ArticleListing(ReaderPageMixin, KeysetListMixin, ListView):
 
     def get_queryset(self):
         self.listing = self.get_listing_object()
-        return self.filter_articles(Article.objects.published()).for_listing()
+        return self.filter_articles(Article.objects.published()).for_teasers()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(listing=self.listing, **kwargs)

@@ -34,7 +34,7 @@ class AuthorDetail(KeysetListMixin, ListView):
         # The related manager's model is Article, so published() is the same single
         # definition of "published" without this app importing articles.
         articles = self.author.articles.model.objects.published()
-        return articles.listed_through("bylines", author=self.author).for_listing()
+        return articles.listed_through("bylines", author=self.author).for_teasers()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)

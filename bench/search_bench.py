@@ -16,7 +16,8 @@ What it does:
    vocabulary (so some words are in most articles and most words in few), 1-2 bylines
    from 40 authors and 2-4 of 150 tags. PostgreSQL computes the stored search vector on
    insert. `search_names` is written by the generator; a sample is then checked against
-   articles.search_names.refresh_search_names, which must find nothing to change.
+   articles.search_names.refresh_search_names, which must find nothing to change. So is
+   `teaser_bylines` (articles.teasers.refresh_teaser_bylines writes the same).
 3. Requests /search/?q=... through Django's test client, so each timing is the whole
    page: the form, the count, the ranked page with highlighted snippets, bylines, the
    template. Every query runs --warmup times, then --repeat times; p50 and p95 are
@@ -28,6 +29,7 @@ Target: p95 under 100 ms. Exit status 1 when it is missed or an index is not use
 """
 
 import argparse
+import json
 import os
 import random
 import re
@@ -249,6 +251,7 @@ def load(count, seed):
         "canonical_url",
         "exclude_from_news",
         "search_names",
+        "teaser_bylines",
         "version",
         "import_source",
         "import_id",
@@ -286,6 +289,7 @@ def load(count, seed):
                 "",
                 False,
                 names,
+                json.dumps([[a.slug, a.name] for a in byline]),  # teasers' byline
                 1,
                 IMPORT_SOURCE,
                 str(n),

@@ -79,7 +79,8 @@ class Fragments:
         self.request = request
         self.found = {}
         self.started = time.time()
-        state = content_state.version(tags=())
+        # FRAGMENT_CACHE=0 (bench/cold_bench.py): every part rendered afresh, none stored.
+        state = content_state.version(tags=()) if settings.FRAGMENT_CACHE else None
         self.prefix = None if state is None else f"fragment:{':'.join(map(str, parts))}:{state}"
 
     def key(self, name):

@@ -173,6 +173,9 @@ SHARED_CACHE_SECONDS = int(os.environ.get("SHARED_CACHE_SECONDS", 300))
 # turns it off. A save or delete of any of PAGE_CACHE_MODELS makes the cached pages that
 # show it stale (the tags its app names; every page, for a model no app names tags for).
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
+# The article page's parts kept across requests (core/fragments.py). FRAGMENT_CACHE=0 turns
+# them off: with PAGE_CACHE=0, every page is rendered whole (bench/cold_bench.py).
+FRAGMENT_CACHE = env_bool("FRAGMENT_CACHE", True)
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 300))
 # Each process keeps the content version this many seconds: a change made in another
 # process reaches its readers within that (one cache round trip per cached page served).

@@ -7,7 +7,12 @@ class LiveblogConfig(AppConfig):
 
     def ready(self):
         from articles.invalidation import article_tags
+        from articles.teasers import register_badge
         from core.content_state import content_state
+
+        from .templatetags.live_badge import live_badge
+
+        register_badge(live_badge)  # the "Live" badge on a live blog's teaser in listings
 
         # What a change makes stale (core.content_state tags): the pages that show the
         # live blog (`live:<pk>`: its article's page, its own pages, the poll, its feed;

@@ -7,7 +7,9 @@ The tables keep the names they had in the articles app (`articles_image`,
 import mimetypes
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.utils.encoding import filepath_to_uri
 from django.utils.functional import cached_property
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFill, ResizeToFit
@@ -19,6 +21,48 @@ from core.models import ImportKey
 
 from . import renditions
 from .renditions import WIDTHS, widths_for
+
+# Large crops at 16:9, 4:3 and 1:1 for OpenGraph/Twitter cards and NewsArticle JSON-LD.
+CROPS = {"crop_16x9": (1200, 675), "crop_4x3": (1200, 900), "crop_1x1": (1200, 1200)}
+
+
+def _url_of(storage):
+    """storage.url: for files on this server (FileSystemStorage) by joining strings, as
+    its url() does for a relative name without urllib's parsing (a listing shows forty
+    pictures of eight renditions each)."""
+    base = getattr(storage, "base_url", None) if isinstance(storage, FileSystemStorage) else None
+    if not base or not base.endswith("/"):
+        return storage.url
+    return lambda name: base + filepath_to_uri(name).lstrip("/")
+
+
+def _urls(storage, file_name, width, names):
+    """Image._rendition_urls from the row's values: {"srcset": [(width, url), ...], crop:
+    url, ...}; while pending, the original stands in for every rendition."""
+    if not names:
+        # Pending: the original, labelled with its own width, stands in for every
+        # rendition. Its URL is computed, not looked up.
+        original = [(width or WIDTHS[0], storage.url(file_name))] if file_name else []
+        return {"srcset": original, **{kind: original[0][1] for kind in CROPS if original}}
+    url = _url_of(storage)
+    return {
+        "srcset": [(w, url(name)) for w, name in names.get("srcset", [])],
+        **{kind: url(names[kind]) for kind in CROPS if kind in names},
+    }
+
+
+def _src(renditions, max_width):
+    fitting = [url for w, url in renditions if w <= max_width]
+    return fitting[-1] if fitting else renditions[0][1]
+
+
+def picture(file_name, width, names, max_width=1280):
+    """(src, srcset) of a picture from its row's values, as Image.src() and
+    Image.srcset() give them: for listings that read them with their articles instead of
+    building an Image each (articles.teasers)."""
+    renditions = _urls(Image._meta.get_field("file").storage, file_name, width, names)["srcset"]
+    srcset = ", ".join(f"{url} {w}w" for w, url in renditions)
+    return (_src(renditions, max_width) if renditions else ""), srcset
 
 
 def _rendition(width):
@@ -91,8 +135,7 @@ class Image(ImportKey):
     w960 = _rendition(960)
     w1280 = _rendition(1280)
     w1920 = _rendition(1920)
-    # Large crops at 16:9, 4:3 and 1:1 for OpenGraph/Twitter cards and NewsArticle JSON-LD.
-    CROPS = {"crop_16x9": (1200, 675), "crop_4x3": (1200, 900), "crop_1x1": (1200, 1200)}
+    CROPS = CROPS
     crop_16x9 = _crop(*CROPS["crop_16x9"])
     crop_4x3 = _crop(*CROPS["crop_4x3"])
     crop_1x1 = _crop(*CROPS["crop_1x1"])
@@ -167,17 +210,7 @@ class Image(ImportKey):
 
     @cached_property
     def _rendition_urls(self):
-        names = self.rendition_names
-        if not names:
-            # Pending: the original, labelled with its own width, stands in for every
-            # rendition. Its URL is computed, not looked up.
-            original = [(self.width or WIDTHS[0], self.file.url)] if self.file else []
-            return {"srcset": original, **{kind: original[0][1] for kind in self.CROPS if original}}
-        url = self.file.storage.url
-        return {
-            "srcset": [(w, url(name)) for w, name in names.get("srcset", [])],
-            **{kind: url(names[kind]) for kind in self.CROPS if kind in names},
-        }
+        return _urls(self.file.storage, self.file.name, self.width, self.rendition_names)
 
     def renditions(self):
         """[(width, url)] for the widths this image can fill, smallest first. From the names
@@ -207,8 +240,7 @@ class Image(ImportKey):
     def src(self, max_width=1280):
         """The fallback src: the largest rendition not wider than max_width (the original
         while the image is pending)."""
-        fitting = [url for w, url in self.renditions() if w <= max_width]
-        return fitting[-1] if fitting else self.renditions()[0][1]
+        return _src(self.renditions(), max_width)
 
     def display_width(self, max_width):
         """The width the picture is shown at when its src is `src(max_width)`, pending or

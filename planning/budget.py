@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.models import Article, ArticleAuthor
+from articles.teasers import refresh_teaser_bylines
 from core.tasks import enqueue_on_commit
 
 from .models import Assignment, BudgetLine
@@ -69,6 +70,7 @@ def start_article(line, user):
         ArticleAuthor(article=article, author_id=author_id, position=position)
         for position, author_id in enumerate(line.assignments.values_list("author_id", flat=True))
     )
+    refresh_teaser_bylines([article.pk])  # bulk_create sends no signals
     line.article = article
     if line.status == Status.IDEA:
         line.status = Status.ASSIGNED

@@ -1,5 +1,5 @@
-"""The "Live" badge on a live blog's teaser in listings (templates/includes/
-article_teaser.html: the front page, sections, tags, authors, related articles). The
+"""The "Live" badge on a live blog's teaser in listings (articles.teasers, which this app
+registers it with: the front page, sections, tags, authors, related articles). The
 article page has its own, next to the headline (the `liveblog` library's live_header)."""
 
 from django import template

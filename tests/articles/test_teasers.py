@@ -1,0 +1,147 @@
+"""Listings' teasers (articles.teasers): the byline each article row carries
+(`teaser_bylines`) follows every change a reader would notice, on every listing, with the
+page cache off and on; and the teaser shows what it always showed."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core.cache import cache
+from django.template.defaultfilters import date
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, ArticleAuthor
+from articles.teasers import refresh_teaser_bylines
+from core.links import quick_reverse
+from core.templatetags import times
+from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db
+BYLINE = re.compile(r'<span class="byline">By (.*?) · </span>')
+
+
+def bylines(client, url):
+    """Each teaser's byline on the page at `url`, as text ("A, B and C")."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return [re.sub(r"<[^>]+>", "", b) for b in BYLINE.findall(response.content.decode())]
+
+
+@pytest.fixture(params=[False, True], ids=["page cache off", "page cache on"])
+def page_cache(request, settings):
+    settings.PAGE_CACHE = request.param
+    cache.clear()
+    yield request.param
+    cache.clear()
+
+
+@pytest.fixture
+def story():
+    section = SectionFactory(name="Naval", slug="naval")
+    ana, ben = AuthorFactory(name="Ana Kos", slug="ana-kos"), AuthorFactory(name="Ben Oduya")
+    return ArticleFactory(
+        title="Frigate refit", section=section, authors=[ana, ben], tags=["Frigates"]
+    )
+
+
+def listings(article):
+    author = article.bylines.first().author
+    return ["/", article.section.get_absolute_url(), "/tag/frigates/", author.get_absolute_url()]
+
+
+def test_teasers_show_the_byline_in_order_with_links(client, story):
+    html = client.get("/section/naval/").content.decode()
+    assert (
+        '<span class="byline">By <a href="/author/ana-kos/" rel="author">Ana Kos</a> and '
+        f'<a href="{story.byline_authors[1].get_absolute_url()}" rel="author">Ben Oduya</a>'
+    ) in html
+    third = AuthorFactory(name="Cy Park")
+    ArticleAuthor.objects.create(article=story, author=third, position=5)
+    assert bylines(client, "/section/naval/") == ["Ana Kos, Ben Oduya and Cy Park"]
+
+
+def test_a_byline_added_moved_or_removed_shows_on_every_listing(client, story, page_cache):
+    urls = listings(story)
+    for url in urls:
+        assert bylines(client, url) == ["Ana Kos and Ben Oduya"], url
+    ana = story.bylines.get(author__name="Ana Kos")
+    ana.position = 2
+    ana.save()
+    for url in urls:
+        assert bylines(client, url) == ["Ben Oduya and Ana Kos"], url
+    story.bylines.get(author__name="Ben Oduya").delete()
+    for url in urls:
+        assert bylines(client, url) == ["Ana Kos"], url
+
+
+def test_a_renamed_author_shows_on_every_listing(client, story, page_cache):
+    urls = [*listings(story), story.byline_authors[1].get_absolute_url()]
+    for url in urls:
+        bylines(client, url)  # kept by the page cache when it is on
+    ana = story.bylines.get(author__name="Ana Kos").author
+    ana.name = "Ana Kos-Marin"
+    ana.save()
+    for url in urls:
+        assert bylines(client, url) == ["Ana Kos-Marin and Ben Oduya"], url
+
+
+def test_an_author_with_a_new_address_is_linked_there(client, story, page_cache):
+    client.get("/section/naval/")
+    ana = Article.objects.get(pk=story.pk).byline_authors[0]
+    ana.slug = "ana-kos-marin"
+    ana.save()
+    html = client.get("/section/naval/").content.decode()
+    assert 'href="/author/ana-kos-marin/" rel="author">Ana Kos<' in html
+    assert "/author/ana-kos/" not in html
+
+
+def test_search_results_show_the_teaser_byline(client, story):
+    html = client.get("/search/", {"q": "frigate"}).content.decode()
+    assert re.search(
+        r'<span class="byline">By <a href="/author/ana-kos/"[^>]*>Ana Kos</a> and ', html
+    )
+
+
+def test_refresh_rewrites_what_a_bulk_write_left_out(story):
+    Article.objects.filter(pk=story.pk).update(teaser_bylines=[])
+    assert refresh_teaser_bylines(Article.objects.filter(pk=story.pk).values("pk")) == 1
+    assert Article.objects.get(pk=story.pk).teaser_bylines == [
+        ["ana-kos", "Ana Kos"],
+        [story.byline_authors[1].slug, "Ben Oduya"],
+    ]
+    ArticleAuthor.objects.filter(article=story).delete()  # no signal for a queryset delete
+    refresh_teaser_bylines([story.pk])
+    assert Article.objects.get(pk=story.pk).teaser_bylines == []
+
+
+def test_lead_image_teaser_has_its_responsive_picture(client):
+    image = ImageFactory(alt_text="Radar mast at dawn")
+    article = ArticleFactory(title="Radar", lead_image=image)
+    html = client.get("/").content.decode()
+    picture = re.search(r'<a class="teaser-image" href="([^"]+)"[^>]*>\s*(<img [^>]+>)', html)
+    assert picture.group(1) == article.get_absolute_url()
+    img = picture.group(2)
+    assert f'src="{image.src()}"' in img
+    assert f'srcset="{image.srcset()}"' in img
+    assert 'alt="Radar mast at dawn"' in img
+    assert 'loading="eager" fetchpriority="high"' in img  # the lead story, above the fold
+
+
+def test_quick_reverse_writes_what_reverse_writes():
+    for name, kwargs in [
+        ("articles:detail", {"year": 2026, "month": "03", "day": "09", "slug": "radar-2"}),
+        ("articles:section", {"slug": "naval"}),
+        ("authors:detail", {"slug": "ana-kos"}),
+    ]:
+        assert quick_reverse(name, **kwargs) == reverse(name, kwargs=kwargs)
+    # Anything a converter would quote or refuse goes through reverse() itself.
+    assert quick_reverse("authors:detail", slug="ana-kos") == "/author/ana-kos/"
+
+
+def test_listing_times_say_what_the_date_filter_says_all_year():
+    start = datetime(2026, 1, 1, 0, 0, 5, 123456, tzinfo=UTC)
+    for hours in range(0, 366 * 24, 7):  # both sides of each clock change
+        local = timezone.localtime(start + timedelta(hours=hours, minutes=hours % 60))
+        assert times._exact(local) == date(local, times.EXACT)
+        assert times._day(local) == date(local, "j F Y")
