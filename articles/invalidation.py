@@ -35,7 +35,8 @@ def article_tags(pk, section_id=None):
 
 
 def articles_tags(pks):
-    """The tags the articles `pks` are shown under (three queries however many)."""
+    """The tags the articles `pks` (a list, or a query of their ids) are shown under, however
+    many: three queries (four for a query of ids)."""
     sections = Article.objects.filter(pk__in=pks).values_list("section_id", flat=True)
     authors = ArticleAuthor.objects.filter(article_id__in=pks).values_list("author_id", flat=True)
     tags = TaggedArticle.objects.filter(content_object_id__in=pks).values_list("tag_id", flat=True)
@@ -112,19 +113,8 @@ def _author(instance, kwargs):
     """A renamed author (or a new address): the pages of the articles whose bylines show
     them, and the listings whose teasers do (articles.teasers): those articles' sections,
     tags and authors' pages (four queries, however many articles)."""
-    bylines = ArticleAuthor.objects.filter(author_id=instance.pk).values("article_id")
-    pks = bylines.values_list("article_id", flat=True)
-    sections = Article.objects.filter(pk__in=bylines).values_list("section_id", flat=True)
-    tags = TaggedArticle.objects.filter(content_object_id__in=bylines).values_list("tag_id")
-    authors = ArticleAuthor.objects.filter(article_id__in=bylines).values_list("author_id")
-    return {
-        *LISTINGS,
-        f"author:{instance.pk}",
-        *(f"article:{pk}" for pk in pks),
-        *(f"section:{pk}" for pk in sections.distinct() if pk),
-        *(f"tag:{pk}" for (pk,) in tags.distinct()),
-        *(f"author:{pk}" for (pk,) in authors.distinct()),
-    }
+    articles = ArticleAuthor.objects.filter(author_id=instance.pk)
+    return {f"author:{instance.pk}", *articles_tags(articles.values_list("article_id", flat=True))}
 
 
 def connect():

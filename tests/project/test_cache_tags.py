@@ -295,7 +295,7 @@ def test_an_author_photos_renditions_make_their_pages_stale_not_the_others(clien
     author.photo.save("hana.jpg", ContentFile(image_bytes()), save=False)
     Author.objects.filter(pk=author.pk).update(photo=author.photo.name)  # no signal yet
     make_photo_renditions.call(author.pk)
-    assert names(site, stale(client, urls)) == {"author", "radar", "front", "feed"}
+    assert names(site, stale(client, urls)) == {"author", "radar", "front", "air", "tag", "feed"}
     assert "/media/renditions/" in client.get(site["author"]).content.decode()
 
 
