@@ -3,6 +3,7 @@ server, and varnishd started in the foreground beside the other processes (its p
 recorded like theirs, so `bin/cluster down` stops it)."""
 
 import shutil
+from urllib.request import Request, urlopen
 
 from cluster_processes import VAR, http_status, render, start_process, wait_for
 
@@ -49,3 +50,9 @@ def start_varnish(port, servers):
     )
     url = f"http://127.0.0.1:{port}/healthz"
     wait_for(lambda: http_status(url) == 200, "varnish", 30, process)
+
+
+def purge_all(port):
+    """Empty the Varnish on `port` (every object carries the key `all`)."""
+    request = Request(f"http://127.0.0.1:{port}/", method="PURGE", headers={"xkey-purge": "all"})
+    urlopen(request, timeout=10).read()  # noqa: S310 (127.0.0.1)

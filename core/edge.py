@@ -12,11 +12,13 @@ settings.VARNISH_PURGE_URLS to drop the pages carrying any of them:
 - a Varnish that did not answer is purged again by a task (`purge_task`), retried with
   backoff (core.tasks.retrying_task) until it answers, so a Varnish that was down or
   restarting at commit time serves nothing older than the change once it is back;
-- and once more, by a task deferred by `repurge_seconds(settle)`: another application
-  process may hold the tags' old versions for up to PAGE_CACHE_STATE_SECONDS and hand
-  Varnish its old copy (with the long lifetime) just after the first purge, and a read
-  replica may not have replayed the change for `settle` seconds; the second purge drops
-  what Varnish fetched in that window.
+- and once more `repurge_seconds(settle)` later, by a thread of the committing process
+  (`repurger`), and by a task deferred as long (in case that process is gone by then):
+  another application process may hold the tags' old versions for up to
+  PAGE_CACHE_STATE_SECONDS and hand Varnish its old copy (with the long lifetime) just
+  after the first purge, and a read replica may not have replayed the change for `settle`
+  seconds; the second purge drops what Varnish fetched in that window. (The thread, not
+  only the task: the worker polls every second and may be busy with renditions.)
 
 `ALL` purges everything (a change no app names tags for: core.pagecache.bump).
 With VARNISH_PURGE_URLS empty (no Varnish: nginx's short s-maxage bounds staleness) it
@@ -26,12 +28,13 @@ request does not go through core.outbound (which refuses private addresses).
 
 import http.client
 import logging
+import threading
 import time
 import urllib.parse
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from .tasks import retrying_task
@@ -87,18 +90,73 @@ def purge(tags, settle=0):
         return
     tags = sorted(set(tags))
     started = time.monotonic()
-    for url in urls:
-        try:
-            purge_url(url, tags)
-        except PurgeFailed:
-            logger.warning("Varnish purge failed; retrying in the task worker", exc_info=True)
-            _enqueue(purge_task, url, tags)
+    _purge_each(tags)
     logger.debug("Purged %s in %.3f s", tags, time.monotonic() - started)
+    repurger.add(tags, repurge_seconds(settle))
     again = purge_task
     if purge_task.get_backend().supports_defer:
         later = timezone.now() + timedelta(seconds=repurge_seconds(settle))
         again = purge_task.using(run_after=later)
     _enqueue(again, None, tags)
+
+
+class Repurger:
+    """The second purges of this process: one thread that purges each tag once its time
+    has come (the tags of several changes due by then in one request), and ends when
+    nothing is left to do."""
+
+    def __init__(self):
+        self._due = {}  # tag -> time.monotonic() when it is purged again
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._thread = None
+
+    def add(self, tags, delay):
+        due = time.monotonic() + delay
+        with self._lock:
+            for tag in tags:
+                self._due[tag] = max(self._due.get(tag, 0), due)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="varnish-repurge")
+                self._thread.daemon = True
+                self._thread.start()
+        self._wake.set()
+
+    def _run(self):
+        try:
+            while (ready := self._next()) is not None:
+                if ready:
+                    _purge_each(ready)
+        finally:
+            connections.close_all()  # this thread's, if a failure enqueued a task
+
+    def _next(self):
+        """The tags due now ([] after waiting for the next one), or None: nothing left."""
+        with self._lock:
+            if not self._due:
+                self._thread = None
+                return None
+            now = time.monotonic()
+            ready = sorted(tag for tag, due in self._due.items() if due <= now)
+            for tag in ready:
+                del self._due[tag]
+            wait = min(self._due.values(), default=now) - now
+            self._wake.clear()
+        if not ready:
+            self._wake.wait(max(0.01, wait))
+        return ready
+
+
+repurger = Repurger()
+
+
+def _purge_each(tags):
+    for url in settings.VARNISH_PURGE_URLS:
+        try:
+            purge_url(url, tags)
+        except PurgeFailed:
+            logger.warning("Varnish purge failed; retrying in the task worker", exc_info=True)
+            _enqueue(purge_task, url, tags)
 
 
 def _enqueue(task, url, tags):

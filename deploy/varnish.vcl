@@ -106,6 +106,12 @@ sub vcl_backend_response {
 }
 
 sub vcl_backend_error {
+    # A server that does not answer (refused, reset, timed out): a GET or HEAD is asked of
+    # the next one (as nginx's proxy_next_upstream does), never a POST that may have been
+    # half-handled. The probe takes the server out within a few seconds.
+    if (bereq.retries < 2 && (bereq.method == "GET" || bereq.method == "HEAD")) {
+        return (retry);
+    }
     # No application server answered and nothing stale was kept: the plain 503 page.
     set beresp.http.Cache-Control = "no-store";
 }
