@@ -91,7 +91,7 @@ bench-pages: $(STAMP) ## Page benchmark: every reader page at 1k and 100k articl
 	@bin/require bench-pages
 	$(BIN)/python bench/pages_bench.py
 
-cluster: $(STAMP) ## Start nginx on :8080, two app servers, PostgreSQL primary + replica, Redis, S3 (var/cluster/)
+cluster: $(STAMP) ## Start nginx on :8080, Varnish, two app servers, PostgreSQL primary + replica, Redis, S3 (var/cluster/)
 	@bin/require cluster
 	$(BIN)/python bin/cluster up
 

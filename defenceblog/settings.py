@@ -168,12 +168,7 @@ if REDIS_URL:
 # How long a shared cache in front of the site (nginx's proxy_cache, a CDN) keeps a reader
 # page (s-maxage): the bound on how long a change takes to reach readers through it.
 SHARED_CACHE_SECONDS = int(os.environ.get("SHARED_CACHE_SECONDS", 300))
-# Varnish (with the xkey module, deploy/varnish.vcl) in front of the application servers:
-# the addresses its PURGE requests go to, comma-separated (http://10.0.0.5:6081/); empty,
-# nothing is purged and no page is marked for a long life. Pages the page cache keeps are
-# kept there EDGE_CACHE_SECONDS (Surrogate-Control) and purged by tag once a change
-# commits (core/edge.py), each purge request waiting at most VARNISH_PURGE_TIMEOUT
-# seconds before the task worker takes it over.
+# Varnish in front (deploy/varnish.vcl, core/edge.py, docs/deploying.md): PURGE addresses.
 VARNISH_PURGE_URLS = env_list("VARNISH_PURGE_URLS")
 VARNISH_PURGE_TIMEOUT = float(os.environ.get("VARNISH_PURGE_TIMEOUT", 0.5))
 EDGE_CACHE_SECONDS = int(os.environ.get("EDGE_CACHE_SECONDS", 6 * 3600))
