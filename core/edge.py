@@ -12,13 +12,13 @@ settings.VARNISH_PURGE_URLS to drop the pages carrying any of them:
 - a Varnish that did not answer is purged again by a task (`purge_task`), retried with
   backoff (core.tasks.retrying_task) until it answers, so a Varnish that was down or
   restarting at commit time serves nothing older than the change once it is back;
-- and once more `repurge_seconds(settle)` later, by a thread of the committing process
-  (`repurger`), and by a task deferred as long (in case that process is gone by then):
-  another application process may hold the tags' old versions for up to
+- and once more `repurge_seconds()` later, by a thread of the committing process
+  (`repurger`): another application process may hold the tags' old versions for up to
   PAGE_CACHE_STATE_SECONDS and hand Varnish its old copy (with the long lifetime) just
-  after the first purge, and a read replica may not have replayed the change for `settle`
-  seconds; the second purge drops what Varnish fetched in that window. (The thread, not
-  only the task: the worker polls every second and may be busy with renditions.)
+  after the first purge; the second purge drops it. (A thread, not the task worker: it
+  polls once a second and may be busy with renditions.) A task deferred by
+  `repurge_seconds(settle)` purges a third time, durably (the process may be gone), once
+  read replicas must have replayed the change (`settle` seconds).
 
 `ALL` purges everything (a change no app names tags for: core.pagecache.bump).
 With VARNISH_PURGE_URLS empty (no Varnish: nginx's short s-maxage bounds staleness) it
@@ -83,8 +83,9 @@ def repurge_seconds(settle=0):
 
 
 def purge(tags, settle=0):
-    """Purge `tags` from every Varnish now; each one that fails is left to `purge_task`,
-    and a second purge of all of them is deferred by `repurge_seconds(settle)`."""
+    """Purge `tags` from every Varnish now (each one that fails is left to `purge_task`),
+    again `repurge_seconds()` later in this process, and by a task after the replicas'
+    `settle` seconds too."""
     urls = settings.VARNISH_PURGE_URLS
     if not urls or not tags:
         return
@@ -92,7 +93,7 @@ def purge(tags, settle=0):
     started = time.monotonic()
     _purge_each(tags)
     logger.debug("Purged %s in %.3f s", tags, time.monotonic() - started)
-    repurger.add(tags, repurge_seconds(settle))
+    repurger.add(tags, repurge_seconds())
     again = purge_task
     if purge_task.get_backend().supports_defer:
         later = timezone.now() + timedelta(seconds=repurge_seconds(settle))

@@ -149,14 +149,18 @@ def tag_headers(response, tags):
     response["Cache-Tag"] = ",".join(ordered)
 
 
-def edge_lifetime(response, current, versions):
+def edge_lifetime(response, current=None, versions=None):
     """With Varnish in front (settings.VARNISH_PURGE_URLS: it is purged by tag on every
     change, core.edge), a page this cache keeps is marked for Varnish to keep
     EDGE_CACHE_SECONDS (Surrogate-Control, which deploy/varnish.vcl reads and strips), or
     until the next scheduled publication, or until the read replicas have replayed a
-    change one of its tags is settling from. Pages it does not keep (rendered while what
-    they show changed) keep the short s-maxage."""
+    change one of its tags is settling from. What it does not keep (`versions` None: a
+    copy from before a change, or rendered while what it shows changed) Varnish must not
+    keep either: max-age=0."""
     if not settings.VARNISH_PURGE_URLS:
+        return
+    if versions is None:
+        response["Surrogate-Control"] = "max-age=0"
         return
     seconds, now = settings.EDGE_CACHE_SECONDS, time.time()
     if current.upcoming is not None:
@@ -305,6 +309,7 @@ class PageCacheMiddleware:
             logger.warning("Page cache unavailable: page not stored", exc_info=True)
             versions = None
         if versions is None:  # a tag it shows changed while it rendered
+            edge_lifetime(response)
             return _conditional(request, response)
         page.store(_kept(request, response, versions))
         edge_lifetime(response, page.current, versions)
@@ -315,8 +320,7 @@ class PageCacheMiddleware:
 def _answer(request, stored, state, current=None):
     response = _served(stored)
     response[STATE_HEADER] = state
-    if state == "hit":
-        edge_lifetime(response, current, stored[4])
+    edge_lifetime(response, current, stored[4] if state == "hit" else None)
     if state == "stale":
         response["Age"] = str(max(0, int(time.time() - stored[3])))
     return _conditional(request, response)

@@ -17,7 +17,7 @@ vcl 4.1;
 # - only responses marked public that set no cookie are kept (never private, no-cache,
 #   no-store), for their s-maxage, or for the Surrogate-Control max-age the page cache
 #   gives what it keeps when VARNISH_PURGE_URLS is set (EDGE_CACHE_SECONDS, or until the
-#   next scheduled publication);
+#   next scheduled publication; 0 for what it does not keep: not kept here either);
 # - a well-formed session, flash-message or read-your-writes cookie, an Authorization
 #   header, the admin and the tip line go straight to the application, never stored; every
 #   other cookie is dropped (a bogus `sessionid=x` is served from the cache like no
@@ -99,6 +99,13 @@ sub vcl_backend_response {
     if (beresp.http.Surrogate-Control ~ "max-age=[0-9]+") {
         set beresp.ttl = std.duration(
             regsub(beresp.http.Surrogate-Control, "^.*max-age=([0-9]+).*$", "\1") + "s", 0s);
+        if (beresp.ttl <= 0s) {
+            # A copy from before a change (the page cache's stale answer) or a render a
+            # change overtook: for this reader only.
+            set beresp.ttl = 1s;
+            set beresp.uncacheable = true;
+            return (deliver);
+        }
     }
     set beresp.http.xkey = regsuball(beresp.http.Surrogate-Key, ",", " ") + " all";
     set beresp.grace = 6h;
