@@ -16,7 +16,9 @@ their versions: it is fresh while none of them has changed. So a change makes st
 exactly the pages that show what it touched, on the next request in the process that made
 it and within PAGE_CACHE_STATE_SECONDS in every other; entries also expire when the next
 scheduled time comes. A page's tags are sent as Surrogate-Key and Cache-Tag, for a CDN
-that purges by tag.
+that purges by tag; with Varnish in front (settings.VARNISH_PURGE_URLS, core/edge.py), what
+this cache keeps is marked for Varnish to keep for hours (Surrogate-Control:
+`edge_lifetime`), and Varnish is purged by tag when a change commits.
 
 One render per page: after a change, the first request for a page takes a short lock in
 the shared cache (an `add` that expires after PAGE_CACHE_STALE_SECONDS) and renders it;
