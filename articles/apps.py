@@ -28,6 +28,7 @@ class ArticlesConfig(AppConfig):
                 lead="lead_image",
                 listed=("title", "slug", "status", "published_at"),
                 edited=lambda: {"version": F("version") + 1, "modified": timezone.now()},
+                tags=invalidation.articles_tags,
             )
         )
 

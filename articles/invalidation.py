@@ -34,6 +34,20 @@ def article_tags(pk, section_id=None):
     }
 
 
+def articles_tags(pks):
+    """The tags the articles `pks` are shown under (three queries however many)."""
+    sections = Article.objects.filter(pk__in=pks).values_list("section_id", flat=True)
+    authors = ArticleAuthor.objects.filter(article_id__in=pks).values_list("author_id", flat=True)
+    tags = TaggedArticle.objects.filter(content_object_id__in=pks).values_list("tag_id", flat=True)
+    return {
+        *LISTINGS,
+        *(f"article:{pk}" for pk in pks),
+        *(f"section:{pk}" for pk in set(sections) if pk),
+        *(f"author:{pk}" for pk in set(authors)),
+        *(f"tag:{pk}" for pk in set(tags)),
+    }
+
+
 def _navigation():
     """The sections the navigation lists (those with something published): one query."""
     return frozenset(Section.objects.in_navigation().values_list("pk", flat=True))

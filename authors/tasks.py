@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from core import pagecache
+from core.content_state import content_state
 from core.images import make_renditions
 from core.tasks import retrying_task
 
@@ -24,7 +24,6 @@ def make_photo_renditions(author_pk):
             photo_renditions=names
         )
         if stored:
-            # .update() sends no signal: pages and fragments showing the photo are stale.
-            transaction.on_commit(pagecache.bump)
-    if stored:
-        pagecache.bump()
+            # .update() sends no signal: the pages showing the photo (the author's, and
+            # their articles' "About the author") are stale, as when the author is saved.
+            content_state.changed("authors.Author", author, {})

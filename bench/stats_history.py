@@ -63,6 +63,11 @@ SELECT date_trunc('hour', at), article_id, source, referrer, count(*)
 FROM stats_hit WHERE kind = 1 AND article_id IS NOT NULL GROUP BY 1, 2, 3, 4
 """
 
+SITE_SOURCES = """
+INSERT INTO stats_sitesourcehour (hour, source, host, views)
+SELECT hour, source, host, sum(views) FROM stats_sourcehour GROUP BY 1, 2, 3
+"""
+
 
 def generate(hits, articles, start, end, seed=26):
     """`hits` raw hits between start and end on `articles` (most read first), their
@@ -87,7 +92,7 @@ def generate(hits, articles, start, end, seed=26):
         day, made = start.date(), 0
         while day <= end.date():
             lo = max(datetime.combine(day, datetime.min.time(), UTC), start)
-            hi = min(lo.replace(hour=0, minute=0, second=0) + timedelta(days=1), end)
+            hi = min(lo.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1), end)
             count = round(hits * (hi - lo).total_seconds() / span)
             with transaction.atomic():
                 ingest.ensure_partition(day)
@@ -108,7 +113,7 @@ def generate(hits, articles, start, end, seed=26):
         cursor.execute("ANALYZE stats_hit")
         timings["raw"] = time.perf_counter() - started
         started = time.perf_counter()
-        for sql in (HOURS, READERS, SOURCES):
+        for sql in (HOURS, READERS, SOURCES, SITE_SOURCES):
             cursor.execute(sql)
         cursor.execute("ANALYZE stats_articlehour")
         cursor.execute("ANALYZE stats_sourcehour")

@@ -274,6 +274,11 @@ class ContentState:
         for tags_of, moves in self._changes[label]:
             tags.update(tags_of(instance, kwargs))
             schedule = schedule or moves
+        self.touched(tags, schedule)
+
+    def touched(self, tags, schedule=False):
+        """A change to what shows `tags`, made in the current transaction (or outside one):
+        touch them now and again once it commits, as a model change does."""
         self.touch(tags, schedule=schedule)
         transaction.on_commit(lambda: self.touch(tags, replica_settle_seconds(), schedule))
         # After the touch above (registered first, run first): what Varnish fetches again

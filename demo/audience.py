@@ -9,8 +9,8 @@ from datetime import UTC, timedelta
 from django.utils import timezone
 
 from articles.models import Article
-from stats import most_read
-from stats.models import ArticleHour, Source, SourceHour
+from stats import most_read, rollup
+from stats.models import ArticleHour, SiteSourceHour, Source, SourceHour
 
 DAYS = 30
 HOSTS = {
@@ -50,6 +50,8 @@ def load_audience():
             hour += timedelta(hours=1)
     ArticleHour.objects.bulk_create(hours, batch_size=2000)
     SourceHour.objects.bulk_create(sources, batch_size=2000)
+    SiteSourceHour.objects.bulk_create(_site(sources), batch_size=2000)
+    rollup.rebuild((now - timedelta(days=DAYS)).date(), now.date())  # the 7 and 30 days
     most_read.refresh()
     return {"audience hours": len(hours)}
 
@@ -80,4 +82,16 @@ def _sources(rng, article, hour, views):
     return [
         SourceHour(article=article, hour=hour, source=source, host=host, views=n)
         for (source, host), n in counts.items()
+    ]
+
+
+def _site(sources):
+    """The referrers summed over the site per hour, as ingest keeps them."""
+    sums = {}
+    for row in sources:
+        key = (row.hour, row.source, row.host)
+        sums[key] = sums.get(key, 0) + row.views
+    return [
+        SiteSourceHour(hour=hour, source=source, host=host, views=n)
+        for (hour, source, host), n in sums.items()
     ]

@@ -6,14 +6,16 @@ class LiveblogConfig(AppConfig):
     verbose_name = "Live blogs"
 
     def ready(self):
+        from articles.invalidation import article_tags
         from core.content_state import content_state
 
         # What a change makes stale (core.content_state tags): the pages that show the
         # live blog (`live:<pk>`: its article's page, its own pages, the poll, its feed;
-        # any other page that shows it says so too), and its article's page when the blog
-        # itself starts, ends or goes.
+        # any other page that shows it says so too); when the blog itself starts, ends or
+        # goes, also its article's page and every listing of its teaser (the "Live" badge).
         content_state.register_change(
-            "liveblog.LiveBlog", lambda blog, kw: {f"live:{blog.pk}", f"article:{blog.article_id}"}
+            "liveblog.LiveBlog",
+            lambda blog, kw: {f"live:{blog.pk}", *article_tags(blog.article_id)},
         )
         content_state.register_change(
             "liveblog.LiveUpdate", lambda update, kw: {f"live:{update.live_blog_id}"}

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
+from core.content_state import content_state
 from core.images import rendition_folder_stem
 
 from .figures import recredit_body, set_attribute
@@ -40,13 +41,16 @@ class Bodies:
     the library's "Used in" column reads of each row (what its `__str__` shows);
     `edited()` gives the fields an edit of a body also updates, so that someone with the
     row open is told rather than overwriting the new picture (a version bump, the
-    modification time)."""
+    modification time). `tags(pks)` names the cached pages (core.content_state tags)
+    that show the rows with these primary keys, so that a changed picture makes only
+    those stale."""
 
     model: type
     body: str = "body"
     lead: str | None = None
     listed: tuple[str, ...] = ()
     edited: Callable[[], dict] = field(default=dict)
+    tags: Callable[[list], set] = field(kw_only=True)
 
     def only(self, *names):
         fields = ["pk", self.body, *names]
@@ -130,13 +134,43 @@ def uses_of(images):
     return found
 
 
+def shown_in(bodies, pks):
+    """A change to what the rows `pks` of `bodies` show: the cached pages that show them
+    are stale (now and once the transaction commits; .update() sends no signal)."""
+    if pks:
+        content_state.touched(bodies.tags(list(pks)))
+
+
+def image_changed(image, kwargs):
+    """The tags a save of `image` touches (core.content_state): the pages of the rows that
+    show it as their lead image (its alt text, caption and credit show there). A new image
+    is shown nowhere yet; rows that show it in their bodies are touched when their bodies
+    are rewritten (`_rewrite_bodies`)."""
+    if kwargs.get("created"):
+        return set()
+    tags = set()
+    for bodies in registered_bodies():
+        if not bodies.lead:
+            continue
+        pks = list(
+            bodies.model._base_manager.filter(**{bodies.lead: image.pk}).values_list(
+                "pk", flat=True
+            )
+        )
+        if pks:
+            tags |= bodies.tags(pks)
+    return tags
+
+
 def _rewrite_bodies(candidates, rewrite, edit=True):
     """Rewrite the bodies of the registered rows that `candidates(bodies)` (a Q) selects,
     each with `rewrite(body)`, locked while they are rewritten. A changed row also gets
-    its `edited()` fields unless `edit` is false. Returns the number of rows changed."""
+    its `edited()` fields unless `edit` is false, and the pages that show it are stale.
+    Returns the number of rows changed."""
     changed = 0
     with transaction.atomic():
         for bodies in registered_bodies():
+            rewritten = []
             manager = bodies.model._base_manager
             rows = (
                 manager.select_for_update(of=("self",))
@@ -149,7 +183,9 @@ def _rewrite_bodies(candidates, rewrite, edit=True):
                 if body != old:
                     extra = bodies.edited() if edit else {}
                     manager.filter(pk=row.pk).update(**{bodies.body: body}, **extra)
-                    changed += 1
+                    rewritten.append(row.pk)
+            shown_in(bodies, rewritten)
+            changed += len(rewritten)
     return changed
 
 

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from core import pagecache
+from core.content_state import content_state
 from core.tasks import retrying_task
 
 from .media_library import show_renditions
@@ -30,7 +30,7 @@ def make_image_renditions(image_pk):
             return
         image.rendition_names = names
         image.__dict__.pop("_rendition_urls", None)
+        # The bodies that show the picture are rewritten, and their pages made stale;
+        # .update() sends no signal, so the pages showing it as a lead image are told here.
         show_renditions(image)
-        # .update() sends no signal: pages and fragments showing the picture are stale.
-        transaction.on_commit(pagecache.bump)
-    pagecache.bump()
+        content_state.changed("media.Image", image, {})

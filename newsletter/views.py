@@ -11,6 +11,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, V
 
 from core import spam
 from core.caching import public_page
+from core.pagecache import shows
 
 from . import clicks, editions, subscriptions
 from .forms import SignupForm
@@ -156,6 +157,7 @@ class Unsubscribe(View):
 
 class ArchiveMixin:
     def get_queryset(self):
+        shows(self.request, "newsletter")  # touched by any edition's change
         return Edition.objects.sent().order_by("-sent_at", "-id")
 
 
@@ -180,6 +182,7 @@ class EditionDetail(ArchiveMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["stories"] = editions.items_for(self.object)
+        shows(self.request, *(f"article:{item.article_id}" for item in context["stories"]))
         context["paragraphs"] = editions.paragraphs_of(self.object)
         return context
 

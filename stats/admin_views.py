@@ -5,12 +5,12 @@ each view checks the permission itself."""
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from articles.models import Article
 
-from . import reports
+from . import live, reports
+from .overview import numbers as overview_numbers
 
 PERMISSION = "stats.view_audience"
 NOW_REFRESH_SECONDS = 60
@@ -39,7 +39,7 @@ def overview(model_admin):
         if not allowed(request):
             raise PermissionDenied
         chosen = reports.period(request.GET.get("period", "today"))
-        start, daily = chosen.start, chosen.daily
+        numbers = overview_numbers(chosen)
         return _render(
             model_admin,
             request,
@@ -47,12 +47,12 @@ def overview(model_admin):
             f"Audience: {chosen.label.lower()}",
             period=chosen,
             periods=reports.PERIODS,
-            totals=reports.totals(start, daily),
-            chart=reports.chart(reports.series(start, chosen.by_hour, daily=daily)),
-            articles=reports.top_articles(start, daily=daily),
-            sections=reports.top_sections(start, daily=daily),
-            authors=reports.top_authors(start, daily=daily),
-            sources=reports.sources(start, daily=daily),
+            totals=numbers["totals"],
+            chart=reports.chart(numbers["series"]),
+            articles=numbers["articles"],
+            sections=numbers["sections"],
+            authors=numbers["authors"],
+            sources=reports.sources(chosen.start, daily=chosen.daily),
         )
 
     return view
@@ -62,13 +62,14 @@ def now(model_admin):
     def view(request):
         if not allowed(request):
             raise PermissionDenied
+        snapshot = live.current()
         return _render(
             model_admin,
             request,
             "admin/stats/now.html",
             "Audience: now",
-            rows=reports.now(),
-            moment=timezone.now(),
+            rows=snapshot["rows"],
+            moment=snapshot["moment"],
             refresh=NOW_REFRESH_SECONDS,
         )
 

@@ -2,7 +2,8 @@
 
 Each batch, in one transaction: the day partitions it needs are created, its hits are
 written to the raw table with COPY, and the hourly rollups (stats.models.ArticleHour,
-SourceHour) are added to with one multi-row upsert each. Rollup counts only add up, so a
+SourceHour, and SiteSourceHour: the referrers over the whole site) are added to with one
+multi-row upsert each. Rollup counts only add up, so a
 batch costs the same whatever the table holds. After the commit the batch's days are
 marked for the daily rollup (stats/rollup.py). A reader counts once per article and day
 in `visitors`: the first view of the day's visitor hash (a Redis set that expires with
@@ -27,7 +28,7 @@ from redis.exceptions import RedisError
 from articles.models import Article
 
 from . import buffer
-from .models import HIT_TABLE, ArticleHour, Kind, SourceHour
+from .models import HIT_TABLE, ArticleHour, Kind, SiteSourceHour, SourceHour
 
 logger = logging.getLogger(__name__)
 
@@ -214,6 +215,12 @@ def _upsert_sources(sources):
     ]
     columns = ("hour", "article_id", "source", "host", "views")
     _upsert(table, columns, ("article_id", "hour", "source", "host"), ("views",), rows)
+    site = Counter()  # the same views summed over the site: the overview's referrers
+    for (hour, _, source, host), n in sources.items():
+        site[(hour, source, host)] += n
+    rows = [(*key, n) for key, n in site.items()]
+    columns = ("hour", "source", "host", "views")
+    _upsert(SiteSourceHour._meta.db_table, columns, columns[:3], ("views",), rows)
 
 
 def _upsert(table, columns, conflict, added, rows):

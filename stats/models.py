@@ -136,3 +136,55 @@ class SourceDay(SourceCounts):
 
     def __str__(self):
         return f"{self.host or self.get_source_display()} → article {self.article_id} on {self.day}"
+
+
+class SiteSourceCounts(models.Model):
+    """The whole site's page views over one period from one referrer (host and class): the
+    sums of that period's SourceHour/SourceDay rows over every article, kept so that the
+    overview's referrers read a few rows per hour or day, not one per article."""
+
+    source = models.CharField(max_length=12, choices=Source.choices)
+    host = models.CharField(max_length=100, blank=True, help_text="Empty: no referrer.")
+    views = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def get_absolute_url(self):
+        return reverse("admin:stats_articlehour_changelist")
+
+
+class SiteSourceHour(SiteSourceCounts):
+    """Page views in one hour from one referrer, every article together: added to by ingest
+    in the same transaction as SourceHour."""
+
+    hour = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-hour"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hour", "source", "host"], name="stats_sitesourcehour_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.host or self.get_source_display()} at {self.hour:%Y-%m-%d %H}:00"
+
+
+class SiteSourceDay(SiteSourceCounts):
+    """Page views in one day (UTC) from one referrer, every article together: the daily
+    rollup's sums of SiteSourceHour."""
+
+    day = models.DateField()
+
+    class Meta:
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "source", "host"], name="stats_sitesourceday_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.host or self.get_source_display()} on {self.day}"

@@ -18,7 +18,17 @@ from django.utils import timezone
 from articles.models import Article
 from core.db import table
 
-from .models import HIT_TABLE, ArticleDay, ArticleHour, Kind, Source, SourceDay, SourceHour
+from .models import (
+    HIT_TABLE,
+    ArticleDay,
+    ArticleHour,
+    Kind,
+    SiteSourceDay,
+    SiteSourceHour,
+    Source,
+    SourceDay,
+    SourceHour,
+)
 
 PERIODS = {"today": "Today", "7d": "7 days", "30d": "30 days"}
 SUMS = ("views", "visitors", "engaged", "read_half", "read_most", "timed", "engaged_seconds")
@@ -135,10 +145,12 @@ def _grouped(start, daily, joins, limit):
 
 def sources(start, article=None, daily=False):
     """[(label, views, share)] per referrer class, and the top referring hosts: one query
-    (views per class and host; a month has a few thousand hosts at most)."""
-    rows = _since(SourceHour, SourceDay, start, daily)
-    if article is not None:
-        rows = rows.filter(article=article)
+    (views per class and host; a month has a few thousand hosts at most). The whole site's
+    from its own rollup (a row per referrer and hour or day), an article's from its rows."""
+    if article is None:
+        rows = _since(SiteSourceHour, SiteSourceDay, start, daily)
+    else:
+        rows = _since(SourceHour, SourceDay, start, daily).filter(article=article)
     classes, by_host = Counter(), Counter()
     for source, host, n in rows.values_list("source", "host").annotate(n=Sum("views")).order_by():
         classes[source] += n
@@ -172,6 +184,12 @@ def series(start, by_hour, article=None, daily=False):
         _moment(r): (r["views"], r["engaged"])
         for r in rows.annotate(views=Sum("views"), engaged=Sum("engaged")).order_by()
     }
+    return fill(found, start, by_hour)
+
+
+def fill(found, start, by_hour):
+    """[(moment, views, engaged)] per hour or day from `start` to now, from {moment: (views,
+    engaged)}; the moments with none at (0, 0)."""
     step = timedelta(hours=1) if by_hour else timedelta(days=1)
     moment = start.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     if not by_hour:
@@ -217,18 +235,26 @@ def chart(points, width=720, height=160):
     return {"bars": bars, "width": width, "height": height}
 
 
-def now(minutes=30, limit=TOP):
-    """Readers in the last `minutes`, per page: [(path, article or None, views, readers)]."""
-    since = timezone.now() - timedelta(minutes=minutes)
+def now(minutes=30, limit=TOP, at=None):
+    """Readers in the `minutes` before `at` (default: now), per page, most views first:
+    [(path, article id or None, title or None, views, readers)]. One pass over those page
+    views, grouped by page and reader first (a hash each, not a sort of every row)."""
+    since = (at or timezone.now()) - timedelta(minutes=minutes)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT path, max(article_id), count(*), count(DISTINCT visitor) FROM {HIT_TABLE} "  # noqa: S608
-            "WHERE at >= %s AND kind = %s GROUP BY path ORDER BY 3 DESC, 1 LIMIT %s",
-            [since, Kind.VIEW, limit],
+            "SELECT path, max(article_id), sum(n)::int, count(visitor)::int FROM ("  # noqa: S608
+            f"SELECT path, visitor, max(article_id) AS article_id, count(*) AS n FROM {HIT_TABLE} "
+            "WHERE at >= %s AND at <= %s AND kind = %s GROUP BY path, visitor"
+            ") AS per_reader GROUP BY path ORDER BY 3 DESC, 1 LIMIT %s",
+            [since, since + timedelta(minutes=minutes), Kind.VIEW, limit],
         )
         rows = cursor.fetchall()
-    titles = Article.objects.filter(pk__in=[r[1] for r in rows if r[1]]).in_bulk()
-    return [(path, titles.get(article), views, readers) for path, article, views, readers in rows]
+    ids = [row[1] for row in rows if row[1]]
+    titles = dict(Article.objects.filter(pk__in=ids).values_list("pk", "title"))
+    return [
+        (path, article if article in titles else None, titles.get(article), views, readers)
+        for path, article, views, readers in rows
+    ]
 
 
 def article_report(article):

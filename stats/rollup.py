@@ -1,8 +1,8 @@
 """The daily rollup: per article and day (UTC), the sums of the hourly rows.
 
 The 7- and 30-day screens and an article's chart past its first two days read
-ArticleDay and SourceDay instead of summing up to 720 hourly rows per article; "Today"
-and "Now" stay on the hourly rows and the raw hits.
+ArticleDay, SourceDay and SiteSourceDay instead of summing up to 720 hourly rows per
+article; "Today" and "Now" stay on the hourly rows and the raw hits.
 
 A day's daily rows are rewritten from that day's hourly rows (never added to), so
 rolling a day up again gives the same counts, and hits that arrive late for a past day
@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from core.db import table
 
 from . import buffer
-from .models import ArticleDay, ArticleHour, SourceDay, SourceHour
+from .models import ArticleDay, ArticleHour, SiteSourceDay, SiteSourceHour, SourceDay, SourceHour
 
 COUNTS = ("views", "visitors", "engaged", "read_half", "read_most", "timed", "engaged_seconds")
 
@@ -45,6 +45,7 @@ def roll_up_day(day: date):
         cursor.execute(
             _sql(SourceDay, SourceHour, ("article_id", "source", "host"), ("views",)), bounds
         )
+        cursor.execute(_sql(SiteSourceDay, SiteSourceHour, ("source", "host"), ("views",)), bounds)
 
 
 def rebuild(first: date, last: date):

@@ -1,5 +1,5 @@
-"""The Audience's background work: flush the buffer, roll days up, refresh "Most read",
-drop old days.
+"""The Audience's background work: flush the buffer, roll days up, refresh "Now" (stats/
+live.py) and "Most read", drop old days.
 
 The beacon endpoint asks for a flush with the first hit after a quiet spell
 (buffer.push): `schedule_flush` enqueues it FLUSH_DELAY seconds ahead, so the worker
@@ -15,7 +15,7 @@ from datetime import timedelta
 from django.utils import timezone
 from django_tasks import task
 
-from . import buffer, ingest, most_read, rollup
+from . import buffer, ingest, live, most_read, rollup
 
 FLUSH_DELAY = 2  # seconds: hits gathered per flush when traffic is steady
 ROLLUP_DELAY = 30  # seconds: how far the daily rollup trails the hourly one
@@ -45,6 +45,8 @@ def flush_hits():
             schedule_flush()
     if written and buffer.rollup_due():
         _enqueue(roll_up_days, ROLLUP_DELAY)
+    if written and buffer.once_per("now", live.REFRESH_SECONDS):
+        live.refresh()
     if buffer.once_per("most-read", MOST_READ_SECONDS):
         most_read.refresh()
     if buffer.once_per("retention", RETENTION_SECONDS):

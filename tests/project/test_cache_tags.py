@@ -8,13 +8,27 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.cache import cache, caches
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from authors.models import Author
+from authors.tasks import make_photo_renditions
 from core import pagecache
 from core.cache import FailSoftRedisCache
 from core.content_state import content_state
+from liveblog import coverage
 from liveblog.models import LiveBlog, LiveUpdate
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+from media import media_library
+from media.tasks import make_image_renditions
+from newsletter.models import Edition, EditionItem
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    ImageFactory,
+    SectionFactory,
+    StaffFactory,
+    image_bytes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -233,3 +247,84 @@ def test_another_article_in_a_listed_section_leaves_unrelated_article_pages_cach
     _radar, _blog, air = site["_objects"]
     ArticleFactory(title="Drone squadron formed", section=air)
     assert stale(client, urls) == set()
+
+
+def test_a_new_picture_makes_no_page_stale(client, site):
+    """An upload is shown nowhere yet: every page stays a hit."""
+    urls = list(pages(site).values())
+    warm(client, urls)
+    ImageFactory(renditions=False)
+    assert stale(client, urls) == set()
+
+
+def test_a_lead_pictures_renditions_make_only_the_pages_that_show_it_stale(client, site):
+    """The rendition task stores its names with .update() (no signal): it names the pages
+    of the article that leads with the picture, and its listings; not another section."""
+    radar, _blog, _air = site["_objects"]
+    image = ImageFactory(renditions=False)
+    radar.lead_image = image
+    radar.save()
+    urls = list(pages(site).values())
+    warm(client, urls)
+    make_image_renditions.call(image.pk)
+    assert names(site, stale(client, urls)) == {"radar", "front", "air", "tag", "author", "feed"}
+    assert "/media/renditions/" in client.get(site["radar"]).content.decode()
+
+
+def test_an_inline_pictures_new_file_makes_the_article_that_shows_it_stale(client, site):
+    """Replacing a file rewrites the bodies that show it (with .update()): the pages of
+    those articles are stale, and show the new file; the other pages stay hits."""
+    radar, _blog, _air = site["_objects"]
+    image = ImageFactory()
+    old_name = image.file.name
+    radar.body = f'<p>Before.</p><p><img src="{image.file.url}" alt="A mast"></p>'
+    radar.save()
+    urls = list(pages(site).values())
+    warm(client, urls)
+    image.file = ContentFile(image_bytes(color=(200, 40, 40)), name="mast.jpg")
+    image.save()
+    assert media_library.replace_in_bodies(image, old_name) == 1
+    assert names(site, stale(client, urls)) == {"radar", "front", "air", "tag", "author", "feed"}
+    assert image.file.name.rsplit(".", 1)[0] in client.get(site["radar"]).content.decode()
+
+
+def test_an_author_photos_renditions_make_their_pages_stale_not_the_others(client, site):
+    author = Author.objects.get(slug="hana-okafor")
+    urls = list(pages(site).values())
+    warm(client, urls)
+    author.photo.save("hana.jpg", ContentFile(image_bytes()), save=False)
+    Author.objects.filter(pk=author.pk).update(photo=author.photo.name)  # no signal yet
+    make_photo_renditions.call(author.pk)
+    assert names(site, stale(client, urls)) == {"author", "radar", "front", "feed"}
+    assert "/media/renditions/" in client.get(site["author"]).content.decode()
+
+
+def test_an_edition_sent_makes_the_archive_stale_and_no_reader_page(client, site):
+    """Editions are saved a few times while they send: the archive shows them; no other
+    page does. An edition's page shows its stories, so editing one makes it stale."""
+    radar, _blog, _air = site["_objects"]
+    edition = Edition.objects.create(subject="Week one", status="sent", sent_at=timezone.now())
+    EditionItem.objects.create(edition=edition, article=radar, position=0)
+    urls = [*pages(site).values(), "/newsletter/archive/", edition.get_absolute_url()]
+    warm(client, urls)
+    Edition.objects.create(subject="Week two", status="sent", sent_at=timezone.now())
+    assert stale(client, urls) == {"/newsletter/archive/", edition.get_absolute_url()}
+    radar.title = "Radar network handed over"
+    radar.save()
+    assert edition.get_absolute_url() in stale(client, urls)
+    assert "Radar network handed over" in client.get(edition.get_absolute_url()).content.decode()
+
+
+def test_live_coverage_starting_and_ending_reaches_the_listings_that_show_its_badge(client, site):
+    """The teaser's "Live" badge is on the front page and the section's: starting or
+    ending coverage makes them stale, not the other section's."""
+    radar, _blog, _air = site["_objects"]
+    urls = list(pages(site).values())
+    warm(client, urls)
+    coverage.start(radar, StaffFactory())
+    assert {"radar", "front", "air"} <= names(site, stale(client, urls))
+    assert "live-badge" in client.get("/section/air/").content.decode()
+    assert "/section/land/" not in stale(client, urls)
+    coverage.end(radar.pk)
+    assert {"radar", "front", "air"} <= names(site, stale(client, urls))
+    assert "live-badge" not in client.get("/section/air/").content.decode()

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from stats import ingest, most_read, rollup, tasks
-from stats.models import ArticleHour, SourceHour
+from stats.models import ArticleHour, SiteSourceHour, SourceHour
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 from tests.stats.conftest import queue
 from tests.workflow_helpers import member
@@ -49,6 +49,8 @@ def newsroom():
         article=tank, hour=hour_ago(), source="search", host="www.google.com", views=70
     )
     SourceHour.objects.create(article=tank, hour=hour_ago(), source="direct", views=50)
+    for source, host, views in [("search", "www.google.com", 70), ("direct", "", 50)]:
+        SiteSourceHour.objects.create(hour=hour_ago(), source=source, host=host, views=views)
     rollup.rebuild(hour_ago(24 * 10).date(), hour_ago().date())
     return {"tank": tank, "jet": jet}
 

@@ -2,24 +2,17 @@
 show the same numbers the hourly rows give; rolling a day up again changes nothing; hits
 that arrive late for a past day fold in."""
 
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from stats import buffer, ingest, reports, rollup, tasks
+from stats import buffer, reports, rollup, tasks
 from stats.models import ArticleDay, ArticleHour, SourceDay
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
-from tests.stats.conftest import queue
+from tests.stats.conftest import days_ago, queue
 from tests.workflow_helpers import member
 
 pytestmark = pytest.mark.django_db
-
-
-def days_ago(days, hour=10):
-    now = timezone.now().astimezone(UTC)
-    moment = now.replace(hour=hour, minute=0, second=0, microsecond=0) - timedelta(days=days)
-    return min(moment, now - timedelta(minutes=1))
 
 
 def daily_rows():
@@ -28,32 +21,6 @@ def daily_rows():
             "day", "article_id", "views", "visitors", "engaged", "timed", "engaged_seconds"
         )
     )
-
-
-@pytest.fixture
-def month(stats_redis):
-    """A month of hits on three articles, from three referrers, in several hours a day,
-    ingested as the worker does (which marks their days for the daily rollup)."""
-    naval, air = SectionFactory(name="Naval"), SectionFactory(name="Air")
-    ada, bo = AuthorFactory(name="Ada Reporter"), AuthorFactory(name="Bo Writer")
-    tank = ArticleFactory(title="Tank order signed", section=naval, authors=[ada])
-    jet = ArticleFactory(title="Jet deliveries slip", section=air, authors=[ada, bo])
-    sub = ArticleFactory(title="Submarine sea trials", section=naval, authors=[bo])
-    referrers = [("search", "www.google.com"), ("social", "t.co"), ("direct", "")]
-    visitor = 0
-    for days in (0, 1, 3, 6, 7, 12, 29, 31):
-        for n, article in enumerate((tank, jet, sub)):
-            for hour in (1, 9, 17)[: n + 1 + days % 2]:
-                at = days_ago(days, hour)
-                source, host = referrers[(days + hour) % 3]
-                for _ in range(days % 4 + n + 1):
-                    visitor += 1
-                    url = article.get_absolute_url()
-                    queue(stats_redis, url, visitor=visitor, at=at, source=source, host=host)
-                queue(stats_redis, url, kind=2, at=at)
-                queue(stats_redis, url, kind=5, seconds=20 + days, at=at)
-    ingest.flush()
-    return {"tank": tank, "jet": jet, "sub": sub}
 
 
 @pytest.fixture
