@@ -95,7 +95,7 @@ bench-cold: $(STAMP) ## Reader listings and feeds rendered with nothing cached (
 	@bin/require bench-cold
 	$(BIN)/python bench/cold_bench.py
 
-cluster: $(STAMP) ## Start nginx on :8080, two app servers, PostgreSQL primary + replica, Redis, S3 (var/cluster/)
+cluster: $(STAMP) ## Start nginx on :8080, Varnish, two app servers, PostgreSQL primary + replica, Redis, S3 (var/cluster/)
 	@bin/require cluster
 	$(BIN)/python bin/cluster up
 

@@ -10,8 +10,9 @@ one run.
 2. Readers: wrk (-t2, --connections, default 32) with a Lua list of 20,000 paths drawn
    from this mix: 30% the front page, 10% the section fronts, 10% the live blog, 50%
    articles drawn by a Zipf law (weight 1/rank) from the --tail newest (default 2,000).
-   The Lua script counts the statuses and each answer's cache header (the application's
-   X-Page-Cache, nginx's X-Cache-Status).
+   The Lua script counts the statuses and each answer's cache headers (the application's
+   X-Page-Cache, and the front's: nginx's X-Cache-Status, or Varnish's X-Cache when the
+   cluster runs Varnish, its default).
 3. Newsroom: a child process (bench/newsday_newsroom.py) with Django's test client signed
    in as an editor, posting through the admin's own views, so the same forms, saves,
    revisions and invalidation run as when an editor clicks: a live update every 15 s (the
@@ -24,7 +25,7 @@ one run.
    Django view), quiet (the mix, no writes) and news day (the mix while the newsroom
    posts) through gunicorn alone (2 sync workers, production settings, the page cache in
    Redis at --redis-url, flushed first); then news day through `make cluster`'s front
-   (nginx, two application servers, a standby): a cluster already running is used as it
+   (nginx, Varnish, two application servers, a standby): a cluster already running is used as it
    is, otherwise bin/cluster starts one on free ports (stopped at the end) and the
    --cluster-articles archive is loaded into it with the same builder. If the cluster
    cannot start here, that run is skipped with the reason in the table.
@@ -95,7 +96,8 @@ function request()
 end
 function response(status, headers, body)
   local state = headers["X-Page-Cache"] or headers["x-page-cache"] or "-"
-  local edge = headers["X-Cache-Status"] or headers["x-cache-status"] or "-"
+  local edge = headers["X-Cache-Status"] or headers["x-cache-status"]
+    or headers["X-Cache"] or headers["x-cache"] or "-"
   local key = status .. " " .. state .. " " .. edge
   counts[key] = (counts[key] or 0) + 1
 end
@@ -207,12 +209,13 @@ def stale_share(found):
     return f"{100 * stale / total:.1f}%"
 
 
-EDGE_ANSWERED = {"hit", "stale", "updating"}  # nginx answered from its own cache
+EDGE_ANSWERED = {"hit", "stale", "updating"}  # the front answered from its own cache
 
 
 def hit_share(found, index):
-    """The share of `hit` in one header (1: the app's, 2: nginx's). For the app's, only
-    among the answers the app gave: nginx repeats the header it stored with the page."""
+    """The share of `hit` in one header (1: the app's, 2: the front's, nginx's or
+    Varnish's). For the app's, only among the answers the app gave: the front repeats the
+    header it stored with the page."""
     if index == 1:
         found = {k: n for k, n in found.items() if k[2] not in EDGE_ANSWERED}
     total = sum(found.values())
@@ -338,7 +341,16 @@ def cluster_run(args, results):
     else:
         ports = {
             f"CLUSTER_{name}_PORT": str(free_port())
-            for name in ("HTTP", "APP_A", "APP_B", "PG_PRIMARY", "PG_REPLICA", "REDIS", "S3")
+            for name in (
+                "HTTP",
+                "APP_A",
+                "APP_B",
+                "PG_PRIMARY",
+                "PG_REPLICA",
+                "REDIS",
+                "S3",
+                "VARNISH",
+            )
         }
         up = subprocess.run(  # noqa: S603
             [PYTHON, str(ROOT / "bin" / "cluster"), "up"],
@@ -416,8 +428,8 @@ def table(args, results, loads):
         f"reader's copy of the page shows the change (polled every {POLL_SECONDS} s).",
         "",
         "| run | req/s | % of floor | p50 ms | p99 ms | errors | app page-cache hits (of "
-        "the answers the app gave) | nginx cache hits | stale | live updates visible after "
-        "| articles visible after | load |",
+        "the answers the app gave) | front cache hits (nginx or Varnish) | stale "
+        "| live updates visible after | articles visible after | load |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | ---: |",
         f"| floor | {floor:,.0f} | 100% | {results['floor']['p50']:.1f} | "
         f"{results['floor']['p99']:.1f} | {results['floor']['errors']} | | | | | | "

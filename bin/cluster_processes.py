@@ -1,8 +1,10 @@
 """The processes bin/cluster starts: each in its own session, its pid recorded in
 var/cluster/pids/ and its output in var/cluster/logs/, so `bin/cluster down` stops exactly
-those; and the waits and probes that tell when one is up."""
+those; the waits and probes that tell when one is up; and the deploy/ templates they run
+from, rendered."""
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -101,3 +103,11 @@ def http_status(url, timeout=5):
         return exc.code
     except (URLError, OSError):
         return None
+
+
+def render(template, values):
+    text = (ROOT / "deploy" / template).read_text()
+    missing = sorted(set(re.findall(r"\$\{([A-Z_0-9]+)\}", text)) - set(values))
+    if missing:
+        raise SystemExit(f"cluster: no value for {', '.join(missing)} in deploy/{template}")
+    return re.sub(r"\$\{([A-Z_0-9]+)\}", lambda m: values[m.group(1)], text)

@@ -61,6 +61,8 @@ from django.core.cache import cache as default_cache
 from django.db import DatabaseError, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from . import edge
+
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "pagecache:version"
@@ -261,10 +263,12 @@ class ContentState:
 
     def changed(self, label, instance, kwargs):
         """A change of `instance` (model `label`): touch what it names, now and once the
-        transaction commits; with no app speaking for the model, bump the whole site."""
+        transaction commits, and then purge it from Varnish (core.edge); with no app
+        speaking for the model, bump the whole site (and purge all of it)."""
         if label not in self._changes:
             self.bump()
             transaction.on_commit(lambda: self.bump(replica_settle_seconds()))
+            edge.purge_on_commit({edge.ALL}, replica_settle_seconds())
             return
         tags, schedule = set(), False
         for tags_of, moves in self._changes[label]:
@@ -277,6 +281,9 @@ class ContentState:
         touch them now and again once it commits, as a model change does."""
         self.touch(tags, schedule=schedule)
         transaction.on_commit(lambda: self.touch(tags, replica_settle_seconds(), schedule))
+        # After the touch above (registered first, run first): what Varnish fetches again
+        # must not be the page cache's old copy.
+        edge.purge_on_commit({*tags, EVERYTHING}, replica_settle_seconds())
 
     def register_schedule(self, provider):
         """`provider()` returns the upcoming publication times (datetimes, soonest first)

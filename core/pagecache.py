@@ -16,7 +16,9 @@ their versions: it is fresh while none of them has changed. So a change makes st
 exactly the pages that show what it touched, on the next request in the process that made
 it and within PAGE_CACHE_STATE_SECONDS in every other; entries also expire when the next
 scheduled time comes. A page's tags are sent as Surrogate-Key and Cache-Tag, for a CDN
-that purges by tag.
+that purges by tag; with Varnish in front (settings.VARNISH_PURGE_URLS, core/edge.py), what
+this cache keeps is marked for Varnish to keep for hours (Surrogate-Control:
+`edge_lifetime`), and Varnish is purged by tag when a change commits.
 
 One render per page: after a change, the first request for a page takes a short lock in
 the shared cache (an `add` that expires after PAGE_CACHE_STALE_SECONDS) and renders it;
@@ -59,6 +61,7 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, quote_etag
 from django.utils.http import parse_http_date_safe
 
+from . import edge
 from .anonymous import is_anonymous_read
 from .content_state import EVERYTHING, content_state
 
@@ -148,8 +151,36 @@ def tag_headers(response, tags):
     response["Cache-Tag"] = ",".join(ordered)
 
 
+def edge_lifetime(response, current=None, versions=None):
+    """With Varnish in front (settings.VARNISH_PURGE_URLS: it is purged by tag on every
+    change, core.edge), a page this cache keeps is marked for Varnish to keep
+    EDGE_CACHE_SECONDS (Surrogate-Control, which deploy/varnish.vcl reads and strips), or
+    until the next scheduled publication, or until the read replicas have replayed a
+    change one of its tags is settling from. What it does not keep (`versions` None: a
+    copy from before a change, or rendered while what it shows changed) Varnish must not
+    keep either: max-age=0."""
+    if not settings.VARNISH_PURGE_URLS:
+        return
+    if versions is None:
+        response["Surrogate-Control"] = "max-age=0"
+        return
+    seconds, now = settings.EDGE_CACHE_SECONDS, time.time()
+    if current.upcoming is not None:
+        seconds = min(seconds, current.upcoming + 1)
+    for version in versions.values():
+        if version and version[2] and version[2] > now:
+            seconds = min(seconds, version[2] - now + 1)
+    response["Surrogate-Control"] = f"max-age={max(1, int(seconds))}"
+
+
+def bump():
+    """Everything is stale (a change no app names the tags of), in Varnish too once the
+    transaction commits."""
+    content_state.bump()
+    edge.purge_on_commit({edge.ALL})
+
+
 # The content state's own methods, under the names other apps call them by.
-bump = content_state.bump
 register_schedule = content_state.register_schedule
 content_version = content_state.version
 
@@ -243,7 +274,7 @@ class PageCacheMiddleware:
             logger.warning("Page cache unavailable: serving uncached", exc_info=True)
             return self.get_response(request)
         if stored is not None:
-            return _answer(request, stored, "hit")
+            return _answer(request, stored, "hit", current)
         if page.lock():  # this request renders the page; the others wait or get a stale copy
             try:
                 return self._render(request, page)
@@ -256,7 +287,7 @@ class PageCacheMiddleware:
             return self._render(request, page)  # too old to serve: the change must show
         stored = page.wait()
         if stored is not None:
-            return _answer(request, stored, "hit")
+            return _answer(request, stored, "hit", current)
         return self._render(request, page)  # the other render failed or took too long
 
     def _render(self, request, page):
@@ -280,15 +311,18 @@ class PageCacheMiddleware:
             logger.warning("Page cache unavailable: page not stored", exc_info=True)
             versions = None
         if versions is None:  # a tag it shows changed while it rendered
+            edge_lifetime(response)
             return _conditional(request, response)
         page.store(_kept(request, response, versions))
+        edge_lifetime(response, page.current, versions)
         response[STATE_HEADER] = "miss"
         return _conditional(request, response)
 
 
-def _answer(request, stored, state):
+def _answer(request, stored, state, current=None):
     response = _served(stored)
     response[STATE_HEADER] = state
+    edge_lifetime(response, current, stored[4] if state == "hit" else None)
     if state == "stale":
         response["Age"] = str(max(0, int(time.time() - stored[3])))
     return _conditional(request, response)

@@ -168,6 +168,10 @@ if REDIS_URL:
 # How long a shared cache in front of the site (nginx's proxy_cache, a CDN) keeps a reader
 # page (s-maxage): the bound on how long a change takes to reach readers through it.
 SHARED_CACHE_SECONDS = int(os.environ.get("SHARED_CACHE_SECONDS", 300))
+# Varnish in front (deploy/varnish.vcl, core/edge.py, docs/deploying.md): PURGE addresses.
+VARNISH_PURGE_URLS = env_list("VARNISH_PURGE_URLS")
+VARNISH_PURGE_TIMEOUT = float(os.environ.get("VARNISH_PURGE_TIMEOUT", 0.5))
+EDGE_CACHE_SECONDS = int(os.environ.get("EDGE_CACHE_SECONDS", 6 * 3600))
 
 # Full pages for anonymous readers, in the cache above (core/pagecache.py). PAGE_CACHE=0
 # turns it off. A save or delete of any of PAGE_CACHE_MODELS makes the cached pages that

@@ -64,6 +64,8 @@ def test_the_list_names_a_package_for_every_program_of_every_checked_target():
     assert all(len(row) == 3 and all(row) for row in rows), rows
     needs = {(target, program): package for target, program, package in rows}
     assert needs[("cluster", "nginx")] == "nginx-light"
+    assert needs[("cluster", "Varnish")] == "varnish"
+    assert needs[("cluster", "Varnish's xkey module")] == "varnish-modules"
     assert needs[("test", "Chromium")] == "chromium fonts-dejavu-core"
     assert needs[("bench-pages", "wrk")] == "wrk"
     makefile = (ROOT / "Makefile").read_text()
