@@ -165,10 +165,9 @@ CACHES = caches(REDIS_URL)
 if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
-# How long a shared cache in front of the site (nginx's proxy_cache, a CDN) keeps a reader
-# page (s-maxage): the bound on how long a change takes to reach readers through it.
+# How long a shared cache in front (nginx's proxy_cache, a CDN) keeps a reader page
+# (s-maxage); Varnish purged by tag (core/edge.py, docs/deploying.md) keeps it for hours.
 SHARED_CACHE_SECONDS = int(os.environ.get("SHARED_CACHE_SECONDS", 300))
-# Varnish in front (deploy/varnish.vcl, core/edge.py, docs/deploying.md): PURGE addresses.
 VARNISH_PURGE_URLS = env_list("VARNISH_PURGE_URLS")
 VARNISH_PURGE_TIMEOUT = float(os.environ.get("VARNISH_PURGE_TIMEOUT", 0.5))
 EDGE_CACHE_SECONDS = int(os.environ.get("EDGE_CACHE_SECONDS", 6 * 3600))
@@ -177,8 +176,7 @@ EDGE_CACHE_SECONDS = int(os.environ.get("EDGE_CACHE_SECONDS", 6 * 3600))
 # turns it off. A save or delete of any of PAGE_CACHE_MODELS makes the cached pages that
 # show it stale (the tags its app names; every page, for a model no app names tags for).
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
-# The article page's parts kept across requests (core/fragments.py). FRAGMENT_CACHE=0 turns
-# them off: with PAGE_CACHE=0, every page is rendered whole (bench/cold_bench.py).
+# FRAGMENT_CACHE=0: the article page's parts (core/fragments.py) are never kept either.
 FRAGMENT_CACHE = env_bool("FRAGMENT_CACHE", True)
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 300))
 # Each process keeps the content version this many seconds: a change made in another

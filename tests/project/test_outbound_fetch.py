@@ -234,7 +234,9 @@ def test_no_project_code_but_the_fetcher_opens_http_connections():
     offenders = []
     for app in APPS:
         for path in sorted((root / app).rglob("*.py")):
-            if path == root / "core" / "fetch.py":
+            # core.edge sends PURGE to the operator's own Varnish (VARNISH_PURGE_URLS),
+            # never to an address that came from content or a reader.
+            if path in (root / "core" / "fetch.py", root / "core" / "edge.py"):
                 continue
             for name in _imports(ast.parse(path.read_text(), str(path))):
                 if any(name == m or name.startswith(m + ".") for m in NETWORK_MODULES):
