@@ -23,7 +23,7 @@ settings.VARNISH_PURGE_URLS to drop the pages carrying any of them:
 `ALL` purges everything (a change no app names tags for: core.pagecache.bump).
 With VARNISH_PURGE_URLS empty (no Varnish: nginx's short s-maxage bounds staleness) it
 does nothing. The purge URLs are the operator's own servers on a private network, so the
-request does not go through core.outbound (which refuses private addresses).
+request does not go through core.fetch (which refuses private addresses).
 """
 
 import http.client
