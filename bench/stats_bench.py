@@ -60,6 +60,7 @@ def parse_args():
     parser.add_argument("--spike", type=int, default=600_000)
     parser.add_argument("--duration", type=int, default=5, help="seconds of wrk")
     parser.add_argument("--skip-http", action="store_true", help="no wrk runs")
+    parser.add_argument("--beacon-only", action="store_true", help="the wrk runs only")
     parser.add_argument(
         "--screens-only",
         action="store_true",
@@ -251,7 +252,11 @@ def main():
         site.stop()
         floor.stop()
         results["beacon_share"] = results["beacon"]["rps"] / results["floor"]["rps"]
+        print(f"Floor {results['floor']}, beacon {results['beacon']}", flush=True)
         conn.flushdb()
+    if args.beacon_only:
+        results.update(views={}, load=[load_before, os.getloadavg()[0]])
+        return report(args, results)
 
     now = timezone.now()
     if not args.screens_only:
@@ -310,7 +315,9 @@ def report(args, r):
             f"(wrk -t2 -c8 -d{args.duration}s, gunicorn 2 sync workers; load average "
             f"{r['beacon_load']:.1f} right after)."
         )
-    if "generated" not in r:
+    if args.beacon_only:
+        pass
+    elif "generated" not in r:
         lines.append(
             f"- Screens only (--screens-only), on the counts already there: "
             f"{r['rollup_rows']:,} hourly and {r['daily_rows']:,} daily rollup rows."

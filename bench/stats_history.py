@@ -87,7 +87,7 @@ def generate(hits, articles, start, end, seed=26):
         day, made = start.date(), 0
         while day <= end.date():
             lo = max(datetime.combine(day, datetime.min.time(), UTC), start)
-            hi = min(lo.replace(hour=0, minute=0, second=0) + timedelta(days=1), end)
+            hi = min(lo.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1), end)
             count = round(hits * (hi - lo).total_seconds() / span)
             with transaction.atomic():
                 ingest.ensure_partition(day)

@@ -493,3 +493,6 @@ TIPS_ARGON2_ITERATIONS = int(os.environ.get("TIPS_ARGON2_ITERATIONS", 3))
 STATS_RETENTION_DAYS = int(os.environ.get("STATS_RETENTION_DAYS", 30))
 STATS_REDIS_URL = os.environ.get("STATS_REDIS_URL", "") or REDIS_URL
 STATS_BUFFER_MAX = int(os.environ.get("STATS_BUFFER_MAX", 2_000_000))
+# A web process sends its hits to Redis this often, many in one round trip, from a thread
+# (stats/outbox.py); 0: each in its own request, as it arrives.
+STATS_OUTBOX_SECONDS = float(os.environ.get("STATS_OUTBOX_SECONDS", 0.05))

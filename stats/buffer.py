@@ -1,7 +1,8 @@
 """Hits waiting in Redis (settings.STATS_REDIS_URL) for the task worker to write them.
 
-The beacon endpoint appends one short line per hit (RPUSH: one round trip) and asks for a
-flush when none is due yet; the worker takes lines off the head in batches. While Redis
+The beacon endpoint appends one short line per hit, sent here by its process's outbox
+(stats/outbox.py: one RPUSH for all the hits of a few milliseconds), which asks for a flush
+when none is due yet; the worker takes lines off the head in batches. While Redis
 cannot be reached, or holds STATS_BUFFER_MAX lines already, hits are dropped: the endpoint
 still answers 204, and the drops are counted in a log line at most every DROP_LOG_SECONDS
 per process. After a failure Redis is left alone for RETRY_SECONDS, so a Redis outage
@@ -67,28 +68,29 @@ def dropped(count=1):
     logger.warning("Audience: %s hits dropped (the buffer in Redis was unavailable or full)", total)
 
 
-def push(line):
-    """Keep one hit; True when a flush should be asked for (the first hit since the last
-    request for one). Never raises."""
+def push_many(lines):
+    """Keep these hits, in one round trip (one RPUSH); True when a flush should be asked
+    for (the first hits since the last request for one). Never raises."""
     conn = client()
     if conn is None:
-        dropped()
+        dropped(len(lines))
         return False
     try:
         pipe = conn.pipeline(transaction=False)
-        pipe.rpush(QUEUE_KEY, line)
+        pipe.rpush(QUEUE_KEY, *lines)
         pipe.set(FLUSH_DUE_KEY, 1, nx=True, ex=FLUSH_DUE_SECONDS)
         length, first = pipe.execute()
     except RedisError as exc:
         failed(exc)
-        dropped()
+        dropped(len(lines))
         return False
-    if length > settings.STATS_BUFFER_MAX:
+    excess = min(length - settings.STATS_BUFFER_MAX, len(lines))
+    if excess > 0:
         try:
-            conn.rpop(QUEUE_KEY)
+            conn.rpop(QUEUE_KEY, excess)
         except RedisError as exc:
             failed(exc)
-        dropped()
+        dropped(excess)
     return bool(first)
 
 
