@@ -34,6 +34,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -58,6 +59,7 @@ def parse_args():
     parser.add_argument("--hits", type=int, default=10_000_000)
     parser.add_argument("--ingest-hits", type=int, default=300_000)
     parser.add_argument("--spike", type=int, default=600_000)
+    parser.add_argument("--spike-seconds", type=int, default=600, help="the spike's length")
     parser.add_argument("--duration", type=int, default=5, help="seconds of wrk")
     parser.add_argument("--skip-http", action="store_true", help="no wrk runs")
     parser.add_argument("--beacon-only", action="store_true", help="the wrk runs only")
@@ -69,7 +71,7 @@ def parse_args():
     return parser.parse_args()
 
 
-def wrk_post(url, body, duration):
+def wrk_post(url, body, duration, connections=8):
     """wrk -t2 -c8 POSTing `body` as the beacon does: req/s, p50, p99 ms, non-2xx count."""
     script = (
         'wrk.method = "POST"\n'
@@ -79,16 +81,16 @@ def wrk_post(url, body, duration):
     )
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(script)
-    return run_wrk(["-s", f.name], url, duration)
+    return run_wrk(["-s", f.name], url, duration, connections)
 
 
-def run_wrk(extra, url, duration):
+def run_wrk(extra, url, duration, connections=8):
     import re
 
     from serving import latency_ms
 
     text = subprocess.run(  # noqa: S603
-        ["wrk", "-t2", "-c8", f"-d{duration}s", "--latency", *extra, url],  # noqa: S607
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", *extra, url],  # noqa: S607
         capture_output=True,
         text=True,
         check=True,
@@ -174,8 +176,60 @@ def make_history(args, results, conn, published, paths, now):
     push_hits(conn, args.ingest_hits, paths, month, 30 * 86400 - 3600, rng)
     results["push_seconds"] = time.perf_counter() - started
     results["history"] = ingest_and_roll_up()
-    push_hits(conn, args.spike, paths, now - timedelta(minutes=10), 590, rng)
-    results["spike"] = ingest_and_roll_up()
+    results["spike"] = spike(conn, paths, args.spike, args.spike_seconds)
+
+
+def spike(conn, paths, hits, seconds):
+    """`hits` arriving evenly over `seconds`, stamped as they arrive, while this process
+    works as the task worker does (stats/tasks.py: a flush, the next one FLUSH_DELAY s
+    later, the daily rollup at most every ROLLUP_DELAY s): the queue's longest, its length
+    when the spike ends and how long after that it is empty."""
+    from stats import buffer, ingest, rollup, tasks
+
+    sent = [0]
+
+    def produce():
+        rng, started = random.Random(600), time.monotonic()
+        while sent[0] < hits:
+            due = min(hits, int((time.monotonic() - started) * hits / seconds))
+            if due > sent[0]:
+                push_hits(conn, due - sent[0], paths, datetime.now(UTC), 0, rng)
+                sent[0] = due
+            time.sleep(0.05)
+
+    producer = threading.Thread(target=produce)
+    started = time.monotonic()
+    producer.start()
+    longest = busy = rolled = written = 0
+    last_rollup = started
+    ended = at_end = None
+    while True:
+        waiting = buffer.waiting()
+        longest = max(longest, waiting)
+        if ended is None and not producer.is_alive():
+            ended, at_end = time.monotonic(), waiting
+        if ended is not None and waiting == 0:
+            drained = time.monotonic() - ended
+            break
+        flush_started = time.monotonic()
+        written += ingest.flush()
+        if time.monotonic() - last_rollup >= tasks.ROLLUP_DELAY:
+            rollup.roll_up()
+            last_rollup = time.monotonic()
+        busy += time.monotonic() - flush_started
+        time.sleep(tasks.FLUSH_DELAY)
+    flush_started = time.monotonic()
+    rollup.roll_up()
+    rolled = time.monotonic() - flush_started
+    return {
+        "hits": written,
+        "seconds": ended - started,
+        "longest": longest,
+        "at_end": at_end,
+        "drained": drained,
+        "busy": busy + rolled,
+        "per_second": written / (busy + rolled),
+    }
 
 
 def ingest_and_roll_up():
@@ -249,6 +303,9 @@ def main():
         results["floor"] = run_wrk([], floor.url("/"), args.duration)
         results["beacon"] = wrk_post(site.url("/stats/hit"), body, args.duration)
         results["beacon_load"] = os.getloadavg()[0]
+        # One connection per worker: no queue in front of them, the request's own time.
+        results["floor_c2"] = run_wrk([], floor.url("/"), args.duration, 2)
+        results["beacon_c2"] = wrk_post(site.url("/stats/hit"), body, args.duration, 2)
         site.stop()
         floor.stop()
         results["beacon_share"] = results["beacon"]["rps"] / results["floor"]["rps"]
@@ -295,8 +352,11 @@ def history_lines(r):
         f"- Ingest + rollup, {h['hits']:,} hits over 30 days on top of it: {h['seconds']:.1f} s "
         f"(ingest {h['ingest']:.1f} s, daily rollup of {h['days']} days {h['rollup']:.1f} s), "
         f"**{h['per_second']:,.0f} hits/s** (pushed to Redis in {r['push_seconds']:.1f} s).",
-        f"- Spike, {s['hits']:,} hits in the last 10 minutes: {s['seconds']:.1f} s (daily "
-        f"rollup {s['rollup']:.1f} s), **{s['per_second']:,.0f} hits/s**.",
+        f"- Spike, {s['hits']:,} hits arriving over {s['seconds']:.0f} s "
+        f"({s['hits'] / s['seconds']:,.0f} hits/s) while flushed as the worker does: the "
+        f"queue's longest {s['longest']:,}, {s['at_end']:,} waiting when it ended, **empty "
+        f"{s['drained']:.1f} s after its end**; the worker busy {s['busy']:.1f} s of it "
+        f"(ingest and daily rollups: **{s['per_second']:,.0f} hits/s** while busy).",
     ]
 
 
@@ -314,6 +374,13 @@ def report(args, r):
             f"{b['errors']} non-2xx; the floor's p50 {f['p50']:.1f} ms, p99 {f['p99']:.1f} ms "
             f"(wrk -t2 -c8 -d{args.duration}s, gunicorn 2 sync workers; load average "
             f"{r['beacon_load']:.1f} right after)."
+        )
+        b, f = r["beacon_c2"], r["floor_c2"]
+        lines.append(
+            f"- The same at wrk -c2 (one connection per worker, no queue): beacon "
+            f"{b['rps']:.0f} req/s = {100 * b['rps'] / f['rps']:.0f}% of the floor "
+            f"({f['rps']:.0f} req/s), p50 {b['p50']:.1f} ms, **p99 {b['p99']:.1f} ms**; the "
+            f"floor's p50 {f['p50']:.1f} ms, p99 {f['p99']:.1f} ms."
         )
     if args.beacon_only:
         pass

@@ -153,6 +153,17 @@ def once_per(key, seconds):
     return bool(_client(settings.STATS_REDIS_URL).set(f"stats:once:{key}", 1, nx=True, ex=seconds))
 
 
+# SADD of each (day's set, member) pair, the 1s and 0s back in one array: one command for a
+# whole batch instead of one per view (parsing 20,000 replies cost more than the sets).
+_SEEN = """
+local added = {}
+for i = 1, #ARGV - 1, 2 do
+    added[#added + 1] = redis.call('SADD', KEYS[tonumber(ARGV[i])], ARGV[i + 1])
+end
+return added
+"""
+
+
 def first_seen_many(views):
     """For each (moment, article id, visitor hash), whether it is that visitor's first view
     of the article on that day (UTC): one set per day in Redis, which deletes it an hour
@@ -160,15 +171,22 @@ def first_seen_many(views):
     if not views:
         return []
     conn = _client(settings.STATS_REDIS_URL)
-    pipe = conn.pipeline(transaction=False)
-    days = set()
+    keys, members = {}, []
     for at, article, visitor in views:
         day = at.date()
-        days.add(day)
-        pipe.sadd(f"stats:seen:{day.isoformat()}", f"{article}:{visitor}")
-    for day in days:
-        pipe.expireat(f"stats:seen:{day.isoformat()}", end_of_day(day))
-    return [bool(added) for added in pipe.execute()[: len(views)]]
+        index = keys.setdefault(day, len(keys) + 1)
+        members += (index, f"{article}:{visitor}")
+    pipe = conn.pipeline(transaction=False)
+    names = [f"stats:seen:{day.isoformat()}" for day in keys]
+    _seen_script(conn)(keys=names, args=members, client=pipe)
+    for day, name in zip(keys, names, strict=True):
+        pipe.expireat(name, end_of_day(day))
+    return [bool(added) for added in pipe.execute()[0]]
+
+
+@cache
+def _seen_script(conn):
+    return conn.register_script(_SEEN)
 
 
 def end_of_day(day):

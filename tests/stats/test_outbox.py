@@ -36,7 +36,7 @@ def test_hits_reach_redis_from_the_sender_thread_in_one_round_trip(
     settings.STATS_OUTBOX_SECONDS = 0.05
     for _ in range(3):
         assert beacon(article.get_absolute_url()).status_code == 204
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 10
     while stats_redis.llen(buffer.QUEUE_KEY) < 3 and time.monotonic() < deadline:
         time.sleep(0.02)
     assert stats_redis.llen(buffer.QUEUE_KEY) == 3
