@@ -9,17 +9,22 @@
    --redis-url) and the floor (a bare Django view, bench/floor_wsgi.py), each driven by wrk
    -c8 for --duration s, the floor measured just before the endpoint: req/s as a share of
    the floor's, p50, p99 of both, and the load average then (budget: >= 50% of the
-   floor, p99 < 20 ms).
+   floor, p99 < 20 ms); then both again at wrk -c2 (one connection per worker: the
+   request's own time, without four requests queued in front of each worker).
+   --beacon-only stops after this step.
 3. History: --hits raw hits (default 10,000,000) over 30 days on the 5,000 newest
    articles (popular ones read more), generated inside PostgreSQL with their hourly
    rollups, then the daily rollup of the 31 days by stats.rollup, timed
    (bench/stats_history.py).
 4. Ingest and rollup: --ingest-hits hits over the same 30 days, pushed to the Redis buffer
-   as the endpoint does, written by stats.ingest.flush (COPY into the day partitions,
-   hourly rollups by upsert) on top of the history, then the daily rollup of the days they
-   marked (stats.rollup.roll_up): hits/s for both together. Then a spike: --spike hits in
-   the last 10 minutes, the same way (budget: 2,000 hits/s sustained, so a spike's queue
-   drains within a minute of its end).
+   as the endpoint does, written by stats.ingest.flush (COPY into a staging table, then
+   the day partitions and the hourly rollups by INSERT ... SELECT ... GROUP BY) on top of
+   the history, then the daily rollup of the days they marked (stats.rollup.roll_up):
+   hits/s for both together (the worst case: almost every hit a different hourly row).
+   Then a spike: --spike hits arriving evenly over --spike-seconds (default 600,000 in 10
+   minutes), stamped as they arrive, while this process flushes as the task worker does:
+   the queue's longest, what waits when the spike ends and how long after that the queue
+   is empty (budget: 2,000 hits/s sustained, the queue empty within a minute of the end).
 5. The Audience screens (today, 7 and 30 days, Now, a new and an older article): median
    ms of 5 requests through Django's test client as a superuser, and their SQL queries
    (budget < 300 ms).
