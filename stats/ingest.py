@@ -1,12 +1,14 @@
 """From the Redis buffer to PostgreSQL, in batches (run by the task worker, stats/tasks.py).
 
-Each batch, in one transaction: the day partitions it needs are created, its hits are
-written to the raw table with COPY, and the hourly rollups (stats.models.ArticleHour,
-SourceHour) are added to with one multi-row upsert each. Rollup counts only add up, so a
-batch costs the same whatever the table holds. After the commit the batch's days are
-marked for the daily rollup (stats/rollup.py). A reader counts once per article and day
-in `visitors`: the first view of the day's visitor hash (a Redis set that expires with
-the day's salt). A batch that fails is put back at the head of the buffer.
+Each batch, in one transaction (synchronous_commit off: core.db.fast_commit): the day
+partitions it needs are created, its hits are written with one COPY to a temporary table
+of the connection, and from there SQL moves them into the raw table and adds their sums
+(GROUP BY) to the hourly rollups (stats.models.ArticleHour, SourceHour), one INSERT ...
+SELECT ... ON CONFLICT each: no per-row parameters for the client to build or parse.
+Rollup counts only add up, so a batch costs the same whatever the table holds. After the
+commit the batch's days are marked for the daily rollup (stats/rollup.py). A reader counts
+once per article and day in `visitors`: the first view of the day's visitor hash (a Redis
+set that expires with the day's salt). A batch that fails is put back at the head of the buffer.
 
 Hits for paths that are not published articles (the front page, sections) are kept raw
 (they count in "Now") but have no rollup. Raw days older than STATS_RETENTION_DAYS are
@@ -96,7 +98,8 @@ def _row(data):
 
 
 # The batch, staged in this connection's own temporary table (emptied at each commit), then
-# moved by SQL: into the day partitions, and summed into the hourly rollups.
+# moved by SQL: into the day partitions, and summed into the hourly rollups. Made "if not
+# exists" in every batch's transaction, so behind PgBouncer any server connection has it.
 STAGE = "stats_batch"
 _STAGE = (
     f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGE} "
