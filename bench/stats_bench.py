@@ -9,17 +9,22 @@
    --redis-url) and the floor (a bare Django view, bench/floor_wsgi.py), each driven by wrk
    -c8 for --duration s, the floor measured just before the endpoint: req/s as a share of
    the floor's, p50, p99 of both, and the load average then (budget: >= 50% of the
-   floor, p99 < 20 ms).
+   floor, p99 < 20 ms); then both again at wrk -c2 (one connection per worker: the
+   request's own time, without four requests queued in front of each worker).
+   --beacon-only stops after this step.
 3. History: --hits raw hits (default 10,000,000) over 30 days on the 5,000 newest
    articles (popular ones read more), generated inside PostgreSQL with their hourly
    rollups, then the daily rollup of the 31 days by stats.rollup, timed
    (bench/stats_history.py).
 4. Ingest and rollup: --ingest-hits hits over the same 30 days, pushed to the Redis buffer
-   as the endpoint does, written by stats.ingest.flush (COPY into the day partitions,
-   hourly rollups by upsert) on top of the history, then the daily rollup of the days they
-   marked (stats.rollup.roll_up): hits/s for both together. Then a spike: --spike hits in
-   the last 10 minutes, the same way (budget: 2,000 hits/s sustained, so a spike's queue
-   drains within a minute of its end).
+   as the endpoint does, written by stats.ingest.flush (COPY into a staging table, then
+   the day partitions and the hourly rollups by INSERT ... SELECT ... GROUP BY) on top of
+   the history, then the daily rollup of the days they marked (stats.rollup.roll_up):
+   hits/s for both together (the worst case: almost every hit a different hourly row).
+   Then a spike: --spike hits arriving evenly over --spike-seconds (default 600,000 in 10
+   minutes), stamped as they arrive, while this process flushes as the task worker does:
+   the queue's longest, what waits when the spike ends and how long after that the queue
+   is empty (budget: 2,000 hits/s sustained, the queue empty within a minute of the end).
 5. The Audience screens (today, 7 and 30 days, Now, a new and an older article) and the
    admin index beside them (the floor: what any admin page costs here): median ms of 5
    requests through Django's test client as a superuser, and their SQL queries (budget
@@ -37,6 +42,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -61,8 +67,10 @@ def parse_args():
     parser.add_argument("--hits", type=int, default=10_000_000)
     parser.add_argument("--ingest-hits", type=int, default=300_000)
     parser.add_argument("--spike", type=int, default=600_000)
+    parser.add_argument("--spike-seconds", type=int, default=600, help="the spike's length")
     parser.add_argument("--duration", type=int, default=5, help="seconds of wrk")
     parser.add_argument("--skip-http", action="store_true", help="no wrk runs")
+    parser.add_argument("--beacon-only", action="store_true", help="the wrk runs only")
     parser.add_argument(
         "--screens-only",
         action="store_true",
@@ -71,7 +79,7 @@ def parse_args():
     return parser.parse_args()
 
 
-def wrk_post(url, body, duration):
+def wrk_post(url, body, duration, connections=8):
     """wrk -t2 -c8 POSTing `body` as the beacon does: req/s, p50, p99 ms, non-2xx count."""
     script = (
         'wrk.method = "POST"\n'
@@ -81,16 +89,16 @@ def wrk_post(url, body, duration):
     )
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(script)
-    return run_wrk(["-s", f.name], url, duration)
+    return run_wrk(["-s", f.name], url, duration, connections)
 
 
-def run_wrk(extra, url, duration):
+def run_wrk(extra, url, duration, connections=8):
     import re
 
     from serving import latency_ms
 
     text = subprocess.run(  # noqa: S603
-        ["wrk", "-t2", "-c8", f"-d{duration}s", "--latency", *extra, url],  # noqa: S607
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", *extra, url],  # noqa: S607
         capture_output=True,
         text=True,
         check=True,
@@ -185,8 +193,60 @@ def make_history(args, results, conn, published, paths, now):
     push_hits(conn, args.ingest_hits, paths, month, 30 * 86400 - 3600, rng)
     results["push_seconds"] = time.perf_counter() - started
     results["history"] = ingest_and_roll_up()
-    push_hits(conn, args.spike, paths, now - timedelta(minutes=10), 590, rng)
-    results["spike"] = ingest_and_roll_up()
+    results["spike"] = spike(conn, paths, args.spike, args.spike_seconds)
+
+
+def spike(conn, paths, hits, seconds):
+    """`hits` arriving evenly over `seconds`, stamped as they arrive, while this process
+    works as the task worker does (stats/tasks.py: a flush, the next one FLUSH_DELAY s
+    later, the daily rollup at most every ROLLUP_DELAY s): the queue's longest, its length
+    when the spike ends and how long after that it is empty."""
+    from stats import buffer, ingest, rollup, tasks
+
+    sent = [0]
+
+    def produce():
+        rng, started = random.Random(600), time.monotonic()
+        while sent[0] < hits:
+            due = min(hits, int((time.monotonic() - started) * hits / seconds))
+            if due > sent[0]:
+                push_hits(conn, due - sent[0], paths, datetime.now(UTC), 0, rng)
+                sent[0] = due
+            time.sleep(0.05)
+
+    producer = threading.Thread(target=produce)
+    started = time.monotonic()
+    producer.start()
+    longest = busy = rolled = written = 0
+    last_rollup = started
+    ended = at_end = None
+    while True:
+        waiting = buffer.waiting()
+        longest = max(longest, waiting)
+        if ended is None and not producer.is_alive():
+            ended, at_end = time.monotonic(), waiting
+        if ended is not None and waiting == 0:
+            drained = time.monotonic() - ended
+            break
+        flush_started = time.monotonic()
+        written += ingest.flush()
+        if time.monotonic() - last_rollup >= tasks.ROLLUP_DELAY:
+            rollup.roll_up()
+            last_rollup = time.monotonic()
+        busy += time.monotonic() - flush_started
+        time.sleep(tasks.FLUSH_DELAY)
+    flush_started = time.monotonic()
+    rollup.roll_up()
+    rolled = time.monotonic() - flush_started
+    return {
+        "hits": written,
+        "seconds": ended - started,
+        "longest": longest,
+        "at_end": at_end,
+        "drained": drained,
+        "busy": busy + rolled,
+        "per_second": written / (busy + rolled),
+    }
 
 
 def ingest_and_roll_up():
@@ -273,10 +333,17 @@ def main():
         results["floor"] = run_wrk([], floor.url("/"), args.duration)
         results["beacon"] = wrk_post(site.url("/stats/hit"), body, args.duration)
         results["beacon_load"] = os.getloadavg()[0]
+        # One connection per worker: no queue in front of them, the request's own time.
+        results["floor_c2"] = run_wrk([], floor.url("/"), args.duration, 2)
+        results["beacon_c2"] = wrk_post(site.url("/stats/hit"), body, args.duration, 2)
         site.stop()
         floor.stop()
         results["beacon_share"] = results["beacon"]["rps"] / results["floor"]["rps"]
+        print(f"Floor {results['floor']}, beacon {results['beacon']}", flush=True)
         conn.flushdb()
+    if args.beacon_only:
+        results.update(views={}, load=[load_before, os.getloadavg()[0]])
+        return report(args, results)
 
     now = timezone.now()
     if not args.screens_only:
@@ -319,8 +386,11 @@ def history_lines(r):
         f"- Ingest + rollup, {h['hits']:,} hits over 30 days on top of it: {h['seconds']:.1f} s "
         f"(ingest {h['ingest']:.1f} s, daily rollup of {h['days']} days {h['rollup']:.1f} s), "
         f"**{h['per_second']:,.0f} hits/s** (pushed to Redis in {r['push_seconds']:.1f} s).",
-        f"- Spike, {s['hits']:,} hits in the last 10 minutes: {s['seconds']:.1f} s (daily "
-        f"rollup {s['rollup']:.1f} s), **{s['per_second']:,.0f} hits/s**.",
+        f"- Spike, {s['hits']:,} hits arriving over {s['seconds']:.0f} s "
+        f"({s['hits'] / s['seconds']:,.0f} hits/s) while flushed as the worker does: the "
+        f"queue's longest {s['longest']:,}, {s['at_end']:,} waiting when it ended, **empty "
+        f"{s['drained']:.1f} s after its end**; the worker busy {s['busy']:.1f} s of it "
+        f"(ingest and daily rollups: **{s['per_second']:,.0f} hits/s** while busy).",
     ]
 
 
@@ -339,7 +409,16 @@ def report(args, r):
             f"(wrk -t2 -c8 -d{args.duration}s, gunicorn 2 sync workers; load average "
             f"{r['beacon_load']:.1f} right after)."
         )
-    if "generated" not in r:
+        b, f = r["beacon_c2"], r["floor_c2"]
+        lines.append(
+            f"- The same at wrk -c2 (one connection per worker, no queue): beacon "
+            f"{b['rps']:.0f} req/s = {100 * b['rps'] / f['rps']:.0f}% of the floor "
+            f"({f['rps']:.0f} req/s), p50 {b['p50']:.1f} ms, **p99 {b['p99']:.1f} ms**; the "
+            f"floor's p50 {f['p50']:.1f} ms, p99 {f['p99']:.1f} ms."
+        )
+    if args.beacon_only:
+        pass
+    elif "generated" not in r:
         lines.append(
             f"- Screens only (--screens-only), on the counts already there: "
             f"{r['rollup_rows']:,} hourly and {r['daily_rows']:,} daily rollup rows."

@@ -1,7 +1,8 @@
 """Hits waiting in Redis (settings.STATS_REDIS_URL) for the task worker to write them.
 
-The beacon endpoint appends one short line per hit (RPUSH: one round trip) and asks for a
-flush when none is due yet; the worker takes lines off the head in batches. While Redis
+The beacon endpoint appends one short line per hit, sent here by its process's outbox
+(stats/outbox.py: one RPUSH for all the hits of a few milliseconds), which asks for a flush
+when none is due yet; the worker takes lines off the head in batches. While Redis
 cannot be reached, or holds STATS_BUFFER_MAX lines already, hits are dropped: the endpoint
 still answers 204, and the drops are counted in a log line at most every DROP_LOG_SECONDS
 per process. After a failure Redis is left alone for RETRY_SECONDS, so a Redis outage
@@ -67,28 +68,29 @@ def dropped(count=1):
     logger.warning("Audience: %s hits dropped (the buffer in Redis was unavailable or full)", total)
 
 
-def push(line):
-    """Keep one hit; True when a flush should be asked for (the first hit since the last
-    request for one). Never raises."""
+def push_many(lines):
+    """Keep these hits, in one round trip (one RPUSH); True when a flush should be asked
+    for (the first hits since the last request for one). Never raises."""
     conn = client()
     if conn is None:
-        dropped()
+        dropped(len(lines))
         return False
     try:
         pipe = conn.pipeline(transaction=False)
-        pipe.rpush(QUEUE_KEY, line)
+        pipe.rpush(QUEUE_KEY, *lines)
         pipe.set(FLUSH_DUE_KEY, 1, nx=True, ex=FLUSH_DUE_SECONDS)
         length, first = pipe.execute()
     except RedisError as exc:
         failed(exc)
-        dropped()
+        dropped(len(lines))
         return False
-    if length > settings.STATS_BUFFER_MAX:
+    excess = min(length - settings.STATS_BUFFER_MAX, len(lines))
+    if excess > 0:
         try:
-            conn.rpop(QUEUE_KEY)
+            conn.rpop(QUEUE_KEY, excess)
         except RedisError as exc:
             failed(exc)
-        dropped()
+        dropped(excess)
     return bool(first)
 
 
@@ -151,6 +153,17 @@ def once_per(key, seconds):
     return bool(_client(settings.STATS_REDIS_URL).set(f"stats:once:{key}", 1, nx=True, ex=seconds))
 
 
+# SADD of each (day's set, member) pair, the 1s and 0s back in one array: one command for a
+# whole batch instead of one per view (parsing 20,000 replies cost more than the sets).
+_SEEN = """
+local added = {}
+for i = 1, #ARGV - 1, 2 do
+    added[#added + 1] = redis.call('SADD', KEYS[tonumber(ARGV[i])], ARGV[i + 1])
+end
+return added
+"""
+
+
 def first_seen_many(views):
     """For each (moment, article id, visitor hash), whether it is that visitor's first view
     of the article on that day (UTC): one set per day in Redis, which deletes it an hour
@@ -158,15 +171,22 @@ def first_seen_many(views):
     if not views:
         return []
     conn = _client(settings.STATS_REDIS_URL)
-    pipe = conn.pipeline(transaction=False)
-    days = set()
+    keys, members = {}, []
     for at, article, visitor in views:
         day = at.date()
-        days.add(day)
-        pipe.sadd(f"stats:seen:{day.isoformat()}", f"{article}:{visitor}")
-    for day in days:
-        pipe.expireat(f"stats:seen:{day.isoformat()}", end_of_day(day))
-    return [bool(added) for added in pipe.execute()[: len(views)]]
+        index = keys.setdefault(day, len(keys) + 1)
+        members += (index, f"{article}:{visitor}")
+    pipe = conn.pipeline(transaction=False)
+    names = [f"stats:seen:{day.isoformat()}" for day in keys]
+    _seen_script(conn)(keys=names, args=members, client=pipe)
+    for day, name in zip(keys, names, strict=True):
+        pipe.expireat(name, end_of_day(day))
+    return [bool(added) for added in pipe.execute()[0]]
+
+
+@cache
+def _seen_script(conn):
+    return conn.register_script(_SEEN)
 
 
 def end_of_day(day):

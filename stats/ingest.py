@@ -1,13 +1,15 @@
 """From the Redis buffer to PostgreSQL, in batches (run by the task worker, stats/tasks.py).
 
-Each batch, in one transaction: the day partitions it needs are created, its hits are
-written to the raw table with COPY, and the hourly rollups (stats.models.ArticleHour,
-SourceHour, and SiteSourceHour: the referrers over the whole site) are added to with one
-multi-row upsert each. Rollup counts only add up, so a
-batch costs the same whatever the table holds. After the commit the batch's days are
-marked for the daily rollup (stats/rollup.py). A reader counts once per article and day
-in `visitors`: the first view of the day's visitor hash (a Redis set that expires with
-the day's salt). A batch that fails is put back at the head of the buffer.
+Each batch, in one transaction (synchronous_commit off: core.db.fast_commit): the day
+partitions it needs are created, its hits are written with one COPY to a temporary table
+of the connection, and from there SQL moves them into the raw table and adds their sums
+(GROUP BY) to the hourly rollups (stats.models.ArticleHour, SourceHour, and SiteSourceHour:
+the referrers over the whole site), one INSERT ... SELECT ... ON CONFLICT each: no per-row
+parameters for the client to build or parse.
+Rollup counts only add up, so a batch costs the same whatever the table holds. After the
+commit the batch's days are marked for the daily rollup (stats/rollup.py). A reader counts
+once per article and day in `visitors`: the first view of the day's visitor hash (a Redis
+set that expires with the day's salt). A batch that fails is put back at the head of the buffer.
 
 Hits for paths that are not published articles (the front page, sections) are kept raw
 (they count in "Now") but have no rollup. Raw days older than STATS_RETENTION_DAYS are
@@ -16,7 +18,6 @@ dropped a whole partition at a time.
 
 import json
 import logging
-from collections import Counter, defaultdict
 from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
@@ -26,13 +27,14 @@ from django.utils import timezone
 from redis.exceptions import RedisError
 
 from articles.models import Article
+from core.db import fast_commit, table
 
 from . import buffer
 from .models import HIT_TABLE, ArticleHour, Kind, SiteSourceHour, SourceHour
 
 logger = logging.getLogger(__name__)
 
-BATCH = 5000
+BATCH = 20_000
 COLUMNS = (
     "at",
     "path",
@@ -68,13 +70,22 @@ def write_batch(lines):
     hits = [_row(json.loads(line)) for line in lines]
     articles = article_ids({hit[1] for hit in hits})
     hits = [(hit[0], hit[1], articles.get(hit[1]), *hit[2:]) for hit in hits]
-    with transaction.atomic():
+    views = [i for i, h in enumerate(hits) if h[2] and h[3] == Kind.VIEW and h[5] is not None]
+    firsts = buffer.first_seen_many([(hits[i][0], hits[i][2], hits[i][5]) for i in views])
+    first = dict(zip(views, firsts, strict=True))
+    with fast_commit():  # a batch lost with the database server is a second of counts
         for day in {hit[0].date() for hit in hits}:
             ensure_partition(day)
-        with connection.cursor() as cursor, cursor.copy(_copy_sql()) as copy:
-            for hit in hits:
-                copy.write_row(hit)
-        add_to_rollups(hits)
+        with connection.cursor() as cursor:
+            cursor.execute(_STAGE)
+            cursor.execute(f"TRUNCATE {STAGE}")  # inside an outer transaction too
+            with cursor.copy(_copy_sql()) as copy:
+                for i, hit in enumerate(hits):
+                    copy.write_row((*hit, first.get(i, False)))
+            cursor.execute(_to_raw())
+            cursor.execute(_to_hours())
+            cursor.execute(_to_sources())
+            cursor.execute(_to_site_sources())
     days = {hit[0].date() for hit in hits if hit[2]}
     try:
         buffer.mark_days(days)  # after the commit: the daily rollup will see this batch
@@ -88,8 +99,74 @@ def _row(data):
     return (datetime.fromtimestamp(at, UTC), path, kind, seconds, visitor, source, referrer, *utm)
 
 
+# The batch, staged in this connection's own temporary table (emptied at each commit), then
+# moved by SQL: into the day partitions, and summed into the hourly rollups. Made "if not
+# exists" in every batch's transaction, so behind PgBouncer any server connection has it.
+STAGE = "stats_batch"
+_STAGE = (
+    f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGE} "
+    f"(LIKE {HIT_TABLE} INCLUDING DEFAULTS, first_view boolean NOT NULL) ON COMMIT DELETE ROWS"
+)
+
+
 def _copy_sql():
-    return f"COPY {HIT_TABLE} ({', '.join(COLUMNS)}) FROM STDIN"  # noqa: S608 - constants
+    return f"COPY {STAGE} ({', '.join(COLUMNS)}, first_view) FROM STDIN"  # noqa: S608 - constants
+
+
+def _to_raw():
+    columns = ", ".join(COLUMNS)
+    return f"INSERT INTO {HIT_TABLE} ({columns}) SELECT {columns} FROM {STAGE}"  # noqa: S608
+
+
+def _hour():
+    return "date_trunc('hour', at, 'UTC')"
+
+
+def _to_hours():
+    """The batch's counts per article and hour, added to ArticleHour: one statement."""
+    t = table(ArticleHour)
+    kinds = {
+        "views": Kind.VIEW,
+        "engaged": Kind.ENGAGED,
+        "read_half": Kind.READ_HALF,
+        "read_most": Kind.READ_MOST,
+        "timed": Kind.LEAVE,
+    }
+    counts = [f"count(*) FILTER (WHERE kind = {int(kind)})" for kind in kinds.values()]
+    fields = (*kinds, "visitors", "engaged_seconds")
+    sums = (*counts, "count(*) FILTER (WHERE first_view)")
+    seconds = f"coalesce(sum(seconds) FILTER (WHERE kind = {int(Kind.LEAVE)}), 0)"
+    updates = ", ".join(f"{f} = {t}.{f} + EXCLUDED.{f}" for f in fields)
+    return (
+        f"INSERT INTO {t} (hour, article_id, {', '.join(fields)}) "  # noqa: S608 - names
+        f"SELECT {_hour()}, article_id, {', '.join(sums)}, {seconds} FROM {STAGE} "
+        f"WHERE article_id IS NOT NULL GROUP BY 1, 2 "
+        f"ON CONFLICT (article_id, hour) DO UPDATE SET {updates}"
+    )
+
+
+def _to_sources():
+    """The batch's page views per article, hour and referrer, added to SourceHour."""
+    t = table(SourceHour)
+    return (
+        f"INSERT INTO {t} (hour, article_id, source, host, views) "  # noqa: S608 - names
+        f"SELECT {_hour()}, article_id, source, referrer, count(*) FROM {STAGE} "
+        f"WHERE article_id IS NOT NULL AND kind = {int(Kind.VIEW)} GROUP BY 1, 2, 3, 4 "
+        f"ON CONFLICT (article_id, hour, source, host) "
+        f"DO UPDATE SET views = {t}.views + EXCLUDED.views"
+    )
+
+
+def _to_site_sources():
+    """The same views summed over the site per hour and referrer (the overview's referrers),
+    added to SiteSourceHour."""
+    t = table(SiteSourceHour)
+    return (
+        f"INSERT INTO {t} (hour, source, host, views) "  # noqa: S608 - names
+        f"SELECT {_hour()}, source, referrer, count(*) FROM {STAGE} "
+        f"WHERE article_id IS NOT NULL AND kind = {int(Kind.VIEW)} GROUP BY 1, 2, 3 "
+        f"ON CONFLICT (hour, source, host) DO UPDATE SET views = {t}.views + EXCLUDED.views"
+    )
 
 
 def article_ids(paths):
@@ -164,72 +241,3 @@ def drop_expired(today=None):
     if dropped:
         logger.info("Audience: dropped raw hits of %s", ", ".join(dropped))
     return dropped
-
-
-def add_to_rollups(hits):
-    """Add a batch's counts to the hourly rollups (article hits only)."""
-    counts = defaultdict(Counter)
-    sources = Counter()
-    views = [(h[0], h[2], h[5]) for h in hits if h[2] and h[3] == Kind.VIEW and h[5] is not None]
-    firsts = buffer.first_seen_many(views)
-    for hit in hits:
-        at, _, article, kind, seconds, _, source, referrer = hit[:8]
-        if not article:
-            continue
-        key = (at.replace(minute=0, second=0, microsecond=0), article)
-        counts[key][kind] += 1
-        if kind == Kind.LEAVE:
-            counts[key]["seconds"] += seconds
-        elif kind == Kind.VIEW:
-            sources[(*key, source, referrer)] += 1
-    for at, article, _ in (v for v, first in zip(views, firsts, strict=True) if first):
-        counts[(at.replace(minute=0, second=0, microsecond=0), article)]["visitors"] += 1
-    _upsert_hours(counts)
-    _upsert_sources(sources)
-
-
-def _upsert_hours(counts):
-    if not counts:
-        return
-    table = ArticleHour._meta.db_table
-    fields = ("views", "visitors", "engaged", "read_half", "read_most", "timed", "engaged_seconds")
-    keys = (
-        Kind.VIEW,
-        "visitors",
-        Kind.ENGAGED,
-        Kind.READ_HALF,
-        Kind.READ_MOST,
-        Kind.LEAVE,
-        "seconds",
-    )
-    rows = [(hour, article, *(c[k] for k in keys)) for (hour, article), c in counts.items()]
-    _upsert(table, ("hour", "article_id", *fields), ("article_id", "hour"), fields, rows)
-
-
-def _upsert_sources(sources):
-    if not sources:
-        return
-    table = SourceHour._meta.db_table
-    rows = [
-        (hour, article, source, host, n) for (hour, article, source, host), n in sources.items()
-    ]
-    columns = ("hour", "article_id", "source", "host", "views")
-    _upsert(table, columns, ("article_id", "hour", "source", "host"), ("views",), rows)
-    site = Counter()  # the same views summed over the site: the overview's referrers
-    for (hour, _, source, host), n in sources.items():
-        site[(hour, source, host)] += n
-    rows = [(*key, n) for key, n in site.items()]
-    columns = ("hour", "source", "host", "views")
-    _upsert(SiteSourceHour._meta.db_table, columns, columns[:3], ("views",), rows)
-
-
-def _upsert(table, columns, conflict, added, rows):
-    """One multi-row INSERT ... ON CONFLICT that adds `added` columns to existing rows."""
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    updates = ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in added)
-    sql = (
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([one] * len(rows))} "  # noqa: S608
-        f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET {updates}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [value for row in rows for value in row])

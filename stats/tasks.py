@@ -2,7 +2,7 @@
 live.py) and "Most read", drop old days.
 
 The beacon endpoint asks for a flush with the first hit after a quiet spell
-(buffer.push): `schedule_flush` enqueues it FLUSH_DELAY seconds ahead, so the worker
+(outbox.push): `schedule_flush` enqueues it FLUSH_DELAY seconds ahead, so the worker
 takes a few seconds' hits in each batch. A flush that wrote hits enqueues the next one
 itself, so while hits keep coming no beacon request writes a task; a flush that found
 none lets the next hit ask again.

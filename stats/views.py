@@ -1,8 +1,10 @@
 """The beacon endpoint, /stats/hit: the cheapest request the site serves.
 
 Never cached, never a cookie, never a 500: it checks the body (400 or 413, nothing kept),
-drops bots and paths that are not reader pages, and appends one line to the Redis buffer
-(stats/buffer.py). The task worker writes the buffer to PostgreSQL (stats/ingest.py).
+drops bots and paths that are not reader pages, and hands one line to its process's
+outbox (stats/outbox.py), which sends it on to the Redis buffer (stats/buffer.py) a few
+milliseconds later: the request itself does no I/O but the daily salt's, once a day.
+The task worker writes the buffer to PostgreSQL (stats/ingest.py).
 """
 
 import json
@@ -14,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from redis.exceptions import RedisError
 
-from . import beacon, buffer, privacy, tasks
+from . import beacon, buffer, outbox, privacy
 
 logger = logging.getLogger(__name__)
 NO_STORE = "max-age=0, no-cache, no-store, must-revalidate, private"
@@ -61,6 +63,5 @@ def hit(request):
         ],
         separators=(",", ":"),
     )
-    if buffer.push(line):
-        tasks.schedule_flush()
+    outbox.push(line)
     return _answer(204)

@@ -116,3 +116,19 @@ def test_reader_beacon_reaches_the_editors_audience_screen(browser, live_server)
     assert "Frigate programme: the cost of delay" in admin.locator(".audience-wide").inner_text()
     shot(admin, "audience-now")
     editor.close()
+
+
+def test_reader_view_arrives_through_the_outbox_thread(browser, live_server, settings):
+    """As in production: the request only queues the hit; the process's sender thread
+    takes it to Redis and asks for the flush, which writes it."""
+    settings.STATS_OUTBOX_SECONDS = 0.05
+    article = ArticleFactory(
+        title="Corvette trials", published_at=timezone.now() - timedelta(hours=1)
+    )
+    context = browser.new_context(base_url=live_server.url, user_agent=BROWSER)
+    page = context.new_page()
+    page.goto(article.get_absolute_url())
+    hour = wait_for(lambda: ArticleHour.objects.filter(article=article, views=1).first())
+    assert hour.visitors == 1
+    assert context.cookies() == []
+    context.close()

@@ -27,6 +27,7 @@ def stats_redis(settings, tmp_path):
 
 def _stats_redis(settings, url):
     settings.STATS_REDIS_URL = url
+    settings.STATS_OUTBOX_SECONDS = 0  # each hit sent in its request (tests/stats/test_outbox.py)
     conn = redis.Redis.from_url(url)
 
     def empty():
