@@ -490,12 +490,10 @@ TIPS_CODENAME_SALT = os.environ.get("TIPS_CODENAME_SALT", "")  # empty: from SEC
 TIPS_ARGON2_MEMORY_KIB = int(os.environ.get("TIPS_ARGON2_MEMORY_KIB", 64 * 1024))
 TIPS_ARGON2_ITERATIONS = int(os.environ.get("TIPS_ARGON2_ITERATIONS", 3))
 
-# Audience (stats/, docs/privacy-analytics.md): raw hits are kept this many days, then their
-# day's partition is dropped; the hourly rollups keep only counts. Hits wait in Redis at
-# STATS_REDIS_URL (default REDIS_URL; empty: hits are dropped and counted in the log) until
-# the task worker writes them in batches; more than STATS_BUFFER_MAX waiting are dropped.
-# A web process sends its hits there every STATS_OUTBOX_SECONDS, many in one round trip,
-# from a thread (stats/outbox.py); 0: each in its own request.
+# Audience (stats/, docs/privacy-analytics.md): raw hits kept this many days (then their
+# partition is dropped; rollups keep counts). Each web process sends hits every
+# STATS_OUTBOX_SECONDS (0: in the request) to Redis at STATS_REDIS_URL (empty: dropped and
+# logged); past STATS_BUFFER_MAX waiting for the worker's batches, they are dropped.
 STATS_RETENTION_DAYS = int(os.environ.get("STATS_RETENTION_DAYS", 30))
 STATS_REDIS_URL = os.environ.get("STATS_REDIS_URL", "") or REDIS_URL
 STATS_BUFFER_MAX = int(os.environ.get("STATS_BUFFER_MAX", 2_000_000))
