@@ -167,8 +167,8 @@ def test_corrected_search_runs_a_fixed_number_of_queries(
         ArticleFactory(title=f"Helicopter story {n}")
     warm_site()
     # estimate and count for the words typed, the spelling look-up, estimate and count for
-    # the corrected words, the page, bylines, the filter choices (navigation and footer
-    # from process memory)
-    with django_assert_num_queries(9):
+    # the corrected words, the page (bylines are its teaser_bylines column), the filter
+    # choices (navigation and footer from process memory)
+    with django_assert_num_queries(8):
         html = client.get("/search/", {"q": "helicoptr"}).content.decode()
     assert "Showing results for" in html
