@@ -379,10 +379,8 @@ def cluster_run(args, results):
         try:
             warm(front + "/")
             warm_all(front, drawn)
-            # The newsroom saves as an application server does, so its changes purge
-            # Varnish (the setup's environment, without a server, does not).
-            saving = {**env, **cluster.app_env("a"), "STAFF_2FA_REQUIRED": "0"}
-            saving["ALLOWED_HOSTS"] = env["ALLOWED_HOSTS"]
+            saving = {**env, **cluster.app_env("a")}  # as an app server saves: purging Varnish
+            saving.update(STAFF_2FA_REQUIRED="0", ALLOWED_HOSTS=env["ALLOWED_HOSTS"])
             room = Newsroom(saving, front, mix["live_id"], mix["live"][0], args.duration)
             results["news day, cluster"] = measured(front + "/", args, script, room)
             results["cluster mix"] = {k: len(mix[k]) for k in MIX}

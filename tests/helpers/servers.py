@@ -19,6 +19,7 @@ from pathlib import Path
 from django.conf import settings
 
 from core.pgcluster import OS_USER, free_port
+from tests.helpers import processes
 from tests.helpers.manage import ROOT
 
 PGBOUNCER = "/usr/sbin/pgbouncer"
@@ -101,13 +102,7 @@ class PgBouncer:
             return ""
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        processes.stop(self.process, timeout=10)
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
@@ -213,25 +208,13 @@ class SiteServer:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited: {self.log_path.read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(self.base_url + "/healthz", timeout=5):  # noqa: S310
-                    return self
-            except (OSError, urllib.error.URLError):
-                time.sleep(0.3)
-        raise RuntimeError(f"gunicorn did not answer: {self.log_path.read_text()[-2000:]}")
+        processes.wait_healthy(
+            self.process, self.base_url + "/healthz", "gunicorn", self.log_path, interval=0.3
+        )
+        return self
 
     def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        processes.stop(self.process)
 
     def log(self):
         return self.log_path.read_text()

@@ -9,12 +9,10 @@ import socket
 import subprocess
 import tempfile
 import threading
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from core.pgcluster import free_port
+from tests.helpers import processes
 from tests.helpers.environment import skip_or_fail
 from tests.helpers.manage import ROOT
 
@@ -71,25 +69,12 @@ class Varnish:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"varnishd exited: {self.log_path.read_text()[-2000:]}")
-            try:  # 200 once the probe has found the site healthy
-                with urllib.request.urlopen(self.url + "/healthz", timeout=5):  # noqa: S310
-                    return self
-            except (OSError, urllib.error.URLError):
-                time.sleep(0.2)
-        raise RuntimeError(f"varnishd did not answer: {self.log_path.read_text()[-2000:]}")
+        # 200 once the probe has found the site healthy
+        processes.wait_healthy(self.process, self.url + "/healthz", "varnishd", self.log_path)
+        return self
 
     def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        processes.stop(self.process)
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
