@@ -64,3 +64,14 @@ def page_cache_on_redis(settings, tmp_path):
         cache.clear()
         content_state.forget()
         pagecache.local_pages.clear()
+
+
+@pytest.fixture
+def page_cache_on(settings):
+    """The page cache on, in the test settings' cache, emptied before and after."""
+    from django.core.cache import cache
+
+    settings.PAGE_CACHE = True
+    cache.clear()
+    yield
+    cache.clear()

@@ -6,23 +6,14 @@ of a live site: tests/project/test_varnish.py."""
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from core import edge
 from tests.factories import ArticleFactory, SectionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
 
 PURGE_URL = "http://127.0.0.1:9/"  # never asked: purge_url is replaced
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.PAGE_CACHE = True
-    cache.clear()
-    yield
-    cache.clear()
 
 
 class Sent(list):
