@@ -28,7 +28,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.request import urlopen
 
-from serving import Server, warm, wrk  # bench/serving.py (the script's folder is on sys.path)
+from serving import (  # bench/serving.py (the script's folder is on sys.path)
+    Server,
+    warm,
+    write_results,
+    wrk,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -105,13 +110,7 @@ def main():
                     f"{100 * run['rps'] / floor_rps:.0f}% | {run['p50']:.1f} | "
                     f"{run['p99']:.1f} | {run['errors']} |"
                 )
-    table = "\n".join(lines)
-    print("\n" + table)
-    results_dir = ROOT / "bench" / "results"
-    results_dir.mkdir(exist_ok=True)
-    out = results_dir / f"cluster-{datetime.now(UTC):%Y-%m-%d-%H%M}.md"
-    out.write_text(f"# Cluster benchmark\n\n{table}\n")
-    print(f"\nWritten to {out.relative_to(ROOT)}")
+    write_results("cluster", "Cluster benchmark", "\n".join(lines))
     return 0
 
 

@@ -35,7 +35,15 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from serving import MEDIA_ROOT, Server, database_url, production_env, warm, wrk
+from serving import (
+    MEDIA_ROOT,
+    Server,
+    database_url,
+    production_env,
+    warm,
+    write_results,
+    wrk,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -171,13 +179,7 @@ def main():
             f"{'met' if share >= BUDGET else 'MISSED'} | {run['p50']:.1f} | {run['p99']:.1f} | "
             f"{page['ms']:.1f} | {page['queries']} |"
         )
-    table = "\n".join(lines)
-    print("\n" + table)
-    results = ROOT / "bench" / "results"
-    results.mkdir(exist_ok=True)
-    out_file = results / f"cold-{datetime.now(UTC):%Y-%m-%d-%H%M}.md"
-    out_file.write_text(f"# Cold pages (nothing cached)\n\n{table}\n")
-    print(f"\nWritten to {out_file.relative_to(ROOT)}")
+    write_results("cold", "Cold pages (nothing cached)", "\n".join(lines))
     return 0
 
 

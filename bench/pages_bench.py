@@ -46,6 +46,7 @@ from serving import (  # bench/serving.py (the script's folder is on sys.path)
     database_url,
     production_env,
     warm,
+    write_results,
     wrk,
 )
 
@@ -357,13 +358,7 @@ def main():
         ms = inproc["100k"][name]["ms"]
         met = "met" if ms < ADMIN_TARGET_MS else "MISSED"
         lines.append(f"\n{name} at 100k: {ms:.0f} ms in-process (target < 300 ms: {met}).")
-    table = "\n".join(lines)
-    print("\n" + table)
-    results = ROOT / "bench" / "results"
-    results.mkdir(exist_ok=True)
-    out = results / f"pages-{datetime.now(UTC):%Y-%m-%d-%H%M}.md"
-    out.write_text(f"# Page benchmark\n\n{table}\n")
-    print(f"\nWritten to {out.relative_to(ROOT)}")
+    write_results("pages", "Page benchmark", "\n".join(lines))
     return 0
 
 

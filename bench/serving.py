@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 from urllib.request import urlopen
@@ -162,3 +163,13 @@ def wrk(url, duration, connections=8, script=None):
         + (sum(map(int, socket_errors.groups())) if socket_errors else 0),
         **({"output": text} if script else {}),
     }
+
+
+def write_results(prefix, title, table):
+    """Print `table` and write it, under `title`, to bench/results/<prefix>-<UTC minute>.md."""
+    print("\n" + table)
+    folder = ROOT / "bench" / "results"
+    folder.mkdir(exist_ok=True)
+    out = folder / f"{prefix}-{datetime.now(UTC):%Y-%m-%d-%H%M}.md"
+    out.write_text(f"# {title}\n\n{table}\n")
+    print(f"\nWritten to {out.relative_to(ROOT)}")
