@@ -19,25 +19,16 @@ LISTINGS = ("front", "feeds", "sitemaps", "search")
 
 
 def article_tags(pk, section_id=None):
-    """The tags an article is shown under: its page and every listing it is in (two
-    queries: its authors and its tags; one more when its section is not given)."""
-    if section_id is None:
-        section_id = Article.objects.filter(pk=pk).values_list("section_id", flat=True).first()
-    authors = ArticleAuthor.objects.filter(article_id=pk).values_list("author_id", flat=True)
-    tags = TaggedArticle.objects.filter(content_object_id=pk).values_list("tag_id", flat=True)
-    return {
-        f"article:{pk}",
-        *LISTINGS,
-        *([f"section:{section_id}"] if section_id else []),
-        *(f"author:{author}" for author in authors),
-        *(f"tag:{tag}" for tag in tags),
-    }
+    """The tags an article is shown under: its page and every listing it is in."""
+    return articles_tags([pk], None if section_id is None else [section_id])
 
 
-def articles_tags(pks):
-    """The tags the articles `pks` (a list, or a query of their ids) are shown under, however
-    many: three queries (four for a query of ids)."""
-    sections = Article.objects.filter(pk__in=pks).values_list("section_id", flat=True)
+def articles_tags(pks, sections=None):
+    """The tags the articles `pks` (a list, or a query of their ids) are shown under: their
+    pages and every listing they are in, in three queries however many (two when their
+    `sections` ids are given)."""
+    if sections is None:
+        sections = Article.objects.filter(pk__in=pks).values_list("section_id", flat=True)
     authors = ArticleAuthor.objects.filter(article_id__in=pks).values_list("author_id", flat=True)
     tags = TaggedArticle.objects.filter(content_object_id__in=pks).values_list("tag_id", flat=True)
     return {
@@ -84,10 +75,7 @@ def _tagging(instance, kwargs):
     pks = kwargs.get("pk_set") or ()
     if isinstance(instance, Article):
         return article_tags(instance.pk, instance.section_id) | {f"tag:{pk}" for pk in pks}
-    tags = {f"tag:{instance.pk}", *LISTINGS}
-    for pk in pks:
-        tags |= article_tags(pk)
-    return tags
+    return {f"tag:{instance.pk}", *articles_tags(list(pks))}
 
 
 def _byline(instance, kwargs):
