@@ -27,9 +27,11 @@ def _answers(port):
 
 
 @contextmanager
-def redis_url(folder):
-    """REDIS_URL, or the address of a redis-server started in `folder` and stopped after."""
-    if os.environ.get("REDIS_URL"):
+def redis_url(folder, own=False):
+    """REDIS_URL, or the address of a redis-server started in `folder` and stopped after;
+    `own`: that throwaway server even when REDIS_URL is set (a test that empties its Redis
+    must not empty the one another test process is using)."""
+    if os.environ.get("REDIS_URL") and not own:
         yield os.environ["REDIS_URL"]
         return
     server = shutil.which("redis-server")

@@ -48,7 +48,7 @@ def page_cache_on_redis(settings, tmp_path):
     from core.content_state import content_state
     from tests.helpers.redis_server import redis_url
 
-    with redis_url(tmp_path) as url:
+    with redis_url(tmp_path, own=True) as url:
         settings.CACHES = {
             "default": {
                 "BACKEND": "core.cache.FailSoftRedisCache",
