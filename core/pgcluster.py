@@ -328,8 +328,11 @@ class PgCluster:
         raise ClusterError(f"The standby did not start streaming within {timeout:.0f}s.")
 
     def wait_for_replay(self, timeout: float = 30):
-        """Until the standby has replayed everything the primary has written so far."""
-        target = self.primary_sql("SELECT pg_current_wal_lsn()")[0][0]
+        """Until the standby has replayed everything the primary has written so far. The
+        target is the WAL *insert* position: with synchronous_commit off, a commit returns
+        before its record is written, so the write position (pg_current_wal_lsn) can still
+        be short of it and the standby would be called caught up one commit early."""
+        target = self.primary_sql("SELECT pg_current_wal_insert_lsn()")[0][0]
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             caught_up = self.replica_sql(
