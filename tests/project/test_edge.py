@@ -62,9 +62,8 @@ def test_with_varnish_a_kept_page_lives_for_hours_until_the_next_scheduled_story
 
 
 def test_an_edit_purges_its_tags_once_it_commits(purges, django_capture_on_commit_callbacks):
-    article = ArticleFactory(section=SectionFactory(name="Sea"))
-    purges.clear()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        article = ArticleFactory(section=SectionFactory(name="Sea"))
         article.title = "Frigate trials complete"
         article.save()
     assert purges == []  # nothing before the commit
@@ -73,6 +72,24 @@ def test_an_edit_purges_its_tags_once_it_commits(purges, django_capture_on_commi
     (url, tags), *_ = purges
     assert url == PURGE_URL
     assert {f"article:{article.pk}", f"section:{article.section_id}", "front", "other"} <= set(tags)
+
+
+def test_the_changes_of_one_transaction_send_one_purge(purges, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        land, sea = SectionFactory(name="Land"), SectionFactory(name="Sea")
+        first = ArticleFactory(section=land)
+        second = ArticleFactory(section=sea)
+        first.title = "Howitzer trials complete"
+        first.save()
+        land.name = "Land forces"
+        land.save()
+    # One purge at the commit (and its durable repeat: the tests' task backend runs the
+    # deferred task at once), each with every change's tags; it was one per change.
+    sent = {tags for _url, tags in purges}
+    assert len(sent) == 1 and len(purges) == 2
+    (tags,) = sent
+    assert {f"article:{first.pk}", f"article:{second.pk}", f"section:{land.pk}"} <= set(tags)
+    assert {f"section:{sea.pk}", "nav"} <= set(tags)
 
 
 def test_a_purge_varnish_refused_is_retried_by_the_task(purges, caplog):
