@@ -8,6 +8,7 @@ and a server-side cursor or prepared statement would fail.
 import os
 import shutil
 import time
+import uuid
 from pathlib import Path
 
 import psycopg
@@ -46,7 +47,9 @@ def bouncer():
 
 @pytest.fixture(scope="module")
 def site(bouncer, tmp_path_factory):
-    name = f"db_replica_pgbouncer_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    # A name of its own: two suites on one server (two checkouts' CI passes) must not drop
+    # each other's database mid-migrate.
+    name = f"db_pgbouncer_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(DIRECT.format("postgres"), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
