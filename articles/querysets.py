@@ -14,9 +14,11 @@ from core.fulltext import search_query
 class ArticleQuerySet(models.QuerySet):
     """Reader visibility, full-text matching and the listings' prefetches."""
 
-    def published(self):
-        """The only way reader code fetches articles: published, and not scheduled for later."""
-        return self.filter(status=self.model.Status.PUBLISHED, published_at__lte=timezone.now())
+    def published(self, now=None):
+        """The only way reader code fetches articles: published, and not scheduled for later
+        (than `now`, by default the present)."""
+        now = timezone.now() if now is None else now
+        return self.filter(status=self.model.Status.PUBLISHED, published_at__lte=now)
 
     def scheduled(self):
         """Published with a time in the future: readers see it from that moment."""
