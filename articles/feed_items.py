@@ -157,6 +157,8 @@ class Statements:
                 self._found.move_to_end(key)
         if found is None:
             sql, params = query(articles(self.NOW), self.NOW).query.sql_with_params()
+            if self.NOW not in params:  # the query must be made from `now`, not the clock
+                raise RuntimeError(f"The feed query {key} does not read the time it is given")
             found = (sql, tuple(params))
             with self._lock:
                 self._found[key] = found

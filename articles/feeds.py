@@ -63,10 +63,8 @@ class LatestArticles:
         found = feed_items.items(
             # The RSS and Atom twins read the same articles: their query is named by the
             # method that narrows it, and the section, tag or author.
-            (self.filter_articles.__qualname__, getattr(obj, "pk", None)),
-            lambda now: self.filter_articles(Article.objects.published(now), obj).order_by(
-                "-published_at", "-id"
-            ),
+            (self.newest.__qualname__, getattr(obj, "pk", None)),
+            lambda now: self.newest(Article.objects.published(now), obj, now),
             write_item,
         )
         dates = [date for _xml, *moments in found for date in moments if date]
@@ -91,8 +89,9 @@ class LatestArticles:
     def url_kwargs(self, obj):
         return {}
 
-    def filter_articles(self, articles, obj):
-        return articles
+    def newest(self, articles, obj, now):
+        """`articles` (published at `now`) that the feed lists, newest first."""
+        return articles.order_by("-published_at", "-id")
 
     def title(self, obj):
         return settings.SITE_NAME
@@ -121,8 +120,8 @@ class SectionArticles(LatestArticles):
     def url_kwargs(self, section):
         return {"slug": section.slug}
 
-    def filter_articles(self, articles, section):
-        return articles.filter(section=section)
+    def newest(self, articles, section, now):
+        return super().newest(articles.filter(section=section), section, now)
 
     def title(self, section):
         return f"{section.name} | {settings.SITE_NAME}"
@@ -148,8 +147,9 @@ class TagArticles(LatestArticles):
     def url_kwargs(self, tag):
         return {"slug": tag.slug}
 
-    def filter_articles(self, articles, tag):
-        return articles.filter(tagged_items__tag=tag)
+    def newest(self, articles, tag, now):
+        # Newest first by the tag's own index (the link's copy of the publication time).
+        return articles.listed_through("tagged_items", now=now, tag=tag)
 
     def title(self, tag):
         return f"{tag.name} | {settings.SITE_NAME}"
@@ -175,8 +175,8 @@ class AuthorArticles(LatestArticles):
     def url_kwargs(self, author):
         return {"slug": author.slug}
 
-    def filter_articles(self, articles, author):
-        return articles.filter(bylines__author=author)
+    def newest(self, articles, author, now):
+        return articles.listed_through("bylines", now=now, author=author)
 
     def title(self, author):
         return f"{author.name} | {settings.SITE_NAME}"
