@@ -14,9 +14,11 @@ from core.fulltext import search_query
 class ArticleQuerySet(models.QuerySet):
     """Reader visibility, full-text matching and the listings' prefetches."""
 
-    def published(self):
-        """The only way reader code fetches articles: published, and not scheduled for later."""
-        return self.filter(status=self.model.Status.PUBLISHED, published_at__lte=timezone.now())
+    def published(self, now=None):
+        """The only way reader code fetches articles: published, and not scheduled for later
+        (than `now`, by default the present)."""
+        now = timezone.now() if now is None else now
+        return self.filter(status=self.model.Status.PUBLISHED, published_at__lte=now)
 
     def scheduled(self):
         """Published with a time in the future: readers see it from that moment."""
@@ -39,14 +41,15 @@ class ArticleQuerySet(models.QuerySet):
             "-rank", "-published_at", "-id"
         )
 
-    def listed_through(self, link, **match):
+    def listed_through(self, link, now=None, **match):
         """Articles linked through `link` ("bylines" or "tagged_items") to the row in
         `match` (`author=` or `tag=`), newest first by the link's own copy of the
         publication time (`listing_key_field`): the listing is one range of the link's
         index, from now backwards, whatever the size of the archive. Combine it with
         `published()`; keyset pages bound `listed_at` (core.pagination). It is an alias,
         so later filters on it reuse the one join instead of adding their own."""
-        condition = Q(**{f"{link}__published_at__lte": timezone.now()}) & Q(
+        now = timezone.now() if now is None else now
+        condition = Q(**{f"{link}__published_at__lte": now}) & Q(
             **{f"{link}__{name}": value for name, value in match.items()}
         )
         return (

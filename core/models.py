@@ -13,9 +13,9 @@ class TimedQuerySet(models.QuerySet):
     their corrections; lists across articles combine it with the articles' own
     `published()`."""
 
-    def visible(self):
-        """Those whose time has come."""
-        return self.filter(published_at__lte=timezone.now())
+    def visible(self, now=None):
+        """Those whose time has come (by `now`, by default the present)."""
+        return self.filter(published_at__lte=timezone.now() if now is None else now)
 
     def upcoming(self):
         """Dated in the future: readers see each from its `published_at`."""

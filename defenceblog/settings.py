@@ -176,7 +176,7 @@ EDGE_CACHE_SECONDS = int(os.environ.get("EDGE_CACHE_SECONDS", 6 * 3600))
 # turns it off. A save or delete of any of PAGE_CACHE_MODELS makes the cached pages that
 # show it stale (the tags its app names; every page, for a model no app names tags for).
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
-# FRAGMENT_CACHE=0: the article page's parts (core/fragments.py) are never kept either.
+# FRAGMENT_CACHE=0: the article page's parts (core/fragments.py), feed items: never kept.
 FRAGMENT_CACHE = env_bool("FRAGMENT_CACHE", True)
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 300))
 # Each process keeps the content version this many seconds: a change made in another

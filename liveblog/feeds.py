@@ -6,7 +6,8 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.html import escape
 
-from articles.feeds import FEED_SIZE, ArticleRssFeed, absolutize_html, tag_uri
+from articles.feed_items import FEED_SIZE, absolutize_html, tag_uri
+from articles.feeds import ArticleRssFeed
 from core.links import absolute_url
 from core.pagecache import shows
 

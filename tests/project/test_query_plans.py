@@ -83,6 +83,9 @@ PAGES = {
     "article": lambda article, author, tag: article.get_absolute_url(),
     "search": lambda article, author, tag: "/search/?q=frigate",
     "feed": lambda article, author, tag: "/feed/",
+    "section feed": lambda article, author, tag: f"{article.section.get_absolute_url()}feed/",
+    "tag feed": lambda article, author, tag: f"/tag/{tag.slug}/feed/",
+    "author feed": lambda article, author, tag: f"{author.get_absolute_url()}feed/atom/",
     "corrections": lambda article, author, tag: "/corrections/",
     "news sitemap": lambda article, author, tag: "/news-sitemap.xml",
     "section": lambda article, author, tag: article.section.get_absolute_url(),
@@ -179,3 +182,27 @@ def test_author_and_tag_listings_read_only_the_rows_they_show(client, archive, p
     assert sum(node["Actual Rows"] * node["Actual Loops"] for node in reads) <= bound
     articles = [n for n in nodes(plan) if n.get("Relation Name") == Article._meta.db_table]
     assert sum(n["Actual Rows"] * n["Actual Loops"] for n in articles) <= bound
+
+
+@pytest.mark.parametrize("feed", ["author feed", "tag feed"])
+def test_author_and_tag_feeds_list_only_the_rows_they_show(client, archive, feed):
+    """A feed's list of its 30 articles (its first query; the items' rows follow by id)
+    reads 30 links through their own index and those 30 articles, however many the
+    author or tag has."""
+    model, _name, index = LISTINGS[feed.split()[0]]
+    table = model._meta.db_table
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(PAGES[feed](*archive)).status_code == 200
+    [sql] = [
+        query["sql"]
+        for query in captured.captured_queries
+        if f'JOIN "{table}" listed' in query["sql"] and "ARRAY(" not in query["sql"]
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+        plan = cursor.fetchone()[0]
+    plan = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+    assert index in {node.get("Index Name") for node in nodes(plan)}
+    for relation in (table, Article._meta.db_table):
+        reads = [node for node in nodes(plan) if node.get("Relation Name") == relation]
+        assert sum(node["Actual Rows"] * node["Actual Loops"] for node in reads) <= 30
