@@ -13,12 +13,12 @@
 """
 
 from datetime import datetime
+from html import escape
 
 from django import template
 from django.template.defaultfilters import date
 from django.utils import timezone
 from django.utils.dates import MONTHS
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 register = template.Library()
