@@ -190,14 +190,15 @@ class Parts:
     edition(): no scheduled time changes such a part), and each checked against the
     versions of the tags it shows, not the page's. So a listing rendered again after one
     of its articles changed reuses the others' parts. A page's parts are read in one
-    round trip (`fetch`) and the new ones written in one (`store`). Nothing is kept with
-    FRAGMENT_CACHE=0 or when the cache fails."""
+    round trip (`fetch`); each new one is written as it is made (`put`: after a change,
+    only the changed ones). Nothing is kept with FRAGMENT_CACHE=0 or when the cache
+    fails."""
 
     def __init__(self, kind):
         self.started = time.time()
         edition = content_state.edition() if settings.FRAGMENT_CACHE else None
         self.prefix = None if edition is None else f"part:{kind}:{edition}:"
-        self.found, self.new = {}, {}
+        self.found = {}
 
     def fetch(self, wanted):
         """Read the parts `wanted` ({name: the tags it shows}) that are kept and fresh."""
@@ -243,19 +244,14 @@ class Parts:
         except Exception:
             logger.warning("Cache unavailable: part not kept", exc_info=True)
             return
-        if versions is not None:  # else something it shows changed while it rendered
-            stored = (value, versions, time.time(), size)
-            self.new[self.prefix + name] = stored
-            local_parts.set(self.prefix + name, stored, size, settings.PAGE_CACHE_SECONDS)
-
-    def store(self):
-        """Write the parts `put()` since the last store to the shared cache, in one trip."""
-        new, self.new = self.new, {}
-        if new:
-            try:
-                cache.set_many(new, settings.PAGE_CACHE_SECONDS)
-            except Exception:
-                logger.warning("Cache unavailable: parts not stored", exc_info=True)
+        if versions is None:  # something it shows changed while it rendered
+            return
+        stored = (value, versions, time.time(), size)
+        local_parts.set(self.prefix + name, stored, size, settings.PAGE_CACHE_SECONDS)
+        try:
+            cache.set(self.prefix + name, stored, settings.PAGE_CACHE_SECONDS)
+        except Exception:
+            logger.warning("Cache unavailable: part not stored", exc_info=True)
 
 
 # Values kept per process until the content state changes (the navigation's sections, the

@@ -226,6 +226,18 @@ def test_a_teaser_is_kept_per_way_a_page_shows_it(client, written, story):
     assert written == []
 
 
+def test_another_process_reads_the_kept_teasers_from_the_shared_cache(client, written, story):
+    from core import fragments
+    from core.content_state import content_state
+
+    html = main(client, "/section/naval/")
+    fragments.forget()  # as in another process: its own tier is empty
+    content_state.forget()
+    written.clear()
+    assert main(client, "/section/naval/") == html
+    assert written == []
+
+
 def test_teasers_are_written_afresh_with_fragment_caches_off(client, written, settings, story):
     settings.FRAGMENT_CACHE = False
     client.get("/section/naval/")
