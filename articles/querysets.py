@@ -2,6 +2,8 @@
 matching, the listings' and the article page's prefetches. Article's manager
 (articles.models); the related models are reached through Article's relations."""
 
+import time
+
 from django.contrib.postgres.search import SearchRank
 from django.db import models
 from django.db.models import F, FilteredRelation, Q
@@ -124,9 +126,10 @@ class TeaserIterable(ModelIterable):
     batch = None
 
     def __iter__(self):
+        started = time.time()  # what is kept from these rows was read after this
         articles = list(super().__iter__())
         if TeaserIterable.batch is not None:
-            TeaserIterable.batch(articles)
+            TeaserIterable.batch(articles, started)
         return iter(articles)
 
 

@@ -174,18 +174,19 @@ class TeaserBatch:
     gives each row the batch of its query), kept per article (core.fragments.Parts): the
     first teaser written reads every article's in one round trip."""
 
-    def __init__(self, articles):
+    def __init__(self, articles, started):
         self.articles = articles
+        self.started = started  # time.time() before the rows were read
         self.parts = None
 
     def __getstate__(self):  # an article pickled with its batch takes none along
-        return {"articles": (), "parts": None}
+        return {"articles": (), "started": 0.0, "parts": None}
 
     def html(self, article, options):
         """The teaser of `article` written with `options` (teaser_html's arguments), from
         what is kept or written now and kept, with its badges as they are now."""
         if self.parts is None:
-            self.parts = Parts("teaser")
+            self.parts = Parts("teaser", self.started)
             self.parts.fetch({str(a.pk): teaser_tags(a) for a in self.articles})
         name, variant = str(article.pk), repr(sorted(options.items()))
         kept = self.parts.get(name) or {}
@@ -198,9 +199,10 @@ class TeaserBatch:
         return html.replace(BADGES, badges_html(article))
 
 
-def batch_teasers(articles):
-    """Give the articles one listing query read (a list) their TeaserBatch."""
-    batch = TeaserBatch(articles)
+def batch_teasers(articles, started):
+    """Give the articles one listing query read (a list; the query began at `started`, a
+    time.time()) their TeaserBatch."""
+    batch = TeaserBatch(articles, started)
     for article in articles:
         article.teaser_batch = batch
 

@@ -194,8 +194,10 @@ class Parts:
     only the changed ones). Nothing is kept with FRAGMENT_CACHE=0 or when the cache
     fails."""
 
-    def __init__(self, kind):
-        self.started = time.time()
+    def __init__(self, kind, started=None):
+        # A part is kept only if nothing it shows changed after `started` (a time.time():
+        # when the rows it is written from were read; now by default).
+        self.started = time.time() if started is None else started
         edition = content_state.edition() if settings.FRAGMENT_CACHE else None
         self.prefix = None if edition is None else f"part:{kind}:{edition}:"
         self.found = {}
@@ -234,8 +236,8 @@ class Parts:
         return self.found.get(name)
 
     def put(self, name, value, tags, size):
-        """Keep `value` (rendered from the database after this object was made) as `name`,
-        showing `tags`; `size` in characters, for the process's own tier."""
+        """Keep `value` (written from rows read after `started`) as `name`, showing `tags`;
+        `size` in characters, for the process's own tier."""
         self.found[name] = value
         if self.prefix is None:
             return
