@@ -3,7 +3,8 @@
 An article is shown on its own page (`article:<pk>`) and in listings: the front page
 (`front`), its section's (`section:<pk>`), its tags' (`tag:<pk>`) and its authors' pages
 (`author:<pk>`), the feeds (`feeds`), sitemaps (`sitemaps`) and search (`search`); teasers
-elsewhere (related articles) show `article:<pk>` too. A section is in the navigation every
+elsewhere (related articles) show `article:<pk>` too, and every teaser its section's label
+(`section-label:<pk>`), kept per article (articles.teasers). A section is in the navigation every
 page carries (`nav`), and so is an article that is the first published in its section, or
 the last (the navigation lists the sections with something published). Registered from
 ArticlesConfig.ready(); the views say what each page shows (core.pagecache.shows).
@@ -87,7 +88,9 @@ def _correction(instance, kwargs):
 
 
 def _section(instance, kwargs):
-    return {"nav", f"section:{instance.pk}", *LISTINGS}
+    """A section's page, the navigation, the listings, and its articles' teasers (they show
+    its name and address: `section-label`, articles.teasers)."""
+    return {"nav", f"section:{instance.pk}", f"section-label:{instance.pk}", *LISTINGS}
 
 
 def _tag(instance, kwargs):

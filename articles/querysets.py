@@ -2,10 +2,13 @@
 matching, the listings' and the article page's prefetches. Article's manager
 (articles.models); the related models are reached through Article's relations."""
 
+import time
+
 from django.contrib.postgres.search import SearchRank
 from django.db import models
 from django.db.models import F, FilteredRelation, Q
 from django.db.models.functions import JSONObject
+from django.db.models.query import ModelIterable
 from django.utils import timezone
 
 from core.fulltext import search_query
@@ -82,11 +85,13 @@ class ArticleQuerySet(models.QuerySet):
                 ("names", "rendition_names"),
             )
         }
-        return (
+        articles = (
             self.select_related("section")
             .annotate(teaser_image=JSONObject(**image))
             .defer("body", "search_vector", "search_names")
         )
+        articles._iterable_class = TeaserIterable  # the rows share one TeaserBatch
+        return articles
 
     def for_page(self):
         """The article page's own row with its section and lead image, in one query: enough
@@ -113,6 +118,22 @@ class ArticleQuerySet(models.QuerySet):
         if not parts:
             return self.none()
         return self.filter(pk__in=parts[0].union(*parts[1:], all=True))
+
+
+class TeaserIterable(ModelIterable):
+    """for_teasers()'s rows, each given the TeaserBatch of its query (articles.teasers):
+    the teasers kept across requests are read for the whole listing at once. `batch` is
+    articles.teasers.batch_teasers, set by that module (imported when the app is ready,
+    by articles.signals), so this one does not import it."""
+
+    batch = None
+
+    def __iter__(self):
+        started = time.time()  # what is kept from these rows was read after this
+        articles = list(super().__iter__())
+        if TeaserIterable.batch is not None:
+            TeaserIterable.batch(articles, started)
+        return iter(articles)
 
 
 def related(model, name):

@@ -18,16 +18,36 @@ with nothing cached. `teaser_html()` writes the same markup in one pass, reading
 
 The markup is what templates/includes/article_teaser.html wrote (that template is gone):
 image, section label, headline, standfirst, byline and date.
+
+Each teaser is also kept across requests (`TeaserBatch`, core.fragments.Parts), per article
+and per way a page shows it, checked against what it shows (`teaser_tags`): the article
+(its row, byline, lead image and address all touch `article:<pk>`: articles.invalidation,
+media's image changes) and its section's name and address (`section-label:<pk>`). So a
+listing rendered again after a change (a story published, a section page gone stale)
+writes only the teasers of the articles that changed. The badges stay outside what is
+kept (a marker in the kept HTML), so "Live" is decided on every render; the times are the
+article's own, written as dates that static/js/times.js turns into "14:05" in the browser.
 """
+
+from html import escape as _html_escape
 
 from django.contrib.postgres.aggregates import JSONBAgg
 from django.db.models import JSONField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, JSONArray
-from django.utils.html import escape
 
+from core.fragments import Parts
 from core.links import quick_reverse
 from core.templatetags.times import day_or_time
 from media.models import picture
+
+from .querysets import TeaserIterable
+
+
+def escape(text):
+    """django.utils.html.escape's text, without its lazy-string wrapper (a listing escapes
+    some four hundred values); the markup is marked safe once, by the template tag."""
+    return _html_escape(str(text))
+
 
 SIZES = "(min-width: 60em) 20em, (min-width: 40em) 45vw, 100vw"
 # On phones a compact teaser (front-page blocks) is a row with a small thumbnail.
@@ -87,11 +107,13 @@ def teaser_html(
     sizes=None,
     show_section=True,
     listing=None,
+    badges=None,
 ):
     """One teaser. heading "h2" or "h3"; variant "lead" for the front page's lead story;
     compact (front-page blocks) leaves the standfirst off and asks for a thumbnail on
     phones; eager for the first image above the fold. The section label is left off with
-    show_section=False and on that section's own page (`listing`)."""
+    show_section=False and on that section's own page (`listing`). `badges`: written in
+    place of the registered badges (a marker, in a teaser kept across requests)."""
     url = escape(article.get_absolute_url())
     classes = "teaser"
     if variant:
@@ -117,7 +139,7 @@ def teaser_html(
             f'    <p class="kicker"><a href="{section_url}">{escape(section.name)}</a></p>\n'
         )
     parts.append(
-        f'    <{heading} class="teaser-title">{"".join(badge(article) for badge in _badges)}'
+        f'    <{heading} class="teaser-title">{badges_html(article) if badges is None else badges}'
         f'<a href="{url}">{escape(article.title)}</a></{heading}>\n'
     )
     if article.standfirst and not compact:
@@ -128,6 +150,75 @@ def teaser_html(
     parts.append(f'    <p class="meta">{byline}{day_or_time(article.published_at)}</p>\n')
     parts.append("  </div>\n</article>")
     return "".join(parts)
+
+
+def badges_html(article):
+    return "".join(badge(article) for badge in _badges)
+
+
+# --- Teasers kept across requests ---------------------------------------------------------
+BADGES = "\x00badges\x00"  # where a kept teaser's badges go
+
+
+def teaser_tags(article):
+    """What a teaser shows, as core.content_state tags: the article (a change of its row,
+    byline, author's name or address, or lead image touches `article:<pk>`) and its
+    section's label."""
+    if article.section_id:
+        return (f"article:{article.pk}", f"section-label:{article.section_id}")
+    return (f"article:{article.pk}",)
+
+
+class TeaserBatch:
+    """The teasers of the articles one listing query read (ArticleQuerySet.for_teasers
+    gives each row the batch of its query), kept per article (core.fragments.Parts): the
+    first teaser written reads every article's in one round trip."""
+
+    def __init__(self, articles, started):
+        self.articles = articles
+        self.started = started  # time.time() before the rows were read
+        self.parts = None
+
+    def __getstate__(self):  # an article pickled with its batch takes none along
+        return {"articles": (), "started": 0.0, "parts": None}
+
+    def html(self, article, options):
+        """The teaser of `article` written with `options` (teaser_html's arguments), from
+        what is kept or written now and kept, with its badges as they are now."""
+        if self.parts is None:
+            self.parts = Parts("teaser", self.started)
+            self.parts.fetch({str(a.pk): teaser_tags(a) for a in self.articles})
+        name, variant = str(article.pk), repr(sorted(options.items()))
+        kept = self.parts.get(name) or {}
+        html = kept.get(variant)
+        if html is None:
+            html = teaser_html(article, badges=BADGES, **options)
+            kept = {**kept, variant: html}
+            size = sum(map(len, kept.values()))
+            self.parts.put(name, kept, teaser_tags(article), size)
+        return html.replace(BADGES, badges_html(article))
+
+
+def batch_teasers(articles, started):
+    """Give the articles one listing query read (a list; the query began at `started`, a
+    time.time()) their TeaserBatch."""
+    batch = TeaserBatch(articles, started)
+    for article in articles:
+        article.teaser_batch = batch
+
+
+TeaserIterable.batch = batch_teasers
+
+
+def kept_teaser_html(article, listing=None, show_section=True, **options):
+    """teaser_html(), through the article's TeaserBatch when its query has one."""
+    section = article.section if article.section_id else None
+    if show_section and section is not None and type(listing) is type(section):
+        show_section = listing.pk != section.pk
+    batch = article.__dict__.get("teaser_batch")
+    if batch is None:
+        return teaser_html(article, show_section=show_section, **options)
+    return batch.html(article, {"show_section": show_section, **options})
 
 
 # --- Keeping Article.teaser_bylines current ---------------------------------------------

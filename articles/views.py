@@ -9,7 +9,7 @@ from django.views.generic import DateDetailView, DetailView, ListView, TemplateV
 from taggit.models import Tag
 
 from core.caching import never_cached, public_page
-from core.fragments import Fragments, template_fragment_names
+from core.fragments import Fragments, chrome, template_fragment_names
 from core.pagecache import shows
 from core.pagination import KeysetListMixin
 from core.staff import is_verified_staff
@@ -28,11 +28,24 @@ RELATED_COUNT = 4
 
 class ReaderPageMixin:
     """Reader pages: cache headers from the one helper; staff may see the unpublished work
-    the admin shows them (workflow.readable_articles)."""
+    the admin shows them (workflow.readable_articles). A page that keeps no fragments of
+    its own keeps its header and footer (core.fragments.chrome), under the navigation
+    link it marks as current (`nav_current()`)."""
+
+    keeps_fragments = False
 
     @method_decorator(public_page)
     def dispatch(self, request, *args, **kwargs):
         return super().dispatch(request, *args, **kwargs)
+
+    def nav_current(self):
+        return ""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not self.keeps_fragments:
+            context["fragments"] = chrome(self.request, self.nav_current())
+        return context
 
     def staff_preview(self):
         return is_verified_staff(self.request.user)
@@ -41,19 +54,24 @@ class ReaderPageMixin:
 class FrontPage(ReaderPageMixin, TemplateView):
     template_name = "articles/front_page.html"
 
+    def nav_current(self):
+        return "home"
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         shows(self.request, "front")
-        published = Article.objects.published().for_teasers()
-        latest = list(published[: FRONT_LATEST + 1])
+        published = Article.objects.published()
+        latest = list(published.for_teasers()[: FRONT_LATEST + 1])
         lead = next((a for a in latest if a.featured), latest[0] if latest else None)
         sections = navigation_sections()
         blocks = {s.pk: [] for s in sections}
         shown = [a.pk for a in latest]  # section blocks show what the top did not
+        # The union's parts are built from the plain queryset (what teasers read is added
+        # once, outside): the same SQL, a fraction of the queryset cloning.
         in_sections = published.exclude(pk__in=shown).latest_per_section(
             sections, FRONT_PER_SECTION
         )
-        for article in in_sections.order_by("section_id", "-published_at"):
+        for article in in_sections.for_teasers().order_by("section_id", "-published_at"):
             blocks.setdefault(article.section_id, []).append(article)
         context.update(
             lead=lead,
@@ -195,6 +213,9 @@ class SectionArticles(ArticleListing):
 
     def filter_articles(self, articles):
         return articles.filter(section=self.listing)
+
+    def nav_current(self):
+        return self.listing.pk
 
 
 class TagArticles(ArticleListing):

@@ -3,6 +3,7 @@ from django.utils.decorators import method_decorator
 from django.views.generic import ListView
 
 from core.caching import public_page
+from core.fragments import chrome
 from core.pagecache import shows
 from core.pagination import KeysetListMixin
 
@@ -37,4 +38,6 @@ class AuthorDetail(KeysetListMixin, ListView):
         return articles.listed_through("bylines", author=self.author).for_teasers()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(author=self.author, **kwargs)
+        # The header and footer are kept across requests (core.fragments.chrome).
+        fragments = chrome(self.request)
+        return super().get_context_data(author=self.author, fragments=fragments, **kwargs)

@@ -149,6 +149,18 @@ class ContentState:
             logger.warning("Content state unavailable", exc_info=True)
             return None
 
+    def edition(self):
+        """The key part without the schedule's count, for entries no scheduled time can
+        change (a teaser shows its own article, in no listing before its time): the
+        site-wide version and the settling mark. None when it cannot be told."""
+        try:
+            key = self.key().key
+        except Exception:
+            logger.warning("Content state unavailable", exc_info=True)
+            return None
+        version, *_schedule, last = key.split(".")
+        return f"{version}.settling" if last == "settling" else version
+
     def versions(self, tags, also=()):
         """{tag: its version} (None for a tag never touched), from what this process holds
         (for PAGE_CACHE_STATE_SECONDS after reading it) or the shared cache. `also`: keys

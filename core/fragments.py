@@ -47,6 +47,8 @@ NONCE_MARKER = "\x00csp-nonce\x00"
 local_fragments = pagecache.LocalStore()
 # The tags of each page's fragments, as last seen in this process: read with them.
 fragment_tags = pagecache.LocalStore()
+# Parts (a listing's teasers): many small entries.
+local_parts = pagecache.LocalStore(scale=25)
 
 
 def need(request, name, values):
@@ -73,12 +75,14 @@ def _nonce(request):
 
 
 class Fragments:
-    """The cached fragments of one page (`parts` name it: a kind and an id)."""
+    """The cached fragments of one page (`parts` name it: a kind and an id). With `tags`,
+    what they show is those tags alone, not everything the page shows (`chrome()`)."""
 
-    def __init__(self, request, *parts):
+    def __init__(self, request, *parts, tags=None):
         self.request = request
         self.found = {}
         self.started = time.time()
+        self.tags = None if tags is None else frozenset(tags)
         # FRAGMENT_CACHE=0 (bench/cold_bench.py): every part rendered afresh, none stored.
         state = content_state.version(tags=()) if settings.FRAGMENT_CACHE else None
         self.prefix = None if state is None else f"fragment:{':'.join(map(str, parts))}:{state}"
@@ -130,7 +134,7 @@ class Fragments:
         html, noted, versions, _stored_at = found
         for need_name, values in noted:
             need(self.request, need_name, values)
-        pagecache.shows(self.request, *versions)
+        pagecache.shows(self.request, *versions, everywhere=self.tags is not None)
         if NONCE_MARKER in html:
             html = html.replace(NONCE_MARKER, _nonce(self.request) or "")
         return html
@@ -150,7 +154,8 @@ class Fragments:
         nonce = _nonce(self.request)
         kept = html.replace(nonce, NONCE_MARKER) if nonce and nonce in html else str(html)
         try:
-            versions = content_state.recorded(pagecache.shown(self.request), self.started)
+            shown = pagecache.shown(self.request) if self.tags is None else self.tags
+            versions = content_state.recorded(shown, self.started)
             if versions is None:  # something it shows changed while the page rendered
                 return html
             self.found[name] = stored = (kept, noted, versions, time.time())
@@ -159,6 +164,96 @@ class Fragments:
         except Exception:
             logger.warning("Cache unavailable: fragment not stored", exc_info=True)
         return html
+
+
+CHROME_TAGS = ("nav", "support")  # what the header and footer show
+
+
+def chrome(request, current=""):
+    """The header and footer (base.html's "header" and "footer" fragments) of a reader page
+    that keeps no fragments of its own (the front page, listings, search), kept across
+    requests for anonymous readers: they show only the navigation's sections and the
+    footer's pages and support line (CHROME_TAGS), so a change to the listing does not
+    render them again. `current` names the navigation link the page marks as current
+    ("home", a section's id); the footer's sign-up box is the same on all of them. None
+    for signed-in users (rendered as usual)."""
+    if request.user.is_authenticated:
+        return None
+    fragments = Fragments(request, "chrome", current or "-", tags=CHROME_TAGS)
+    fragments.fetch(("header", "footer"))
+    return fragments
+
+
+class Parts:
+    """Parts many pages share, each kept on its own (a listing's teasers: articles.
+    teasers): under keys that carry the site-wide state less its schedule (content_state.
+    edition(): no scheduled time changes such a part), and each checked against the
+    versions of the tags it shows, not the page's. So a listing rendered again after one
+    of its articles changed reuses the others' parts. A page's parts are read in one
+    round trip (`fetch`); each new one is written as it is made (`put`: after a change,
+    only the changed ones). Nothing is kept with FRAGMENT_CACHE=0 or when the cache
+    fails."""
+
+    def __init__(self, kind, started=None):
+        # A part is kept only if nothing it shows changed after `started` (a time.time():
+        # when the rows it is written from were read; now by default).
+        self.started = time.time() if started is None else started
+        edition = content_state.edition() if settings.FRAGMENT_CACHE else None
+        self.prefix = None if edition is None else f"part:{kind}:{edition}:"
+        self.found = {}
+
+    def fetch(self, wanted):
+        """Read the parts `wanted` ({name: the tags it shows}) that are kept and fresh."""
+        if self.prefix is None or not wanted:
+            return
+        found, missing = {}, []
+        for name in wanted:
+            stored = local_parts.get(self.prefix + name)
+            if stored is None:
+                missing.append(self.prefix + name)
+            else:
+                found[name] = stored
+        try:
+            tags = {tag for shows in wanted.values() for tag in shows}
+            if missing:
+                _versions, shared = content_state.versions(tags, also=missing)
+                for key in missing:
+                    stored = shared.get(key)
+                    if stored is not None:
+                        found[key[len(self.prefix) :]] = stored
+                        local_parts.set(key, stored, stored[3], settings.PAGE_CACHE_SECONDS)
+            else:
+                content_state.versions(tags)
+            for name, (value, versions, stored_at, _size) in found.items():
+                if versions.keys() == set(wanted[name]):
+                    if content_state.outdated(versions, stored_at) is None:
+                        self.found[name] = value
+        except Exception:
+            logger.warning("Cache unavailable: parts rendered afresh", exc_info=True)
+            self.found.clear()
+
+    def get(self, name):
+        return self.found.get(name)
+
+    def put(self, name, value, tags, size):
+        """Keep `value` (written from rows read after `started`) as `name`, showing `tags`;
+        `size` in characters, for the process's own tier."""
+        self.found[name] = value
+        if self.prefix is None:
+            return
+        try:
+            versions = content_state.recorded(tags, self.started)
+        except Exception:
+            logger.warning("Cache unavailable: part not kept", exc_info=True)
+            return
+        if versions is None:  # something it shows changed while it rendered
+            return
+        stored = (value, versions, time.time(), size)
+        local_parts.set(self.prefix + name, stored, size, settings.PAGE_CACHE_SECONDS)
+        try:
+            cache.set(self.prefix + name, stored, settings.PAGE_CACHE_SECONDS)
+        except Exception:
+            logger.warning("Cache unavailable: part not stored", exc_info=True)
 
 
 # Values kept per process until the content state changes (the navigation's sections, the
@@ -170,6 +265,7 @@ def forget():
     """Drop every fragment this process holds (tests)."""
     local_fragments.clear()
     fragment_tags.clear()
+    local_parts.clear()
 
 
 # --- Which fragments a template has ------------------------------------------------------

@@ -78,7 +78,8 @@ class LocalStore:
     most PAGE_CACHE_LOCAL_SECONDS. Used for whole pages here and for fragments
     (core.fragments)."""
 
-    def __init__(self):
+    def __init__(self, scale=1):
+        self.scale = scale  # times settings.PAGE_CACHE_LOCAL_ENTRIES: many small entries
         self._entries = OrderedDict()  # key -> (monotonic expiry, size, value)
         self._bytes = 0
         self._lock = threading.Lock()
@@ -95,7 +96,8 @@ class LocalStore:
             return found[2]
 
     def set(self, key, value, size, timeout):
-        entries, limit = settings.PAGE_CACHE_LOCAL_ENTRIES, settings.PAGE_CACHE_LOCAL_BYTES
+        entries = settings.PAGE_CACHE_LOCAL_ENTRIES * self.scale
+        limit = settings.PAGE_CACHE_LOCAL_BYTES
         if not entries or size > limit:
             return
         expiry = time.monotonic() + min(timeout, settings.PAGE_CACHE_LOCAL_SECONDS)

@@ -5,6 +5,7 @@ The tables keep the names they had in the articles app (`articles_image`,
 """
 
 import mimetypes
+import re
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -26,6 +27,10 @@ from .renditions import WIDTHS, widths_for
 CROPS = {"crop_16x9": (1200, 675), "crop_4x3": (1200, 900), "crop_1x1": (1200, 1200)}
 
 
+# A file name filepath_to_uri() leaves as it is (nothing to quote): joined as it is.
+PLAIN_NAME = re.compile(r"[A-Za-z0-9_.\-/~!*()']*\Z")
+
+
 def _url_of(storage):
     """storage.url: for files on this server (FileSystemStorage) by joining strings, as
     its url() does for a relative name without urllib's parsing (a listing shows forty
@@ -33,7 +38,11 @@ def _url_of(storage):
     base = getattr(storage, "base_url", None) if isinstance(storage, FileSystemStorage) else None
     if not base or not base.endswith("/"):
         return storage.url
-    return lambda name: base + filepath_to_uri(name).lstrip("/")
+
+    def url(name):
+        return base + (name if PLAIN_NAME.match(name) else filepath_to_uri(name)).lstrip("/")
+
+    return url
 
 
 def _urls(storage, file_name, width, names):
@@ -60,7 +69,12 @@ def picture(file_name, width, names, max_width=1280):
     """(src, srcset) of a picture from its row's values, as Image.src() and
     Image.srcset() give them: for listings that read them with their articles instead of
     building an Image each (articles.teasers)."""
-    renditions = _urls(Image._meta.get_field("file").storage, file_name, width, names)["srcset"]
+    storage = Image._meta.get_field("file").storage
+    if names:  # only the srcset's renditions (not the crops _urls() gives too)
+        url = _url_of(storage)
+        renditions = [(w, url(name)) for w, name in names.get("srcset", [])]
+    else:
+        renditions = _urls(storage, file_name, width, names)["srcset"]
     srcset = ", ".join(f"{url} {w}w" for w, url in renditions)
     return (_src(renditions, max_width) if renditions else ""), srcset
 

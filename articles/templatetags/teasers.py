@@ -6,7 +6,7 @@ context)."""
 from django import template
 from django.utils.safestring import mark_safe
 
-from ..teasers import byline_html, teaser_html
+from ..teasers import byline_html, kept_teaser_html
 
 register = template.Library()
 
@@ -16,7 +16,7 @@ def teaser(
     context, article, heading="h2", variant="", compact=False, eager=False, sizes=None, **kwargs
 ):
     return mark_safe(  # noqa: S308 (every value is escaped by teaser_html)
-        teaser_html(
+        kept_teaser_html(
             article,
             heading=heading,
             variant=variant,

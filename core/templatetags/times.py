@@ -13,12 +13,12 @@
 """
 
 from datetime import datetime
+from html import escape
 
 from django import template
 from django.template.defaultfilters import date
 from django.utils import timezone
 from django.utils.dates import MONTHS
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -53,8 +53,11 @@ def _time(value, text, kind):
         return ""
     local = timezone.localtime(value) if timezone.is_aware(value) else value
     fast = local.tzinfo is not None  # a naive time's zone name is the default zone's
-    shown = FAST[text](local) if fast and text in FAST else date(local, text)
     title = _exact(local) if fast else date(local, EXACT)
+    if fast and text in FAST:  # the title starts with the day: not worked out twice
+        shown = title if text == EXACT else title.split(",", 1)[0]
+    else:
+        shown = date(local, text)
     moment = local.replace(microsecond=0).isoformat()
     return mark_safe(  # noqa: S308 (each part is escaped)
         f'<time datetime="{moment}" title="{escape(title)}" data-{kind}>{escape(shown)}</time>'

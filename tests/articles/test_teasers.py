@@ -11,10 +11,12 @@ from django.template.defaultfilters import date
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import teasers
 from articles.models import Article, ArticleAuthor
 from articles.teasers import refresh_teaser_bylines
 from core.links import quick_reverse
 from core.templatetags import times
+from media.models import Image
 from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +147,99 @@ def test_listing_times_say_what_the_date_filter_says_all_year():
         local = timezone.localtime(start + timedelta(hours=hours, minutes=hours % 60))
         assert times._exact(local) == date(local, times.EXACT)
         assert times._day(local) == date(local, "j F Y")
+
+
+# --- Teasers kept per article (articles.teasers.TeaserBatch) ---------------------------------
+
+
+def main(client, url):
+    """The page's <main> (its teasers; the head carries a fresh CSP nonce each time)."""
+    html = client.get(url).content.decode()
+    return html[html.index("<main") : html.index("</main>")]
+
+
+@pytest.fixture
+def written(monkeypatch, settings):
+    """The headlines of the teasers written afresh (not served as kept), fragment caches on."""
+    settings.FRAGMENT_CACHE = True
+    titles, write = [], teasers.teaser_html
+
+    def counted(article, **options):
+        titles.append(article.title)
+        return write(article, **options)
+
+    monkeypatch.setattr(teasers, "teaser_html", counted)
+    return titles
+
+
+def test_a_listing_seen_again_writes_only_the_changed_articles_teasers(client, written):
+    section = SectionFactory(name="Naval", slug="naval")
+    one = ArticleFactory(title="Frigate refit", section=section)
+    ArticleFactory(title="Corvette trials", section=section)
+    html = main(client, "/section/naval/")
+    assert sorted(written) == ["Corvette trials", "Frigate refit"]
+    written.clear()
+    assert main(client, "/section/naval/") == html
+    assert written == []
+    one.title = "Frigate refit finished"
+    one.save()
+    assert "Frigate refit finished" in client.get("/section/naval/").content.decode()
+    assert written == ["Frigate refit finished"]
+
+
+@pytest.mark.parametrize("change", ["title", "section name", "author name", "lead image"])
+def test_kept_teasers_show_each_change_on_every_listing(client, written, story, change):
+    story.lead_image = ImageFactory(alt_text="Frigate in dock")
+    story.save()
+    urls = listings(story)
+    for url in urls:
+        client.get(url)  # every teaser is kept now
+    if change == "title":
+        story.title, shown = "Frigate refit delayed", ">Frigate refit delayed</a>"
+        story.save()
+    elif change == "section name":
+        story.section.name, shown = "Naval forces", ">Naval forces</a></p>"
+        story.section.save()
+        urls.remove(story.section.get_absolute_url())  # its own page shows no label
+    elif change == "author name":
+        ana = story.byline_authors[0]
+        ana.name, shown = "Ana Kos-Marin", 'rel="author">Ana Kos-Marin</a>'
+        ana.save()
+    else:
+        image = Image.objects.get(pk=story.lead_image_id)
+        image.alt_text, shown = "Frigate leaving dock", 'alt="Frigate leaving dock"'
+        image.save()
+    for url in urls:
+        assert shown in client.get(url).content.decode(), url
+
+
+def test_a_teaser_is_kept_per_way_a_page_shows_it(client, written, story):
+    """The front page's lead story and the section's list show one article differently:
+    each keeps its own, and the section's own page leaves its label off."""
+    front, section = main(client, "/"), main(client, "/section/naval/")
+    label = '<p class="kicker"><a href="/section/naval/">Naval</a></p>'
+    assert "teaser--lead" in front and label in front
+    assert "teaser--lead" not in section and label not in section
+    written.clear()
+    assert main(client, "/") == front
+    assert main(client, "/section/naval/") == section
+    assert written == []
+
+
+def test_another_process_reads_the_kept_teasers_from_the_shared_cache(client, written, story):
+    from core import fragments
+    from core.content_state import content_state
+
+    html = main(client, "/section/naval/")
+    fragments.forget()  # as in another process: its own tier is empty
+    content_state.forget()
+    written.clear()
+    assert main(client, "/section/naval/") == html
+    assert written == []
+
+
+def test_teasers_are_written_afresh_with_fragment_caches_off(client, written, settings, story):
+    settings.FRAGMENT_CACHE = False
+    client.get("/section/naval/")
+    client.get("/section/naval/")
+    assert written == ["Frigate refit", "Frigate refit"]

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from articles.models import Correction
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+from tests.factories import ArticleFactory, AuthorFactory, PageFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -149,6 +149,50 @@ def test_a_scheduled_article_reaches_the_navigation_when_its_time_comes(client, 
     assert "Space" not in html_of(client.get("/corrections/")).split("</header>")[0]
     with time_machine.travel(timezone.now() + timedelta(hours=1, seconds=5)):
         assert "Space" in html_of(client.get("/corrections/")).split("</header>")[0]
+
+
+# --- Every reader page keeps its header and footer (core.fragments.chrome) ----------------
+
+
+def listing_urls(article):
+    author, section = article.bylines.first().author, article.section
+    return [
+        "/",
+        section.get_absolute_url(),
+        "/tag/sonar/",
+        author.get_absolute_url(),
+        "/search/?q=sonar",
+    ]
+
+
+def current_links(html):
+    nav = html.split('class="site-nav"')[1].split("</nav>")[0]
+    return re.findall(r'<a href="([^"]+)" aria-current="page">', nav)
+
+
+def test_listings_keep_their_header_and_footer_with_the_current_link_marked(client, article):
+    section = article.section.get_absolute_url()
+    current = {"/": ["/"], section: [section]}
+    for _ in range(2):  # rendered, then kept
+        for url in listing_urls(article):
+            response = client.get(url)
+            assert current_links(html_of(response)) == current.get(url, []), url
+    names = [template.name for template in response.templates]
+    assert "includes/section_links.html" not in names  # the header was kept
+
+
+def test_a_section_or_footer_page_change_reaches_every_listings_header_and_footer(client, article):
+    urls = listing_urls(article)
+    for url in urls:
+        client.get(url)
+    article.section.name = "Naval forces"
+    article.section.save()
+    PageFactory(title="Ethics policy")
+    for url in urls:
+        html = html_of(client.get(url))
+        header, footer = html.split("</header>")[0], html.split("<footer")[1]
+        assert "Naval forces" in header and "Naval forces" in footer, url
+        assert "Ethics policy" in footer, url
 
 
 # --- The fragment names come from the template -------------------------------------------
