@@ -92,7 +92,7 @@ function init(args)
 end
 function request()
   n = n %% #paths + 1
-  return wrk.format("GET", paths[n], {["Accept-Encoding"] = "gzip, deflate, br"})
+  return wrk.format("GET", paths[n])
 end
 function response(status, headers, body)
   local state = headers["X-Page-Cache"] or headers["x-page-cache"] or "-"

@@ -122,12 +122,6 @@ sub vcl_backend_response {
     }
     set beresp.http.xkey = regsuball(beresp.http.Surrogate-Key, ",", " ") + " all";
     set beresp.grace = 6h;
-    # Kept compressed, once: every browser asks for gzip, and nginx would otherwise
-    # compress the same page again for each reader (about a millisecond of CPU for a
-    # 50 kB page). A client that does not accept gzip gets it uncompressed from here.
-    if (beresp.http.Content-Type ~ "^(text/html|application/(rss\+xml|atom\+xml|xml|json|ld\+json))") {
-        set beresp.do_gzip = true;
-    }
     return (deliver);
 }
 
