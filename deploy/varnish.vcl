@@ -28,17 +28,12 @@ import directors;
 import std;
 import xkey;
 
-# A server is taken out after three failed probes of the last five (6 s; a refused
-# connection is also retried on the other server at once, vcl_backend_error), back after
-# three good ones. The timeout is generous: an overloaded server still answers pages
-# slowly, and declaring both sick turns every miss into a 503.
 probe healthz {
     .url = "/healthz";
     .interval = 2s;
-    .timeout = 5s;
-    .window = 5;
-    .threshold = 3;
-    .initial = 3;
+    .timeout = 2s;
+    .window = 3;
+    .threshold = 2;
 }
 
 ${BACKENDS}
@@ -115,9 +110,10 @@ sub vcl_backend_response {
             # while one fetch at a time asks again, until the application has the page
             # rendered (within its PAGE_CACHE_STALE_SECONDS). It was a hit-for-miss
             # before: for a second every reader of the page went to the application.
-            # (Its grace is the 6 h below: req.grace holds it to 5 s while a server
-            # answers; with none answering, an old page beats an error.)
             set beresp.ttl = 0s;
+            set beresp.grace = 5s;
+            set beresp.http.xkey = regsuball(beresp.http.Surrogate-Key, ",", " ") + " all";
+            return (deliver);
         }
     }
     set beresp.http.xkey = regsuball(beresp.http.Surrogate-Key, ",", " ") + " all";
