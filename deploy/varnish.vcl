@@ -49,12 +49,8 @@ sub vcl_init {
 
 sub vcl_recv {
     set req.backend_hint = app.backend();
-    # PURGE with `xkey-purge: article:12 front other` expires every object carrying one
-    # of the keys (X-Purged in the answer says how many). A soft purge: the next request
-    # for such a page starts one fetch and, for the few seconds of req.grace below, is
-    # answered the old copy meanwhile, as are the requests behind it. A hard purge made
-    # every reader of the front page queue behind that one render (the news-day bench's
-    # p99 of 1.1 s through the cluster); the change is still seen within one render.
+    # PURGE with `xkey-purge: article:12 front other` drops every object carrying one of
+    # the keys (X-Purged in the answer says how many).
     if (req.method == "PURGE") {
         if (client.ip !~ purgers) {
             return (synth(403, "Forbidden"));
@@ -62,7 +58,7 @@ sub vcl_recv {
         if (!req.http.xkey-purge) {
             return (synth(400, "No xkey-purge header"));
         }
-        set req.http.x-purged = xkey.softpurge(req.http.xkey-purge);
+        set req.http.x-purged = xkey.purge(req.http.xkey-purge);
         return (synth(200, "Purged"));
     }
     if (req.method != "GET" && req.method != "HEAD") {
@@ -104,15 +100,10 @@ sub vcl_backend_response {
         set beresp.ttl = std.duration(
             regsub(beresp.http.Surrogate-Control, "^.*max-age=([0-9]+).*$", "\1") + "s", 0s);
         if (beresp.ttl <= 0s) {
-            # A copy from before a change (the page cache's stale answer while one of its
-            # requests renders the page) or a render a change overtook: kept only as a
-            # stale copy, expired at once. The requests for it are answered this copy
-            # while one fetch at a time asks again, until the application has the page
-            # rendered (within its PAGE_CACHE_STALE_SECONDS). It was a hit-for-miss
-            # before: for a second every reader of the page went to the application.
-            set beresp.ttl = 0s;
-            set beresp.grace = 5s;
-            set beresp.http.xkey = regsuball(beresp.http.Surrogate-Key, ",", " ") + " all";
+            # A copy from before a change (the page cache's stale answer) or a render a
+            # change overtook: for this reader only.
+            set beresp.ttl = 1s;
+            set beresp.uncacheable = true;
             return (deliver);
         }
     }
