@@ -46,7 +46,10 @@ def site(pg_cluster, tmp_path_factory):
             "DATABASE_REPLICA_MAX_LAG": str(MAX_LAG),
             "DATABASE_REPLICA_CHECK_SECONDS": str(CHECK_SECONDS),
             "READ_YOUR_WRITES_SECONDS": "30",
-            "PAGE_CACHE": "0",  # every page rendered afresh: it shows where it was read
+            # Every page rendered afresh, its teasers too (the titles are changed in SQL,
+            # behind the caches' backs): it shows where it was read.
+            "PAGE_CACHE": "0",
+            "FRAGMENT_CACHE": "0",
         },
         tmp_path_factory.mktemp("replica-site"),
     )
