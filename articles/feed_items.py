@@ -26,14 +26,12 @@ import json
 import logging
 import re
 import threading
-import time
 from collections import OrderedDict
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
-from django.core.cache import cache
 from django.db import connections, router
 from django.db.models import OuterRef
 from django.db.models.base import ModelState
@@ -42,8 +40,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.encoding import iri_to_uri
 
-from core import pagecache
-from core.content_state import content_state
+from core.fragments import Parts
 from core.links import absolute_url, quick_reverse
 from media.models import crop
 
@@ -59,8 +56,6 @@ _SRCSET = re.compile(r'(\ssrcset=")([^"]*)(")')
 _SRCSET_URL = re.compile(r"(^|,\s*)/(?!/)")
 _NEWLINES = re.compile(r"\r\n|\r")
 KINDS = dict(Correction.Kind.choices)  # get_kind_display(), read for thirty items
-
-local_items = pagecache.LocalStore()
 
 
 def absolutize_html(html):
@@ -304,82 +299,28 @@ def _written(row, write, db):
 
 def items(key, articles, write):
     """[(XML, publication date, updated date)] of a feed's items, newest first, each
-    written by `write` (feed_xml.rss_item or atom_item), or taken from what was kept while
-    nothing it shows has changed. `articles(now)`: the feed's published() articles at
-    `now`, newest first; `key` names them (the feed, and its section, tag or author)."""
+    written by `write` (feed_xml.rss_item or atom_item), or taken from what was kept
+    (core.fragments.Parts) while nothing it shows has changed. `articles(now)`: the feed's
+    published() articles at `now`, newest first; `key` names them (the feed, and its
+    section, tag or author)."""
     db = router.db_for_read(Article)
-    state = content_state.version(tags=()) if settings.FRAGMENT_CACHE else None
-    if state is None:
+    # A scheduled correction's time passing changes an item: the key carries the schedule.
+    parts = Parts(f"feeditem:{write.__name__}:{settings.FEED_FULL_CONTENT:d}", schedule=True)
+    if parts.prefix is None:
         rows = statements.run((*key, "rows"), _rows, articles)
         return [_written(row, write, db) for row in rows]
-    started = time.time()
     listed = statements.run((*key, "ids"), _ids, articles)
-    prefix = f"feeditem:{state}:{write.__name__}:{settings.FEED_FULL_CONTENT:d}:"
     # An item shows its section's name: a renamed section is another item.
-    keys = {pk: f"{prefix}{pk}:{_digest(section)}" for pk, section in listed}
-    found = _kept(keys)
-    if len(found) < len(keys):
-        rows = statements.run((*key, "rows"), _rows, articles)
-        wanted = keys.keys() - found
-        written = {row[0]: _written(row, write, db) for row in rows if row[0] in wanted}
-        _keep(keys, written, started)
-        found.update(written)
-    return [found[pk][:3] for pk in keys if pk in found]
+    names = {pk: f"{pk}:{_digest(section)}" for pk, section in listed}
+    parts.fetch({name: (f"article:{pk}",) for pk, name in names.items()})
+    if any(parts.get(name) is None for name in names.values()):
+        for row in statements.run((*key, "rows"), _rows, articles):
+            name = names.get(row[0])
+            if name is not None and parts.get(name) is None:
+                written = _written(row, write, db)
+                parts.put(name, written, [f"article:{row[0]}"], len(written[0]))
+    return [parts.get(name) for name in names.values() if parts.get(name) is not None]
 
 
 def _digest(text):
     return hashlib.sha256(str(text).encode()).hexdigest()[:8]
-
-
-def _kept(keys):
-    """{pk: (XML, pubdate, updated, tag versions, stored at)} of the items kept under
-    `keys` ({pk: key}) and still fresh: process memory first, then the shared cache, in
-    one round trip with the versions of the tags this process does not hold."""
-    found, missing = {}, {}
-    for pk, key in keys.items():
-        stored = local_items.get(key)
-        if stored is None:
-            missing[key] = pk
-        else:
-            found[pk] = stored
-    tags = [f"article:{pk}" for pk in keys]
-    try:
-        if missing:
-            _versions, shared = content_state.versions(tags, also=list(missing))
-            for key, stored in shared.items():
-                if key in missing:
-                    found[missing[key]] = stored
-                    local_items.set(key, stored, len(stored[0]), settings.PAGE_CACHE_SECONDS)
-        else:
-            content_state.versions(tags)
-        return {
-            pk: stored
-            for pk, stored in found.items()
-            if content_state.outdated(stored[3], stored[4]) is None
-        }
-    except Exception:
-        logger.warning("Cache unavailable: feed items written afresh", exc_info=True)
-        return {}
-
-
-def _keep(keys, written, started):
-    """Keep the items `written` ({pk: (XML, pubdate, updated)}) from rows read after
-    `started`, each with the version of its article's tag (unless it changed while they
-    were read)."""
-    try:
-        kept = {}
-        for pk, (xml, pubdate, updated) in written.items():
-            versions = content_state.recorded([f"article:{pk}"], started)
-            if versions is not None:
-                kept[keys[pk]] = (xml, pubdate, updated, versions, time.time())
-        for key, stored in kept.items():
-            local_items.set(key, stored, len(stored[0]), settings.PAGE_CACHE_SECONDS)
-        if kept:
-            cache.set_many(kept, settings.PAGE_CACHE_SECONDS)
-    except Exception:
-        logger.warning("Cache unavailable: feed items not kept", exc_info=True)
-
-
-def forget():
-    """Drop the items this process holds (tests)."""
-    local_items.clear()

@@ -194,11 +194,15 @@ class Parts:
     only the changed ones). Nothing is kept with FRAGMENT_CACHE=0 or when the cache
     fails."""
 
-    def __init__(self, kind, started=None):
+    def __init__(self, kind, started=None, schedule=False):
         # A part is kept only if nothing it shows changed after `started` (a time.time():
-        # when the rows it is written from were read; now by default).
+        # when the rows it is written from were read; now by default). `schedule`: a
+        # scheduled time passing may change the part too (a feed item's corrections), so
+        # its key carries the whole state.
         self.started = time.time() if started is None else started
-        edition = content_state.edition() if settings.FRAGMENT_CACHE else None
+        edition = None
+        if settings.FRAGMENT_CACHE:
+            edition = content_state.version(tags=()) if schedule else content_state.edition()
         self.prefix = None if edition is None else f"part:{kind}:{edition}:"
         self.found = {}
 

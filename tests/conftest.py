@@ -4,7 +4,6 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-from articles import feed_items
 from core import fragments, pagecache
 from core.content_state import content_state
 from tests.localstripe_fixtures import localstripe_server, stripe_local  # noqa: F401 - shared
@@ -26,7 +25,6 @@ def _empty_cache():
     pagecache.local_pages.clear()
     pagecache.address_tags.clear()
     fragments.forget()
-    feed_items.forget()
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from taggit.models import Tag
 
 from articles import feed_items, feed_xml
 from articles.models import Correction
+from core import fragments
 from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -178,7 +179,7 @@ def test_a_kept_item_shows_a_scheduled_correction_once_its_time_comes(
 def test_nothing_is_kept_with_the_fragment_cache_off(client, settings, articles):
     settings.FRAGMENT_CACHE = False
     entries(client, "/feed/")
-    assert len(feed_items.local_items._entries) == 0
+    assert len(fragments.local_parts._entries) == 0
 
 
 def test_corrections_notice_is_the_templates_markup(articles):
