@@ -6,9 +6,11 @@ in CI (CI=true) a missing browser fails the run instead, so these tests always r
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.helpers.environment import skip_or_fail
 
@@ -53,7 +55,7 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, django_db_blocker):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
     page = context.new_page()
@@ -61,7 +63,38 @@ def page(browser, live_server):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.console_errors = errors
     yield page
+    # Leaving a page sends its last requests (the article desk's "leave" beacon writes to
+    # the database). They must be done before the test's database is flushed: a TRUNCATE
+    # racing one of them can deadlock, and the flush then fails the test.
+    try:
+        page.goto("about:blank")
+    except PlaywrightError:
+        pass  # a page with unsaved changes asks before it is left, and stays
     context.close()
+    with django_db_blocker.unblock():
+        wait_for_idle_database()
+
+
+def wait_for_idle_database(quiet=0.2, limit=10.0):
+    """Wait until no other session on the test database has been busy for `quiet` seconds
+    (the live server's request threads each have their own connection)."""
+    from django.db import connection
+
+    started = idle_since = time.monotonic()
+    while time.monotonic() - started < limit:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+                " AND state <> 'idle'"
+            )
+            busy = cursor.fetchone()[0]
+        now = time.monotonic()
+        if busy:
+            idle_since = now
+        elif now - idle_since >= quiet:
+            return
+        time.sleep(0.05)
 
 
 def screenshot(page, name, full_page=True):
