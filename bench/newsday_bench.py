@@ -7,28 +7,27 @@ one run.
 1. Builds (or reuses) the archive bench_newsday_<size> beside DATABASE_URL with
    bench/pages_build.py (the page benchmark's builder: 100,000 articles by default), and
    makes its newest article a live blog with a few updates.
-2. Readers: wrk (-t2, --connections, default 32) with a Lua list of 20,000 paths drawn
-   from this mix: 30% the front page, 10% the section fronts, 10% the live blog, 50%
-   articles drawn by a Zipf law (weight 1/rank) from the --tail newest (default 2,000).
-   The Lua script counts the statuses and each answer's cache headers (the application's
+2. Readers: wrk (-t2, --connections, default 32) with a Lua list of 20,000 paths drawn from
+   this mix: 30% the front page, 10% the section fronts, 10% the live blog, 50% articles
+   drawn by a Zipf law (weight 1/rank) from the --tail newest (default 2,000). The Lua
+   script counts the statuses and each answer's cache headers (the application's
    X-Page-Cache, and the front's: nginx's X-Cache-Status, or Varnish's X-Cache when the
    cluster runs Varnish, its default).
-3. Newsroom: a child process (bench/newsday_newsroom.py) with Django's test client signed
-   in as an editor, posting through the admin's own views, so the same forms, saves,
-   revisions and invalidation run as when an editor clicks: a live update every 15 s (the
-   live blog's "Post update" form) and, every minute, an article saved as a draft and
-   published with the article list's "Publish" action (articles.workflow.move). After
-   each commit it polls the changed page (the live blog, or the front page for a new
-   article) as an anonymous reader, every 0.2 s, until the change shows: the delay from
-   commit to visible.
-4. Runs of --duration seconds (30 by default): the floor (bench/floor_wsgi.py, a bare
-   Django view), quiet (the mix, no writes) and news day (the mix while the newsroom
-   posts) through gunicorn alone (2 sync workers, production settings, the page cache in
-   Redis at --redis-url, flushed first); then news day through `make cluster`'s front
-   (nginx, Varnish, two application servers, a standby): a cluster already running is used as it
-   is, otherwise bin/cluster starts one on free ports (stopped at the end) and the
-   --cluster-articles archive is loaded into it with the same builder. If the cluster
-   cannot start here, that run is skipped with the reason in the table.
+3. Newsroom: a child process (bench/newsday_newsroom.py) with Django's test client signed in
+   as an editor, posting through the admin's own views, so the same forms, saves, revisions
+   and invalidation run as when an editor clicks: a live update every 15 s (the live blog's
+   "Post update" form) and, every minute, an article saved as a draft and published with the
+   article list's "Publish" action (articles.workflow.move). After each commit it polls the
+   changed page (the live blog, or the front page for a new article) as an anonymous reader,
+   every 0.2 s, until the change shows: the delay from commit to visible.
+4. Runs of --duration seconds (30 by default): the floor (bench/floor_wsgi.py, a bare Django
+   view), quiet (the mix, no writes) and news day (the mix while the newsroom posts) through
+   gunicorn alone (2 sync workers, production settings, the page cache in Redis at
+   --redis-url, flushed first); then news day through `make cluster`'s front (nginx,
+   Varnish, two application servers, a standby): a cluster already running is used as it is,
+   otherwise bin/cluster starts one on free ports (stopped at the end) and the
+   --cluster-articles archive is loaded into it with the same builder. If the cluster cannot
+   start here, that run is skipped with the reason in the table.
 5. Prints a markdown table and writes it, dated, to bench/results/newsday-*.md, with the
    load average before, between and after the runs (the machine may be shared).
 
@@ -92,7 +91,7 @@ function init(args)
 end
 function request()
   n = n %% #paths + 1
-  return wrk.format("GET", paths[n])
+  return wrk.format("GET", paths[n], {["Accept-Encoding"] = "gzip"})
 end
 function response(status, headers, body)
   local state = headers["X-Page-Cache"] or headers["x-page-cache"] or "-"
@@ -261,12 +260,13 @@ def warm_all(base_url, paths):
 def wait_for_tasks(db_url, limit=240):
     """Until the cluster's task worker has done what the archive's load enqueued (the
     pictures' renditions): each finished task is a save that makes the site's pages stale,
-    which is not the newsroom's doing."""
+    which is not the newsroom's doing ("as soon as possible" is run_after 9999-01-01)."""
     import psycopg
 
     query = (
         "SELECT count(*) FROM django_tasks_database_dbtaskresult "
-        "WHERE status IN ('READY', 'RUNNING') AND (run_after IS NULL OR run_after <= now())"
+        "WHERE status IN ('READY', 'RUNNING') "
+        "AND (run_after IS NULL OR run_after <= now() OR run_after >= '9999-01-01')"
     )
     started = time.monotonic()
     with psycopg.connect(db_url, autocommit=True) as conn:

@@ -74,6 +74,11 @@ SCHEDULE_LIMIT = 100  # upcoming publication times kept; read again when all hav
 TAG_KEY = "pagecache:tag:"  # + the tag: (token, time touched, settling until or None)
 CLOCK_SKEW_SECONDS = 1  # how far apart the servers' clocks may be
 HELD_TAGS_LIMIT = 20_000  # tag versions a process holds before it drops the expired ones
+# What is rendered while a change it shows is settling (read replicas may not have replayed
+# it yet) is kept this long at most, in the page cache and at the edge: a render that read
+# the replica before the change reached it shows the old content, and the change must
+# reach readers within seconds, not at the end of the settling (15 s by default).
+SETTLING_KEEP_SECONDS = 2
 EVERYTHING = "other"  # the tag of what declared none: every change touches it
 
 
@@ -198,11 +203,13 @@ class ContentState:
     def outdated(self, recorded, stored_at):
         """Since when (a time.time()) an entry stored at `stored_at` with the tag versions
         `recorded` is stale, or None while it is fresh: a tag of it has changed since, or
-        was settling when it was stored and is no longer (read replicas have replayed a
-        change it may not show)."""
+        was settling when it was stored (it may show what a read replica had before the
+        change) and has been kept SETTLING_KEEP_SECONDS or the settling has ended."""
         now, moment = self.versions(recorded), time.time()
         changed = [v[1] for tag, v in now.items() if v != recorded[tag] and v is not None]
-        changed += [v[2] for v in recorded.values() if v and v[2] and stored_at < v[2] <= moment]
+        settling = [v[2] for v in recorded.values() if v and v[2] and stored_at < v[2]]
+        ends = [min(end, stored_at + SETTLING_KEEP_SECONDS) for end in settling]
+        changed += [end for end in ends if end <= moment]
         if changed:
             return max(changed)
         return None if now == recorded else 0.0

@@ -188,14 +188,16 @@ def purge_on_commit(tags, settle=0):
     purge = _PurgeOnCommit(tags, settle)
     connection = transaction.get_connection()
     if connection.in_atomic_block:
-        # An earlier change's purge that commits or rolls back with this one is taken off
-        # and its tags sent with this one's, registered last: it runs after the on-commit
-        # touches of both changes (content_state.touched), as each change's own did.
-        waiting, current = connection.run_on_commit, set(connection.savepoint_ids)
-        for index, (sids, earlier, _robust) in enumerate(waiting):
-            if isinstance(earlier, _PurgeOnCommit) and sids == current:
-                del waiting[index]
+        # An earlier change's purge that commits or rolls back with this one hands its
+        # tags to this one, registered last: it runs after the on-commit touches of both
+        # changes (content_state.touched), as each change's own did. The earlier one
+        # stays in the list, empty (nothing is removed from a list others count on, such
+        # as the test client's on-commit capture).
+        current = set(connection.savepoint_ids)
+        for sids, earlier, _robust in reversed(connection.run_on_commit):
+            if isinstance(earlier, _PurgeOnCommit) and sids == current and earlier.tags:
                 purge.tags |= earlier.tags
                 purge.settle = max(purge.settle, earlier.settle)
+                earlier.tags = set()
                 break
     transaction.on_commit(purge)

@@ -63,7 +63,7 @@ from django.utils.http import parse_http_date_safe
 
 from . import edge
 from .anonymous import is_anonymous_read
-from .content_state import EVERYTHING, content_state
+from .content_state import EVERYTHING, SETTLING_KEEP_SECONDS, content_state
 
 logger = logging.getLogger(__name__)
 
@@ -157,10 +157,10 @@ def edge_lifetime(response, current=None, versions=None):
     """With Varnish in front (settings.VARNISH_PURGE_URLS: it is purged by tag on every
     change, core.edge), a page this cache keeps is marked for Varnish to keep
     EDGE_CACHE_SECONDS (Surrogate-Control, which deploy/varnish.vcl reads and strips), or
-    until the next scheduled publication, or until the read replicas have replayed a
-    change one of its tags is settling from. What it does not keep (`versions` None: a
-    copy from before a change, or rendered while what it shows changed) Varnish must not
-    keep either: max-age=0."""
+    until the next scheduled publication, or, while a change one of its tags shows is
+    settling (read replicas may not have replayed it), SETTLING_KEEP_SECONDS. What it
+    does not keep (`versions` None: a copy from before a change, or rendered while what it
+    shows changed) Varnish must not keep either: max-age=0."""
     if not settings.VARNISH_PURGE_URLS:
         return
     if versions is None:
@@ -171,7 +171,7 @@ def edge_lifetime(response, current=None, versions=None):
         seconds = min(seconds, current.upcoming + 1)
     for version in versions.values():
         if version and version[2] and version[2] > now:
-            seconds = min(seconds, version[2] - now + 1)
+            seconds = min(seconds, version[2] - now + 1, SETTLING_KEEP_SECONDS)
     response["Surrogate-Control"] = f"max-age={max(1, int(seconds))}"
 
 

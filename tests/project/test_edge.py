@@ -6,9 +6,10 @@ of a live site: tests/project/test_varnish.py."""
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
-from core import edge
+from core import content_state, edge
 from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
@@ -59,6 +60,26 @@ def test_with_varnish_a_kept_page_lives_for_hours_until_the_next_scheduled_story
     ArticleFactory(section=section, published_at=timezone.now() + timedelta(minutes=10))
     lifetime = int(surrogate_control(client, "/").removeprefix("max-age="))
     assert 590 <= lifetime <= 601
+
+
+def test_a_page_rendered_while_a_replica_may_lag_lives_seconds_at_the_edge(
+    client, settings, purges, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Rendered while the edit may not have reached a read replica, the page may show the
+    old text: Varnish keeps it SETTLING_KEEP_SECONDS, not until the replica must have
+    caught up (15 s here), so the edit reaches readers within seconds."""
+    monkeypatch.setattr(content_state, "replica_settle_seconds", lambda: 15)
+    article = ArticleFactory()
+    url = article.get_absolute_url()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.title = "Frigate handed over"
+        article.save()
+    keep = content_state.SETTLING_KEEP_SECONDS
+    assert surrogate_control(client, url) == f"max-age={keep}"
+    with time_machine.travel(timezone.now() + timedelta(seconds=16)):
+        content_state.content_state.forget()
+        hours = f"max-age={settings.EDGE_CACHE_SECONDS}"
+        assert surrogate_control(client, url) == hours
 
 
 def test_an_edit_purges_its_tags_once_it_commits(purges, django_capture_on_commit_callbacks):
