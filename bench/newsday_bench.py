@@ -258,9 +258,8 @@ def warm_all(base_url, paths):
 
 
 def wait_for_tasks(db_url, limit=240):
-    """Until the cluster's task worker has done what the archive's load enqueued (the
-    pictures' renditions): each finished task is a save that makes the site's pages stale,
-    which is not the newsroom's doing ("as soon as possible" is run_after 9999-01-01)."""
+    """Until the cluster's worker has done what the archive's load enqueued (renditions:
+    each makes pages stale; "as soon as possible" is run_after 9999-01-01)."""
     import psycopg
 
     query = (
@@ -376,6 +375,8 @@ def cluster_run(args, results):
         wait_for_tasks(env["DATABASE_URL"])
         mix = run_child(env, "prepare", "--tail", str(args.tail))
         script, drawn = readers_script(mix)
+        # The preparation's changes settle (standby lag) 15 s: warmed after, copies last.
+        time.sleep(float(env.get("DATABASE_REPLICA_MAX_LAG", 10)) + 5 + 2)
         try:
             warm(front + "/")
             warm_all(front, drawn)
@@ -414,9 +415,8 @@ def table(args, results, loads):
     floor = results["floor"]["rps"]
     lines = [
         f"Measured {datetime.now(UTC):%d %B %Y %H:%M} UTC; {os.cpu_count()} CPUs, shared; "
-        f"load average {loads[0]:.1f} before, {loads[-1]:.1f} after (at the end of each run "
-        "in its row). "
-        f"wrk -t2 -c{args.connections} -d{args.duration}s; gunicorn 2 sync workers, "
+        f"load average {loads[0]:.1f} before, {loads[-1]:.1f} after (at the end of each run in "
+        f"its row). wrk -t2 -c{args.connections} -d{args.duration}s; gunicorn 2 sync workers, "
         "production settings, page cache in Redis. Floor (bare Django view): "
         f"**{floor:,.0f} req/s**.",
         "",

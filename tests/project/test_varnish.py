@@ -4,6 +4,7 @@ request is a hit), an edit purges exactly the pages that show the article once i
 a purge that cannot reach Varnish is done by the task worker once it can, and the
 application's cookie rules hold at Varnish as at nginx."""
 
+import gzip
 import time
 import urllib.error
 import urllib.request
@@ -108,6 +109,19 @@ def test_a_page_is_kept_for_hours_and_readers_see_no_cache_headers(stack):
     _, direct, _ = get(site.base_url + site.other_url)
     assert f"max-age={settings.EDGE_CACHE_SECONDS}" == direct["Surrogate-Control"]
     assert "front" not in direct["Surrogate-Key"].split()
+
+
+def test_a_kept_page_is_sent_gzipped_to_who_asks_and_plain_to_who_does_not(stack):
+    site, varnish = stack
+    url = varnish.url + site.other_url
+    plain = cached(url)
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})  # noqa: S310
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 — loopback
+        assert response.headers["Content-Encoding"] == "gzip"
+        assert response.headers["X-Cache"] == "HIT"
+        packed = response.read()
+    assert len(packed) < len(plain) / 3
+    assert gzip.decompress(packed).decode() == plain
 
 
 def test_editing_an_article_purges_exactly_the_pages_that_show_it(stack):
