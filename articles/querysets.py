@@ -211,16 +211,17 @@ def read_teasers(model, key, query, *values):
     and slice) for teasers, sharing one TeaserBatch; `key` names the query."""
     started = time.time()  # what is kept from these rows was read after this
     db = router.db_for_read(model)
+    now = timezone.now()  # the full rows, if read, are those of the same articles
 
     def full():
-        rows = statements.run((*key, "full"), lambda *given: _full(query(*given)), *values)
+        rows = statements.run((*key, "full"), lambda *given: _full(query(*given)), *values, now=now)
         return [_teaser_article(model, row, db) for row in rows]
 
     if not settings.FRAGMENT_CACHE:  # nothing kept: every teaser is written
         articles = full()
         TeaserIterable.batch(articles, started)
         return articles
-    rows = statements.run((*key, "narrow"), lambda *given: _narrow(query(*given)), *values)
+    rows = statements.run((*key, "narrow"), lambda *given: _narrow(query(*given)), *values, now=now)
     articles = [light_instance(model, db, dict(zip(NARROW, row, strict=True))) for row in rows]
     TeaserIterable.batch(articles, started, full)
     return articles

@@ -40,10 +40,10 @@ class Statements:
             return -424_242_000 - position
         raise TypeError(f"No placeholder for a {type(value).__name__}")
 
-    def run(self, key, query, *values):
+    def run(self, key, query, *values, now=None):
         """The rows, as tuples, of `query(now, *values)` (a values_list queryset; `now`
-        the present), compiled once for `key` with placeholders that each run replaces
-        with its own time and `values`."""
+        the present unless given), compiled once for `key` with placeholders that each
+        run replaces with its own time and `values`."""
         with self._lock:
             found = self._found.get(key)
             if found is not None:
@@ -54,26 +54,31 @@ class Statements:
                 self._found[key] = found
                 while len(self._found) > self.STATEMENTS:
                     self._found.popitem(last=False)
-        sql, params, placeholders, model = found
-        given = dict(zip(placeholders, (timezone.now(), *values), strict=True))
-        params = [given.get(value, value) if _stands_in(value) else value for value in params]
+        sql, params, replaced, model = found
+        given = (timezone.now() if now is None else now, *values)
+        params = list(params)
+        for at, which in replaced:
+            params[at] = given[which]
         with connections[router.db_for_read(model)].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
     def _compile(self, key, query, values):
+        """(SQL, parameters, [(where a placeholder is in the parameters, which value it
+        stands for)], model)."""
         placeholders = (self.NOW, *(self.placeholder(i, v) for i, v in enumerate(values)))
         queryset = query(*placeholders)
         sql, params = queryset.query.sql_with_params()
-        for placeholder in placeholders:  # the query must read what it is given
-            if placeholder not in params:
-                raise RuntimeError(f"The query {key} does not read {placeholder!r}")
-        return sql, tuple(params), placeholders, queryset.model
-
-
-def _stands_in(value):
-    """Could `value` (a parameter of compiled SQL) be a placeholder?"""
-    return isinstance(value, datetime | int) and not isinstance(value, bool)
+        which = {placeholder: i for i, placeholder in enumerate(placeholders)}
+        replaced = [
+            (at, which[value])
+            for at, value in enumerate(params)
+            if isinstance(value, datetime | int) and not isinstance(value, bool) and value in which
+        ]
+        missing = set(placeholders) - {placeholders[i] for _at, i in replaced}
+        if missing:  # the query must read what it is given
+            raise RuntimeError(f"The query {key} does not read {sorted(missing, key=str)}")
+        return sql, tuple(params), tuple(replaced), queryset.model
 
 
 statements = Statements()
