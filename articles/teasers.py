@@ -7,8 +7,9 @@ with nothing cached. `teaser_html()` writes the same markup in one pass, reading
 
 - the article row with its section, and its lead image's columns as one JSON value (one
   query for the listing, no prefetch, no Image object built per teaser:
-  ArticleQuerySet.for_teasers); the picture's `src`/`srcset` come from the rendition names
-  the image stores (media.models.picture);
+  ArticleQuerySet.for_teasers, or the reader listings' querysets.read_teasers); the
+  picture's `src`/`srcset` come from the rendition names the image stores
+  (media.models.picture);
 - `Article.teaser_bylines`, the byline's authors as [[slug, name], ...] in byline order,
   rewritten by `refresh_teaser_bylines()` in one UPDATE whenever a byline is added, moved or
   removed, or an author's name or address changes (articles/signals.py), as
