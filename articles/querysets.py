@@ -105,11 +105,11 @@ class ArticleQuerySet(models.QuerySet):
         articles._iterable_class = TeaserIterable  # the rows share one TeaserBatch
         return articles
 
-    def listing(self, key, narrow, key_field="published_at"):
-        """A reader listing's articles (`Listing`): those of `narrow(published(now), now)`,
+    def listing(self, key, choose, key_field="published_at"):
+        """A reader listing's articles (`Listing`): those of `choose(published(now), now)`,
         newest first by `key_field`; `key` names them (the page's kind and its section,
         tag or author)."""
-        return Listing(self.model, key, narrow, key_field)
+        return Listing(self.model, key, choose, key_field)
 
     def for_page(self):
         """The article page's own row with its section and lead image, in one query: enough
@@ -228,18 +228,18 @@ def read_teasers(model, key, query, *values):
 
 
 class Listing:
-    """The articles of one listing: `narrow(published(now), now)` of `model`, newest first
+    """The articles of one listing: `choose(published(now), now)` of `model`, newest first
     by `key_field` (and id), read a page at a time for teasers (core.pagination's
     KeysetListMixin); `key` names the listing."""
 
-    def __init__(self, model, key, narrow, key_field="published_at"):
+    def __init__(self, model, key, choose, key_field="published_at"):
         self.model = model
         self.key = key
-        self.narrow = narrow
+        self.choose = choose
         self.key_field = key_field
 
     def articles(self, now):
-        return self.narrow(self.model.objects.published(now), now)
+        return self.choose(self.model.objects.published(now), now)
 
     def page(self, before, offset, count):
         """`count` articles from `offset`, or after the key `before` ((published_at, id))."""
