@@ -7,7 +7,7 @@ its section's name, its lead image's columns, its tags' names and its visible co
 (the article and its corrections are built as unpickling builds them, for the model's own
 rules: meta_description, modified_for_readers, the address). The byline is
 `Article.teaser_bylines` (kept current by articles.teasers). Its SQL is compiled once per
-process (`Statements`). Each item is written as XML by articles.feed_xml.
+process (core.statements). Each item is written as XML by articles.feed_xml.
 
 Written items are kept (process memory in front of the shared cache, as fragments are:
 core.fragments) under the site-wide content state (which changes when a scheduled
@@ -25,16 +25,13 @@ import html
 import json
 import logging
 import re
-import threading
-from collections import OrderedDict
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db import connections, router
+from django.db import router
 from django.db.models import OuterRef
-from django.db.models.base import ModelState
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.dates import MONTHS
@@ -42,6 +39,7 @@ from django.utils.encoding import iri_to_uri
 
 from core.fragments import Parts
 from core.links import absolute_url, quick_reverse
+from core.statements import light_instance, statements
 from media.models import crop
 
 from .feed_xml import Entry
@@ -131,59 +129,10 @@ def _ids(articles, now):
     return articles.values_list("id", "section__name")[:FEED_SIZE]
 
 
-class Statements:
-    """The SQL of each feed's queries, compiled once per process (and section, tag or
-    author: `key`): Django takes longer to compile a feed's query than PostgreSQL takes
-    to answer it. Compiled with NOW standing for the present, which each run replaces
-    with its own time; the most recently used STATEMENTS are kept."""
-
-    NOW = datetime(2000, 1, 1, 0, 0, 0, 424242, tzinfo=UTC)
-    STATEMENTS = 500
-
-    def __init__(self):
-        self._found = OrderedDict()
-        self._lock = threading.Lock()
-
-    def run(self, key, query, articles):
-        """The rows of `query(articles(now), now)` (a values_list queryset), as tuples."""
-        with self._lock:
-            found = self._found.get(key)
-            if found is not None:
-                self._found.move_to_end(key)
-        if found is None:
-            sql, params = query(articles(self.NOW), self.NOW).query.sql_with_params()
-            if self.NOW not in params:  # the query must be made from `now`, not the clock
-                raise RuntimeError(f"The feed query {key} does not read the time it is given")
-            found = (sql, tuple(params))
-            with self._lock:
-                self._found[key] = found
-                while len(self._found) > self.STATEMENTS:
-                    self._found.popitem(last=False)
-        sql, params = found
-        now = timezone.now()
-        with connections[router.db_for_read(Article)].cursor() as cursor:
-            cursor.execute(sql, [now if value == self.NOW else value for value in params])
-            return cursor.fetchall()
-
-
-statements = Statements()
-
-
-def _light(model, db, values):
-    """An instance of `model` with the field values `values` (by attribute name), made as
-    unpickling makes one: without Model.__init__ and its signals (thirty articles and their
-    corrections per feed). Its methods and properties read only what is given."""
-    instance = model.__new__(model)
-    instance.__dict__.update(values)
-    instance._state = ModelState()
-    instance._state.adding, instance._state.db = False, db
-    return instance
-
-
 def _article(row, db):
     """(Article, section name, image values, tag names) from one of _rows()' rows; the
     article's visible corrections are where visible_corrections() reads them."""
-    article = _light(Article, db, dict(zip(ARTICLE, row, strict=False)))
+    article = light_instance(Article, db, dict(zip(ARTICLE, row, strict=False)))
     article.teaser_bylines = json.loads(article.teaser_bylines or "[]")
     at = len(ARTICLE)
     section, image, (tags, corrections) = row[at], row[at + 1 : at + 7], row[-2:]
@@ -191,7 +140,7 @@ def _article(row, db):
     for text in corrections or ():
         values = json.loads(text)
         values["published_at"] = datetime.fromisoformat(values["published_at"])
-        correction = _light(Correction, db, values)
+        correction = light_instance(Correction, db, values)
         correction.article_id = article.pk
         correction._state.fields_cache["article"] = article
         found.append(correction)
@@ -307,14 +256,14 @@ def items(key, articles, write):
     # A scheduled correction's time passing changes an item: the key carries the schedule.
     parts = Parts(f"feeditem:{write.__name__}:{settings.FEED_FULL_CONTENT:d}", schedule=True)
     if parts.prefix is None:
-        rows = statements.run((*key, "rows"), _rows, articles)
+        rows = statements.run((*key, "rows"), lambda now: _rows(articles(now), now))
         return [_written(row, write, db) for row in rows]
-    listed = statements.run((*key, "ids"), _ids, articles)
+    listed = statements.run((*key, "ids"), lambda now: _ids(articles(now), now))
     # An item shows its section's name: a renamed section is another item.
     names = {pk: f"{pk}:{_digest(section)}" for pk, section in listed}
     parts.fetch({name: (f"article:{pk}",) for pk, name in names.items()})
     if any(parts.get(name) is None for name in names.values()):
-        for row in statements.run((*key, "rows"), _rows, articles):
+        for row in statements.run((*key, "rows"), lambda now: _rows(articles(now), now)):
             name = names.get(row[0])
             if name is not None and parts.get(name) is None:
                 written = _written(row, write, db)

@@ -1,17 +1,39 @@
 """How articles are fetched: reader visibility (`published()`, the one rule), full-text
 matching, the listings' and the article page's prefetches. Article's manager
-(articles.models); the related models are reached through Article's relations."""
+(articles.models); the related models are reached through Article's relations.
 
+The reader listings (the front page, sections, tags, authors) read their articles for
+their teasers (articles.teasers) at a handful of milliseconds a page (issue 27, "cheaper
+cold pages": `read_teasers()`, `Listing`). Building and compiling a listing's query cost
+Django more than PostgreSQL takes to answer it, and making model instances of its rows as
+much again. So each listing's SQL is compiled once per process (core.statements: keyed by
+the page, its section, tag or author and its position; the present and a `?before=` key
+are placeholders), and its rows are read as tuples and made into articles without
+Model.__init__ (core.statements.light_instance), each with its section's name and address,
+its lead image as one JSON value (`teaser_image`) and its byline (`teaser_bylines`): what
+teaser_html() reads, and nothing else.
+
+With teasers kept across requests (settings.FRAGMENT_CACHE) a listing first reads only
+what the page itself decides with (`NARROW`: the id, the publication time, the section
+and whether it is featured); the teasers' full rows are read in one more query, for the
+whole listing, only when one of its teasers has to be written (articles.teasers.
+TeaserBatch). Without (bench/cold_bench.py's cold mode) the full rows are read at once.
+"""
+
+import json
 import time
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchRank
-from django.db import models
+from django.db import models, router
 from django.db.models import F, FilteredRelation, Q
 from django.db.models.functions import JSONObject
 from django.db.models.query import ModelIterable
 from django.utils import timezone
 
 from core.fulltext import search_query
+from core.pagination import after_key
+from core.statements import light_instance, statements
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -75,23 +97,19 @@ class ArticleQuerySet(models.QuerySet):
         joined; the lead image's file, size, alt text and rendition names as one JSON value
         (`teaser_image`, no Image built per row); the byline from the row's own
         `teaser_bylines`. Not the body nor the search columns."""
-        image = {
-            name: f"lead_image__{column}"
-            for name, column in (
-                ("file", "file"),
-                ("width", "width"),
-                ("height", "height"),
-                ("alt", "alt_text"),
-                ("names", "rendition_names"),
-            )
-        }
         articles = (
             self.select_related("section")
-            .annotate(teaser_image=JSONObject(**image))
+            .annotate(teaser_image=teaser_image())
             .defer("body", "search_vector", "search_names")
         )
         articles._iterable_class = TeaserIterable  # the rows share one TeaserBatch
         return articles
+
+    def listing(self, key, choose, key_field="published_at"):
+        """A reader listing's articles (`Listing`): those of `choose(published(now), now)`,
+        newest first by `key_field`; `key` names them (the page's kind and its section,
+        tag or author)."""
+        return Listing(self.model, key, choose, key_field)
 
     def for_page(self):
         """The article page's own row with its section and lead image, in one query: enough
@@ -120,9 +138,26 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(pk__in=parts[0].union(*parts[1:], all=True))
 
 
+def teaser_image():
+    """A teaser's lead image as one JSON value: its file, size, alt text and rendition
+    names (articles.teasers.picture_html)."""
+    image = {
+        name: f"lead_image__{column}"
+        for name, column in (
+            ("file", "file"),
+            ("width", "width"),
+            ("height", "height"),
+            ("alt", "alt_text"),
+            ("names", "rendition_names"),
+        )
+    }
+    return JSONObject(**image)
+
+
 class TeaserIterable(ModelIterable):
     """for_teasers()'s rows, each given the TeaserBatch of its query (articles.teasers):
-    the teasers kept across requests are read for the whole listing at once. `batch` is
+    the teasers kept across requests are read for the whole listing at once (so are
+    read_teasers()' rows). `batch` is
     articles.teasers.batch_teasers, set by that module (imported when the app is ready,
     by articles.signals), so this one does not import it."""
 
@@ -134,6 +169,91 @@ class TeaserIterable(ModelIterable):
         if TeaserIterable.batch is not None:
             TeaserIterable.batch(articles, started)
         return iter(articles)
+
+
+# The article's columns a teaser shows, then (`_full`) its section's name and slug and its
+# lead image (`teaser_image`).
+ARTICLE = (
+    *("id", "published_at", "featured", "section_id", "title", "slug", "standfirst"),
+    *("lead_image_id", "teaser_bylines"),
+)
+NARROW = ARTICLE[:4]
+
+
+def _full(articles):
+    return articles.values_list(*ARTICLE, "section__name", "section__slug", teaser_image())
+
+
+def _narrow(articles):
+    return articles.values_list(*NARROW)
+
+
+def _teaser_article(model, row, db):
+    """An article ready for teaser_html() from one of _full()'s rows."""
+    values = dict(zip(ARTICLE, row, strict=False))
+    if values["teaser_bylines"] is not None:
+        values["teaser_bylines"] = json.loads(values["teaser_bylines"])
+    name, slug, image = row[len(ARTICLE) :]
+    values["teaser_image"] = json.loads(image)
+    article = light_instance(model, db, values)
+    section = None
+    if article.section_id is not None:
+        sections = model._meta.get_field("section").related_model
+        section = light_instance(
+            sections, db, {"id": article.section_id, "name": name, "slug": slug}
+        )
+    article._state.fields_cache["section"] = section
+    return article
+
+
+def read_teasers(model, key, query, *values):
+    """The articles of `query(now, *values)` (published() `model`s, in the listing's order
+    and slice) for teasers, sharing one TeaserBatch; `key` names the query."""
+    started = time.time()  # what is kept from these rows was read after this
+    db = router.db_for_read(model)
+    now = timezone.now()  # the full rows, if read, are those of the same articles
+
+    def full():
+        rows = statements.run((*key, "full"), lambda *given: _full(query(*given)), *values, now=now)
+        return [_teaser_article(model, row, db) for row in rows]
+
+    if not settings.FRAGMENT_CACHE:  # nothing kept: every teaser is written
+        articles = full()
+        TeaserIterable.batch(articles, started)
+        return articles
+    rows = statements.run((*key, "narrow"), lambda *given: _narrow(query(*given)), *values, now=now)
+    articles = [light_instance(model, db, dict(zip(NARROW, row, strict=True))) for row in rows]
+    TeaserIterable.batch(articles, started, full)
+    return articles
+
+
+class Listing:
+    """The articles of one listing: `choose(published(now), now)` of `model`, newest first
+    by `key_field` (and id), read a page at a time for teasers (core.pagination's
+    KeysetListMixin); `key` names the listing."""
+
+    def __init__(self, model, key, choose, key_field="published_at"):
+        self.model = model
+        self.key = key
+        self.choose = choose
+        self.key_field = key_field
+
+    def articles(self, now):
+        return self.choose(self.model.objects.published(now), now)
+
+    def page(self, before, offset, count):
+        """`count` articles from `offset`, or after the key `before` ((published_at, id))."""
+        if before is None:
+
+            def from_offset(now):
+                return self.articles(now)[offset : offset + count]
+
+            return read_teasers(self.model, (*self.key, offset, count), from_offset)
+
+        def after(now, published_at, pk):
+            return self.articles(now).filter(after_key(self.key_field, published_at, pk))[:count]
+
+        return read_teasers(self.model, (*self.key, "before", count), after, *before)
 
 
 def related(model, name):

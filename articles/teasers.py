@@ -7,8 +7,9 @@ with nothing cached. `teaser_html()` writes the same markup in one pass, reading
 
 - the article row with its section, and its lead image's columns as one JSON value (one
   query for the listing, no prefetch, no Image object built per teaser:
-  ArticleQuerySet.for_teasers); the picture's `src`/`srcset` come from the rendition names
-  the image stores (media.models.picture);
+  ArticleQuerySet.for_teasers, or the reader listings' querysets.read_teasers); the
+  picture's `src`/`srcset` come from the rendition names the image stores
+  (media.models.picture);
 - `Article.teaser_bylines`, the byline's authors as [[slug, name], ...] in byline order,
   rewritten by `refresh_teaser_bylines()` in one UPDATE whenever a byline is added, moved or
   removed, or an author's name or address changes (articles/signals.py), as
@@ -171,16 +172,21 @@ def teaser_tags(article):
 
 class TeaserBatch:
     """The teasers of the articles one listing query read (ArticleQuerySet.for_teasers
-    gives each row the batch of its query), kept per article (core.fragments.Parts): the
-    first teaser written reads every article's in one round trip."""
+    gives each row the batch of its query; querysets.read_teasers its own), kept per
+    article (core.fragments.Parts): the first teaser written reads every article's in one
+    round trip. `full()`, when given, reads the listing's articles with all a teaser
+    shows (the batch's own rows carry only their ids, sections and times), once, when the
+    first teaser has to be written."""
 
-    def __init__(self, articles, started):
+    def __init__(self, articles, started, full=None):
         self.articles = articles
         self.started = started  # time.time() before the rows were read
         self.parts = None
+        self.full = full
+        self.written_from = None
 
     def __getstate__(self):  # an article pickled with its batch takes none along
-        return {"articles": (), "started": 0.0, "parts": None}
+        return {"articles": (), "started": 0.0, "parts": None, "full": None, "written_from": None}
 
     def html(self, article, options):
         """The teaser of `article` written with `options` (teaser_html's arguments), from
@@ -192,17 +198,26 @@ class TeaserBatch:
         kept = self.parts.get(name) or {}
         html = kept.get(variant)
         if html is None:
-            html = teaser_html(article, badges=BADGES, **options)
+            html = teaser_html(self.written(article), badges=BADGES, **options)
             kept = {**kept, variant: html}
             size = sum(map(len, kept.values()))
             self.parts.put(name, kept, teaser_tags(article), size)
         return html.replace(BADGES, badges_html(article))
 
+    def written(self, article):
+        """The article with all its teaser shows."""
+        if self.full is None:
+            return article
+        if self.written_from is None:
+            self.written_from = {full.pk: full for full in self.full()}
+        # One taken off the listing between the two reads is written from its own row.
+        return self.written_from.get(article.pk, article)
 
-def batch_teasers(articles, started):
+
+def batch_teasers(articles, started, full=None):
     """Give the articles one listing query read (a list; the query began at `started`, a
-    time.time()) their TeaserBatch."""
-    batch = TeaserBatch(articles, started)
+    time.time()) their TeaserBatch; `full`: see TeaserBatch."""
+    batch = TeaserBatch(articles, started, full)
     for article in articles:
         article.teaser_batch = batch
 
@@ -212,9 +227,9 @@ TeaserIterable.batch = batch_teasers
 
 def kept_teaser_html(article, listing=None, show_section=True, **options):
     """teaser_html(), through the article's TeaserBatch when its query has one."""
-    section = article.section if article.section_id else None
-    if show_section and section is not None and type(listing) is type(section):
-        show_section = listing.pk != section.pk
+    sections = article._meta.get_field("section").related_model
+    if show_section and article.section_id is not None and type(listing) is sections:
+        show_section = listing.pk != article.section_id
     batch = article.__dict__.get("teaser_batch")
     if batch is None:
         return teaser_html(article, show_section=show_section, **options)

@@ -19,6 +19,7 @@ from media.models import Image
 from . import previews, workflow
 from .context_processors import navigation_sections
 from .models import Article, Section
+from .querysets import read_teasers
 
 LISTING_PAGE_SIZE = 20
 FRONT_LATEST = 12
@@ -60,18 +61,12 @@ class FrontPage(ReaderPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         shows(self.request, "front")
-        published = Article.objects.published()
-        latest = list(published.for_teasers()[: FRONT_LATEST + 1])
+        latest = front_latest(FRONT_LATEST + 1)
         lead = next((a for a in latest if a.featured), latest[0] if latest else None)
         sections = navigation_sections()
         blocks = {s.pk: [] for s in sections}
         shown = [a.pk for a in latest]  # section blocks show what the top did not
-        # The union's parts are built from the plain queryset (what teasers read is added
-        # once, outside): the same SQL, a fraction of the queryset cloning.
-        in_sections = published.exclude(pk__in=shown).latest_per_section(
-            sections, FRONT_PER_SECTION
-        )
-        for article in in_sections.for_teasers().order_by("section_id", "-published_at"):
+        for article in front_sections(sections, FRONT_PER_SECTION, shown):
             blocks.setdefault(article.section_id, []).append(article)
         context.update(
             lead=lead,
@@ -79,6 +74,28 @@ class FrontPage(ReaderPageMixin, TemplateView):
             section_blocks=[(s, blocks[s.pk]) for s in sections if blocks[s.pk]],
         )
         return context
+
+
+def front_latest(count):
+    """The newest `count` articles, for the front page's top (read_teasers)."""
+    return read_teasers(
+        Article, ("front", count), lambda now: Article.objects.published(now)[:count]
+    )
+
+
+def front_sections(sections, per_section, shown):
+    """The newest `per_section` articles of each of `sections` but those `shown` (ids), by
+    section, then newest first, for the front page's section blocks (read_teasers)."""
+    if not sections:
+        return []
+
+    def query(now, *shown):
+        articles = Article.objects.published(now).exclude(pk__in=shown)
+        in_sections = articles.latest_per_section(sections, per_section)
+        return in_sections.order_by("section_id", "-published_at")
+
+    key = ("front-sections", tuple(s.pk for s in sections), per_section, len(shown))
+    return read_teasers(Article, key, query, *shown)
 
 
 class ArticleDetail(ReaderPageMixin, DateDetailView):
@@ -196,8 +213,9 @@ class ArticleListing(ReaderPageMixin, KeysetListMixin, ListView):
         raise NotImplementedError
 
     def get_queryset(self):
+        """The listing's articles (articles.querysets.Listing), read a page at a time."""
         self.listing = self.get_listing_object()
-        return self.filter_articles(Article.objects.published()).for_teasers()
+        return self.listing_articles()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(listing=self.listing, **kwargs)
@@ -211,8 +229,11 @@ class SectionArticles(ArticleListing):
         shows(self.request, f"section:{section.pk}")
         return section
 
-    def filter_articles(self, articles):
-        return articles.filter(section=self.listing)
+    def listing_articles(self):
+        section = self.listing
+        return Article.objects.listing(
+            ("section", section.pk), lambda articles, now: articles.filter(section=section)
+        )
 
     def nav_current(self):
         return self.listing.pk
@@ -226,10 +247,13 @@ class TagArticles(ArticleListing):
         shows(self.request, f"tag:{tag.pk}")
         return tag
 
-    key_field = "listed_at"
-
-    def filter_articles(self, articles):
-        return articles.listed_through("tagged_items", tag=self.listing)
+    def listing_articles(self):
+        tag = self.listing
+        return Article.objects.listing(
+            ("tag", tag.pk),
+            lambda articles, now: articles.listed_through("tagged_items", now, tag=tag),
+            key_field="listed_at",
+        )
 
 
 @require_POST

@@ -27,15 +27,18 @@ class AuthorDetail(KeysetListMixin, ListView):
     template_name = "authors/author_detail.html"
     context_object_name = "articles"
     paginate_by = 20
-    key_field = "listed_at"
 
     def get_queryset(self):
         self.author = get_object_or_404(Author.objects.for_profile(), slug=self.kwargs["slug"])
         shows(self.request, f"author:{self.author.pk}")
-        # The related manager's model is Article, so published() is the same single
-        # definition of "published" without this app importing articles.
-        articles = self.author.articles.model.objects.published()
-        return articles.listed_through("bylines", author=self.author).for_teasers()
+        # The related manager's model is Article: its listing() reads published() articles,
+        # the single definition of "published", without this app importing articles.
+        author = self.author
+        return self.author.articles.model.objects.listing(
+            ("author", author.pk),
+            lambda articles, now: articles.listed_through("bylines", now, author=author),
+            key_field="listed_at",
+        )
 
     def get_context_data(self, **kwargs):
         # The header and footer are kept across requests (core.fragments.chrome).

@@ -4,7 +4,7 @@ counts the listing.
 
 Old `?page=N` links keep working: up to `max_offset_page` they are served with OFFSET (at
 most a few hundred rows skipped through the index); deeper ones are answered with a
-permanent redirect to the equivalent `?before=` page, found by reading only the keys.
+permanent redirect to the equivalent `?before=` page, found by reading the one row before it.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -64,15 +64,24 @@ class KeysetPage:
         return len(self.object_list)
 
 
+def after_key(key_field, published_at, pk):
+    """The rows after the key (published_at, pk) in a newest-first listing ordered by
+    `key_field` (then id), as one Q: the plain bound makes the index range start at the
+    key; the OR only settles ties at that exact time. One filter() call, so that a key on
+    a link table reuses the listing's own join instead of adding one per condition."""
+    return Q(**{f"{key_field}__lte": published_at}) & (
+        Q(**{f"{key_field}__lt": published_at}) | Q(**{key_field: published_at, "pk__lt": pk})
+    )
+
+
 class KeysetListMixin:
-    """For a ListView whose queryset is ordered newest first by (published_at, id).
-    `key_field` is the column the order reads, when it is not the article's own: a copy
-    on a link table (`ArticleQuerySet.listed_through`), so `?before=` pages bound the
-    same index the order walks."""
+    """For a ListView whose queryset is a newest-first listing that reads its own pages:
+    `page(before, offset, count)` gives `count` rows from `offset`, or after the key
+    `before` ((published_at, id): `after_key()`), each with `published_at` and `pk`
+    (articles.querysets.Listing, compiled once per process)."""
 
     paginate_by = 20
     max_offset_page = 50
-    key_field = "published_at"
 
     def get(self, request, *args, **kwargs):
         number = self._page_number()
@@ -94,32 +103,23 @@ class KeysetListMixin:
 
     def _redirect_to_key(self, number):
         skipped = (number - 1) * self.get_paginate_by(None)
-        keys = self.get_queryset().values_list("published_at", "pk")[skipped - 1 : skipped]
-        if not keys:
+        rows = self.get_queryset().page(None, skipped - 1, 1)
+        if not rows:
             raise Http404("That page contains no results")
         params = self.request.GET.copy()
         params.pop("page")
-        params["before"] = encode_key(*keys[0])
+        params["before"] = encode_key(rows[0].published_at, rows[0].pk)
         return HttpResponsePermanentRedirect(f"{self.request.path}?{params.urlencode()}")
 
     def paginate_queryset(self, queryset, page_size):
         before = self.request.GET.get("before")
         if before:
             published_at, pk = decode_key(before)
-            # The plain bound makes the index range start at the key; the OR only settles
-            # ties at that exact time. One filter() call, so that a key on a link table
-            # reuses the listing's own join instead of adding one per condition.
-            key = self.key_field
-            queryset = queryset.filter(
-                Q(**{f"{key}__lte": published_at})
-                & (Q(**{f"{key}__lt": published_at}) | Q(**{key: published_at, "pk__lt": pk}))
-            )
-            rows, number = list(queryset[: page_size + 1]), None
+            rows, number = queryset.page((published_at, pk), 0, page_size + 1), None
             before = encode_key(published_at, pk)  # canonical spelling
         else:
             number = self._page_number() or 1
-            start = (number - 1) * page_size
-            rows = list(queryset[start : start + page_size + 1])
+            rows = queryset.page(None, (number - 1) * page_size, page_size + 1)
         if not rows and (before or number > 1):
             raise Http404("That page contains no results")
         page = KeysetPage(rows, page_size, number, before or "")

@@ -243,3 +243,23 @@ def test_teasers_are_written_afresh_with_fragment_caches_off(client, written, se
     client.get("/section/naval/")
     client.get("/section/naval/")
     assert written == ["Frigate refit", "Frigate refit"]
+
+
+def test_listings_read_at_once_or_ids_first_show_the_same_teasers(client, settings, story):
+    """With fragment caches off a listing reads its teasers' rows at once; with them on, its
+    ids first, then the rows only while a teaser is not kept (articles.querysets.
+    read_teasers): the same teasers each way, written or kept."""
+    ArticleFactory(title="Corvette trials", section=story.section, featured=True)
+    story.lead_image = ImageFactory(alt_text="Frigate in dock")
+    story.save()
+    urls = listings(story)
+    settings.FRAGMENT_CACHE = False
+    afresh = {url: main(client, url) for url in urls}
+    assert "Corvette trials" in afresh["/"] and "Frigate refit" in afresh["/"]
+    # As written from the article the ORM reads (the tag page's first and only teaser).
+    read = Article.objects.for_teasers().get(pk=story.pk)
+    assert teasers.teaser_html(read, heading="h2", eager=True) in afresh["/tag/frigates/"]
+    settings.FRAGMENT_CACHE = True
+    for url in urls:
+        assert main(client, url) == afresh[url], url  # written from the rows read after
+        assert main(client, url) == afresh[url], url  # kept

@@ -1,0 +1,95 @@
+"""Reader queries compiled once per process, and rows made into instances without
+Model.__init__ (issue 27, "cheaper cold pages").
+
+Django takes longer to build and compile a listing's or a feed's query than PostgreSQL
+takes to answer it, and as long again to make model instances of the rows. `Statements`
+keeps each query's SQL under a key naming everything that shapes it (the page, its
+section, tag or author, its position), compiled with placeholders for the values that
+change from run to run: the present (`NOW`; "published at or before now") and the
+values a run is given (a `?before=` key, the ids a page has already shown).
+`light_instance()` makes an instance from a row's values as unpickling does.
+"""
+
+import threading
+from collections import OrderedDict
+from datetime import UTC, datetime, timedelta
+
+from django.db import connections, router
+from django.db.models.base import ModelState
+from django.utils import timezone
+
+
+class Statements:
+    """The SQL of queries, compiled once per process and `key`; the most recently used
+    STATEMENTS are kept."""
+
+    NOW = datetime(2000, 1, 1, 0, 0, 0, 424242, tzinfo=UTC)
+    STATEMENTS = 500
+
+    def __init__(self):
+        self._found = OrderedDict()
+        self._lock = threading.Lock()
+
+    @classmethod
+    def placeholder(cls, position, value):
+        """What stands for `value` (the run's `position`th) in the compiled SQL: a value of
+        its type that no real query reads."""
+        if isinstance(value, datetime):
+            return cls.NOW + timedelta(microseconds=position + 1)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return -424_242_000 - position
+        raise TypeError(f"No placeholder for a {type(value).__name__}")
+
+    def run(self, key, query, *values, now=None):
+        """The rows, as tuples, of `query(now, *values)` (a values_list queryset; `now`
+        the present unless given), compiled once for `key` with placeholders that each
+        run replaces with its own time and `values`."""
+        with self._lock:
+            found = self._found.get(key)
+            if found is not None:
+                self._found.move_to_end(key)
+        if found is None:
+            found = self._compile(key, query, values)
+            with self._lock:
+                self._found[key] = found
+                while len(self._found) > self.STATEMENTS:
+                    self._found.popitem(last=False)
+        sql, params, replaced, model = found
+        given = (timezone.now() if now is None else now, *values)
+        params = list(params)
+        for at, which in replaced:
+            params[at] = given[which]
+        with connections[router.db_for_read(model)].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def _compile(self, key, query, values):
+        """(SQL, parameters, [(where a placeholder is in the parameters, which value it
+        stands for)], model)."""
+        placeholders = (self.NOW, *(self.placeholder(i, v) for i, v in enumerate(values)))
+        queryset = query(*placeholders)
+        sql, params = queryset.query.sql_with_params()
+        which = {placeholder: i for i, placeholder in enumerate(placeholders)}
+        replaced = [
+            (at, which[value])
+            for at, value in enumerate(params)
+            if isinstance(value, datetime | int) and not isinstance(value, bool) and value in which
+        ]
+        missing = set(placeholders) - {placeholders[i] for _at, i in replaced}
+        if missing:  # the query must read what it is given
+            raise RuntimeError(f"The query {key} does not read {sorted(missing, key=str)}")
+        return sql, tuple(params), tuple(replaced), queryset.model
+
+
+statements = Statements()
+
+
+def light_instance(model, db, values):
+    """An instance of `model` with the field values `values` (by attribute name), made as
+    unpickling makes one: without Model.__init__ and its signals (the thirty-odd articles
+    of a listing or a feed). Its methods and properties read only what is given."""
+    instance = model.__new__(model)
+    instance.__dict__.update(values)
+    instance._state = ModelState()
+    instance._state.adding, instance._state.db = False, db
+    return instance
