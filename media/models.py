@@ -69,14 +69,19 @@ def picture(file_name, width, names, max_width=1280):
     """(src, srcset) of a picture from its row's values, as Image.src() and
     Image.srcset() give them: for listings that read them with their articles instead of
     building an Image each (articles.teasers)."""
+    renditions = picture_renditions(file_name, width, names)
+    srcset = ", ".join(f"{url} {w}w" for w, url in renditions)
+    return (_src(renditions, max_width) if renditions else ""), srcset
+
+
+def picture_renditions(file_name, width, names):
+    """[(width, url)] of a picture's renditions, smallest first, from its row's values, as
+    Image.renditions() gives them."""
     storage = Image._meta.get_field("file").storage
     if names:  # only the srcset's renditions (not the crops _urls() gives too)
         url = _url_of(storage)
-        renditions = [(w, url(name)) for w, name in names.get("srcset", [])]
-    else:
-        renditions = _urls(storage, file_name, width, names)["srcset"]
-    srcset = ", ".join(f"{url} {w}w" for w, url in renditions)
-    return (_src(renditions, max_width) if renditions else ""), srcset
+        return [(w, url(name)) for w, name in names.get("srcset", [])]
+    return _urls(storage, file_name, width, names)["srcset"]
 
 
 def _rendition(width):

@@ -121,6 +121,6 @@ class Search:
         """The matches for a paginator, decorated for the results page."""
         return ResultPages(
             self.matches,
-            lambda rows: with_headlines(rows, self.text).for_teasers().select_related("lead_image"),
+            lambda rows: with_headlines(rows, self.text).for_teasers(),
             count=self.count,
         )
