@@ -1,11 +1,13 @@
 """The search page's form: the reader's words and the filters that narrow the results."""
 
 import re
+from html import escape
 
 from django import forms
 
 from articles.models import Section
 from authors.models import Author
+from core.fragments import remember
 from core.fulltext import clean_query
 
 
@@ -62,6 +64,27 @@ class SearchForm(forms.Form):
         self.fields["q"].widget.input_type = "search"
 
     FILTERS = ("section", "author", "start", "end")
+
+    # The choices of the section and author filters, (slug, name) in the models' order,
+    # read once and kept in process memory until a section changes ("nav") or an author
+    # does ("authors", authors.apps): a search page then reads neither table.
+    CHOICE_TAGS = {"section": ("nav",), "author": ("authors",)}
+
+    def options_html(self, name):
+        """The <option>s of the `name` filter's choices (not its empty one), the reader's
+        choice selected: written here, as Django's widget templates cost a few
+        milliseconds per hundred options."""
+        choices = remember(
+            f"search-choices:{name}",
+            lambda: list(self.fields[name].queryset.values_list("slug", "name")),
+            tags=self.CHOICE_TAGS[name],
+        )
+        chosen = self[name].value()
+        return "".join(
+            f'<option value="{escape(slug)}"{" selected" if slug == chosen else ""}>'
+            f"{escape(label)}</option>"
+            for slug, label in choices
+        )
 
     def filters_used(self):
         """The names of the filters the reader has filled in (valid or not)."""
