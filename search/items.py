@@ -10,6 +10,7 @@ no Image is built per result.
 """
 
 from articles.teasers import byline_html, escape
+from core.links import quick_reverse
 from core.templatetags.times import day_or_time
 from media.models import picture_renditions
 
@@ -60,10 +61,8 @@ def result_html(article):
     parts.append('        <div class="search-result-text">\n          ')
     if article.section_id:
         section = article.section
-        parts.append(
-            f'<p class="kicker"><a href="{escape(section.get_absolute_url())}">'
-            f"{escape(section.name)}</a></p>"
-        )
+        section_url = escape(quick_reverse("articles:section", slug=section.slug))
+        parts.append(f'<p class="kicker"><a href="{section_url}">{escape(section.name)}</a></p>')
     title = highlight(getattr(article, "title_headline", ""))
     parts.append(
         f'\n          <h2 class="teaser-title"><a href="{url}">{title}</a></h2>\n          '
