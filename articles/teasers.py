@@ -209,7 +209,8 @@ class TeaserBatch:
         if self.full is None:
             return article
         if self.written_from is None:
-            self.written_from = {full.pk: full for full in self.full()}
+            ids = [listed.pk for listed in self.articles]
+            self.written_from = {full.pk: full for full in self.full(ids)}
         # One taken off the listing between the two reads is written from its own row.
         return self.written_from.get(article.pk, article)
 
