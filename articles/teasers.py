@@ -202,31 +202,39 @@ class TeaserBatch:
         kept = self.parts.get(name) or {}
         html = kept.get(variant)
         if html is None:
-            html = teaser_html(self.written(article), badges=BADGES, **options)
+            html = teaser_html(self.written(article, variant), badges=BADGES, **options)
             kept = {**kept, variant: html}
             size = sum(map(len, kept.values()))
             self.parts.put(name, kept, teaser_tags(article), size)
         return html.replace(BADGES, badges_html(article))
 
-    def written(self, article):
-        """The article with all its teaser shows. Only the rows of teasers not kept are
-        read (a row costs about as much to make as the query takes; after one story's
-        change, one row): the first time, of this article and of every listed one with
-        no teaser kept at all (changed, or new to the listing); then, for one kept only
-        as another way of showing it (an article first seen on the front page, now on its
-        section's), of all the rest. So at most two reads per listing, however many
+    def written(self, article, variant):
+        """The article with all its teaser shows, to write it as `variant`. Only the rows
+        of teasers not kept are read (a row costs about as much to make as the query
+        takes; after one story's change, one row). The first time: of this article and
+        every listed one with no teaser kept, and, when this one is kept only shown
+        another way (an article first seen on the front page, now on its section's), of
+        every one not kept as `variant`; then, for one shown another way still (the front
+        page's lead), of all the rest. So at most two reads per listing, however many
         articles it shows."""
         if self.full is None:
             return article
         if article.pk not in self.written_from:
             unread = [listed.pk for listed in self.articles if listed.pk not in self.read]
             if not self.read:
-                unread = [pk for pk in unread if pk == article.pk or not self.parts.get(str(pk))]
+                shown_otherwise = bool(self.parts.get(str(article.pk)))
+                wanted = variant if shown_otherwise else None
+                unread = [pk for pk in unread if self.not_kept(pk, wanted)]
             self.read.update(unread)
             if unread:
                 self.written_from.update((full.pk, full) for full in self.full(unread))
         # One taken off the listing between the two reads is written from its own row.
         return self.written_from.get(article.pk, article)
+
+    def not_kept(self, pk, variant=None):
+        """Whether no teaser of article `pk` is kept (as `variant`, when given)."""
+        kept = self.parts.get(str(pk))
+        return not kept or (variant is not None and variant not in kept)
 
 
 def batch_teasers(articles, started, full=None):
