@@ -15,9 +15,12 @@ teaser_html() reads, and nothing else.
 
 With teasers kept across requests (settings.FRAGMENT_CACHE) a listing first reads only
 what the page itself decides with (`NARROW`: the id, the publication time, the section
-and whether it is featured); the teasers' full rows are read in one more query, for the
-whole listing, only when one of its teasers has to be written (articles.teasers.
-TeaserBatch). Without (bench/cold_bench.py's cold mode) the full rows are read at once.
+and whether it is featured); only when some of its teasers have to be written are their
+full rows read, by id through the primary key (`_by_id`: one statement for every
+listing, where running the listing's own query again cost as much as the first read
+and, for the front page's section blocks, a UNION of one sub-select per section), and
+only those of the teasers not kept (articles.teasers.TeaserBatch.written). Without
+(bench/cold_bench.py's cold mode) the full rows are read at once.
 """
 
 import json
