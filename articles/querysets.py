@@ -15,9 +15,12 @@ teaser_html() reads, and nothing else.
 
 With teasers kept across requests (settings.FRAGMENT_CACHE) a listing first reads only
 what the page itself decides with (`NARROW`: the id, the publication time, the section
-and whether it is featured); the teasers' full rows are read in one more query, for the
-whole listing, only when one of its teasers has to be written (articles.teasers.
-TeaserBatch). Without (bench/cold_bench.py's cold mode) the full rows are read at once.
+and whether it is featured); only when some of its teasers have to be written are their
+full rows read, by id through the primary key (`_by_id`: one statement for every
+listing, where running the listing's own query again cost as much as the first read
+and, for the front page's section blocks, a UNION of one sub-select per section), and
+only those of the teasers not kept (articles.teasers.TeaserBatch.written). Without
+(bench/cold_bench.py's cold mode) the full rows are read at once.
 """
 
 import json
@@ -31,6 +34,7 @@ from django.db.models.functions import JSONObject
 from django.db.models.query import ModelIterable
 from django.utils import timezone
 
+from core.db import AnyOf
 from core.fulltext import search_query
 from core.pagination import after_key
 from core.statements import light_instance, statements
@@ -213,18 +217,30 @@ def read_teasers(model, key, query, *values):
     db = router.db_for_read(model)
     now = timezone.now()  # the full rows, if read, are those of the same articles
 
-    def full():
-        rows = statements.run((*key, "full"), lambda *given: _full(query(*given)), *values, now=now)
-        return [_teaser_article(model, row, db) for row in rows]
-
     if not settings.FRAGMENT_CACHE:  # nothing kept: every teaser is written
-        articles = full()
+        rows = statements.run((*key, "full"), lambda *given: _full(query(*given)), *values, now=now)
+        articles = [_teaser_article(model, row, db) for row in rows]
         TeaserIterable.batch(articles, started)
         return articles
     rows = statements.run((*key, "narrow"), lambda *given: _narrow(query(*given)), *values, now=now)
     articles = [light_instance(model, db, dict(zip(NARROW, row, strict=True))) for row in rows]
+
+    def full(ids):
+        rows = statements.run(("teasers", "by id"), _by_id(model), ids, now=now)
+        return [_teaser_article(model, row, db) for row in rows]
+
     TeaserIterable.batch(articles, started, full)
     return articles
+
+
+def _by_id(model):
+    """The full rows of the published articles among `ids` (a listing's, read by the
+    ids-first query at `now`): through the primary key, whatever the listing."""
+
+    def query(now, ids):
+        return _full(model.objects.published(now).filter(AnyOf(F("pk"), ids)).order_by())
+
+    return query
 
 
 class Listing:

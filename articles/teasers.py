@@ -174,19 +174,23 @@ class TeaserBatch:
     """The teasers of the articles one listing query read (ArticleQuerySet.for_teasers
     gives each row the batch of its query; querysets.read_teasers its own), kept per
     article (core.fragments.Parts): the first teaser written reads every article's in one
-    round trip. `full()`, when given, reads the listing's articles with all a teaser
-    shows (the batch's own rows carry only their ids, sections and times), once, when the
-    first teaser has to be written."""
+    round trip. `full(ids)`, when given, reads those of the listing's articles with all a
+    teaser shows (the batch's own rows carry only their ids, sections and times), when a
+    teaser has to be written (`written()`)."""
 
     def __init__(self, articles, started, full=None):
         self.articles = articles
         self.started = started  # time.time() before the rows were read
         self.parts = None
         self.full = full
-        self.written_from = None
+        self.read = set()  # the ids whose full rows were asked for
+        self.written_from = {}  # id: the article with its full row
 
     def __getstate__(self):  # an article pickled with its batch takes none along
-        return {"articles": (), "started": 0.0, "parts": None, "full": None, "written_from": None}
+        return {"articles": (), "started": 0.0}
+
+    def __setstate__(self, state):
+        self.__init__(**state)
 
     def html(self, article, options):
         """The teaser of `article` written with `options` (teaser_html's arguments), from
@@ -198,20 +202,39 @@ class TeaserBatch:
         kept = self.parts.get(name) or {}
         html = kept.get(variant)
         if html is None:
-            html = teaser_html(self.written(article), badges=BADGES, **options)
+            html = teaser_html(self.written(article, variant), badges=BADGES, **options)
             kept = {**kept, variant: html}
             size = sum(map(len, kept.values()))
             self.parts.put(name, kept, teaser_tags(article), size)
         return html.replace(BADGES, badges_html(article))
 
-    def written(self, article):
-        """The article with all its teaser shows."""
+    def written(self, article, variant):
+        """The article with all its teaser shows, to write it as `variant`. Only the rows
+        of teasers not kept are read (a row costs about as much to make as the query
+        takes; after one story's change, one row). The first time: of this article and
+        every listed one with no teaser kept, and, when this one is kept only shown
+        another way (an article first seen on the front page, now on its section's), of
+        every one not kept as `variant`; then, for one shown another way still (the front
+        page's lead), of all the rest. So at most two reads per listing, however many
+        articles it shows."""
         if self.full is None:
             return article
-        if self.written_from is None:
-            self.written_from = {full.pk: full for full in self.full()}
+        if article.pk not in self.written_from:
+            unread = [listed.pk for listed in self.articles if listed.pk not in self.read]
+            if not self.read:
+                shown_otherwise = bool(self.parts.get(str(article.pk)))
+                wanted = variant if shown_otherwise else None
+                unread = [pk for pk in unread if self.not_kept(pk, wanted)]
+            self.read.update(unread)
+            if unread:
+                self.written_from.update((full.pk, full) for full in self.full(unread))
         # One taken off the listing between the two reads is written from its own row.
         return self.written_from.get(article.pk, article)
+
+    def not_kept(self, pk, variant=None):
+        """Whether no teaser of article `pk` is kept (as `variant`, when given)."""
+        kept = self.parts.get(str(pk))
+        return not kept or (variant is not None and variant not in kept)
 
 
 def batch_teasers(articles, started, full=None):

@@ -7,7 +7,9 @@ server connection that other clients then use. A plain ``SET`` would.
 
 from contextlib import contextmanager
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import connections, transaction
+from django.db.models import BigIntegerField, Lookup, Value
 
 
 @contextmanager
@@ -28,3 +30,20 @@ def fast_commit(using="default"):
 def table(model, using="default"):
     """A model's table name, quoted, for raw SQL (never the name spelt out by hand)."""
     return connections[using].ops.quote_name(model._meta.db_table)
+
+
+class AnyOf(Lookup):
+    """`field = ANY(%s)`, the array of values one parameter (`AnyOf(F("pk"), ids)`): the
+    SQL is the same however many values it is given, so core.statements compiles it once,
+    where `pk__in` writes one placeholder per value."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def __init__(self, lhs, values):
+        super().__init__(lhs, Value(list(values), output_field=ArrayField(BigIntegerField())))
+
+    def as_sql(self, compiler, connection):
+        field, field_params = self.process_lhs(compiler, connection)
+        values, values_params = compiler.compile(self.rhs)
+        return f"{field} = ANY({values})", (*field_params, *values_params)

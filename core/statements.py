@@ -6,7 +6,8 @@ takes to answer it, and as long again to make model instances of the rows. `Stat
 keeps each query's SQL under a key naming everything that shapes it (the page, its
 section, tag or author, its position), compiled with placeholders for the values that
 change from run to run: the present (`NOW`; "published at or before now") and the
-values a run is given (a `?before=` key, the ids a page has already shown).
+values a run is given (a `?before=` key, the ids a page has already shown, a list of ids
+read as one array: core.db.AnyOf).
 `light_instance()` makes an instance from a row's values as unpickling does.
 """
 
@@ -38,6 +39,8 @@ class Statements:
             return cls.NOW + timedelta(microseconds=position + 1)
         if isinstance(value, int) and not isinstance(value, bool):
             return -424_242_000 - position
+        if isinstance(value, list):  # ids, as one array (core.db.AnyOf)
+            return (-424_242_000 - position,)
         raise TypeError(f"No placeholder for a {type(value).__name__}")
 
     def run(self, key, query, *values, now=None):
@@ -71,14 +74,24 @@ class Statements:
         sql, params = queryset.query.sql_with_params()
         which = {placeholder: i for i, placeholder in enumerate(placeholders)}
         replaced = [
-            (at, which[value])
-            for at, value in enumerate(params)
-            if isinstance(value, datetime | int) and not isinstance(value, bool) and value in which
+            (at, which[found])
+            for at, found in enumerate(map(_placeholder_key, params))
+            if found in which
         ]
         missing = set(placeholders) - {placeholders[i] for _at, i in replaced}
         if missing:  # the query must read what it is given
             raise RuntimeError(f"The query {key} does not read {sorted(missing, key=str)}")
         return sql, tuple(params), tuple(replaced), queryset.model
+
+
+def _placeholder_key(param):
+    """What a compiled query's parameter is compared with the placeholders as (a list, the
+    array of one AnyOf, as a tuple), or None for a parameter no placeholder can be."""
+    if isinstance(param, list) and all(isinstance(value, int) for value in param):
+        return tuple(param)
+    if isinstance(param, datetime | int) and not isinstance(param, bool):
+        return param
+    return None
 
 
 statements = Statements()

@@ -7,7 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.template.defaultfilters import date
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -184,6 +186,24 @@ def test_a_listing_seen_again_writes_only_the_changed_articles_teasers(client, w
     one.title = "Frigate refit finished"
     one.save()
     assert "Frigate refit finished" in client.get("/section/naval/").content.decode()
+    assert written == ["Frigate refit finished"]
+
+
+def test_a_listing_seen_again_reads_only_the_changed_articles_row(client, written):
+    """The rows of the teasers to write are read by id (articles.querysets.read_teasers):
+    after one story's change, that story's alone, not the listing's again."""
+    section = SectionFactory(name="Naval", slug="naval")
+    one = ArticleFactory(title="Frigate refit", section=section)
+    for n in range(3):
+        ArticleFactory(title=f"Corvette trials {n}", section=section)
+    client.get("/section/naval/")
+    written.clear()
+    one.title = "Frigate refit finished"
+    one.save()
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/section/naval/")
+    [rows] = [query["sql"] for query in captured if "= ANY(" in query["sql"]]
+    assert f"ANY('{{{one.pk}}}'" in rows
     assert written == ["Frigate refit finished"]
 
 

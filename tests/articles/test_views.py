@@ -306,8 +306,8 @@ def test_reader_pages_run_a_fixed_number_of_queries(
     # Section, tag and author listings are paged by key and never COUNT their articles;
     # their teasers read no bylines either (issue 27: two fewer queries on the front page,
     # one fewer on the others). A listing reads its articles' ids, then, only when one of
-    # its teasers is not kept (core.fragments.Parts), the teasers' rows in one more query;
-    # seen again, the ids alone (the front page was seen by warm_site).
+    # its teasers is not kept (core.fragments.Parts), those teasers' rows by id in one
+    # more query; seen again, the ids alone (the front page was seen by warm_site).
     pages = {
         "/": 2,
         article.get_absolute_url(): 6,
