@@ -20,6 +20,7 @@ import os
 import threading
 import time
 from collections import deque
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import DatabaseError, connections
@@ -34,6 +35,7 @@ _lines = deque()
 _wake = threading.Event()
 _sender = {"pid": None}
 _start_lock = threading.Lock()
+_sending = threading.RLock()  # one send at a time: the thread, atexit, tests
 
 
 def push(line):
@@ -54,15 +56,27 @@ def push(line):
 
 def send():
     """Send what the outbox holds, in one round trip: the number of lines taken."""
-    lines = []
-    while _lines:
-        try:
+    with _sending:
+        lines = []
+        while _lines:
             lines.append(_lines.popleft())
-        except IndexError:  # taken meanwhile by another sender (atexit, tests)
-            break
-    if lines and buffer.push_many(lines):
-        ask_for_flush()
-    return len(lines)
+        if lines and buffer.push_many(lines):
+            ask_for_flush()
+        return len(lines)
+
+
+@contextmanager
+def quiet():
+    """For tests: the outbox empty and no send under way, on entry and on exit, so a
+    sender thread started by an earlier test sends nothing of this one's, nor of its own
+    into this one. Held around a test's own pushes and sends, the thread waits."""
+    with _sending:
+        _lines.clear()
+    try:
+        yield
+    finally:
+        with _sending:
+            _lines.clear()
 
 
 def ask_for_flush():

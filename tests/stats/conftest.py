@@ -6,7 +6,7 @@ import redis
 from django.db import connection
 from django.utils import timezone
 
-from stats import buffer, ingest, privacy
+from stats import buffer, ingest, outbox, privacy
 from stats.models import HIT_TABLE
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 from tests.helpers.redis_server import redis_url
@@ -19,10 +19,13 @@ BROWSER = (
 
 @pytest.fixture(autouse=True)
 def stats_redis(settings, tmp_path):
-    """The buffer in the real Redis (REDIS_URL's, or a throwaway redis-server in a fresh
-    clone), its keys emptied before and after."""
-    with redis_url(tmp_path) as url:
-        yield from _stats_redis(settings, url)
+    """The buffer in a real Redis of this test's own (a throwaway redis-server), emptied
+    before and after, and the outbox left empty and idle (outbox.quiet). Not REDIS_URL's:
+    the test processes of one run (pytest -n) would share its keys, and one test's flush
+    flag or emptying would reach another's."""
+    with redis_url(tmp_path, own=True) as url:
+        with outbox.quiet():
+            yield from _stats_redis(settings, url)
 
 
 def _stats_redis(settings, url):
