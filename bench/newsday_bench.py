@@ -28,8 +28,7 @@ one run.
    otherwise bin/cluster starts one on free ports (stopped at the end) and the
    --cluster-articles archive is loaded into it with the same builder. If the cluster cannot
    start here, that run is skipped with the reason in the table.
-5. Prints a markdown table and writes it, dated, to bench/results/newsday-*.md, with the
-   load average before, between and after the runs (the machine may be shared).
+5. Prints a markdown table, with load averages, and writes it to bench/results/newsday-*.md.
 
 Budgets (issue 27): news day through gunicorn >= 50% of the floor, p99 < 100 ms, no
 errors, at most 25% below quiet; through the cluster >= 5x the floor with every change
@@ -77,6 +76,8 @@ PATHS = 20_000
 # The newsroom's child process (bench/newsday_newsroom.py) and its schedule.
 NEWSROOM = Path(__file__).with_name("newsday_newsroom.py")
 STALE_STATES = {"stale", "updating"}  # X-Page-Cache / nginx's X-Cache-Status, lower case
+# The cluster warms once changes settled on the standby (content_state; + 2 s kept).
+SETTLING = (("DATABASE_REPLICA_MAX_LAG", 10), ("DATABASE_REPLICA_CHECK_SECONDS", 5))
 
 READERS_LUA = """
 local paths = {%(paths)s}
@@ -375,8 +376,7 @@ def cluster_run(args, results):
         wait_for_tasks(env["DATABASE_URL"])
         mix = run_child(env, "prepare", "--tail", str(args.tail))
         script, drawn = readers_script(mix)
-        # The preparation's changes settle (standby lag) 15 s: warmed after, copies last.
-        time.sleep(float(env.get("DATABASE_REPLICA_MAX_LAG", 10)) + 5 + 2)
+        time.sleep(sum(float(env.get(name, default)) for name, default in SETTLING) + 2)
         try:
             warm(front + "/")
             warm_all(front, drawn)
