@@ -15,9 +15,15 @@ import threading
 from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
 
+import psycopg
 from django.db import connections, router
+from django.db.backends.postgresql.psycopg_any import register_tzloader
 from django.db.models.base import ModelState
 from django.utils import timezone
+from psycopg.postgres import types
+from psycopg.pq import Format
+
+TIMESTAMPTZ_OID = types["timestamptz"].oid
 
 
 class Statements:
@@ -62,7 +68,7 @@ class Statements:
         params = list(params)
         for at, which in replaced:
             params[at] = given[which]
-        with connections[router.db_for_read(model)].cursor() as cursor:
+        with prepared_cursor(connections[router.db_for_read(model)]) as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
@@ -82,6 +88,24 @@ class Statements:
         if missing:  # the query must read what it is given
             raise RuntimeError(f"The query {key} does not read {sorted(missing, key=str)}")
         return sql, tuple(params), tuple(replaced), queryset.model
+
+
+def prepared_cursor(connection):
+    """A cursor of `connection` whose statements are bound and prepared on the server
+    (defenceblog.backends.prepared_statements): each statement is parsed and planned once
+    per connection, then only run. Django's wrapper around it, so its queries are counted
+    and logged as any other. Through a pooler in transaction mode (psycopg's
+    prepare_threshold None), Django's own cursor, bound on the client."""
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        return connection.cursor()
+    cursor = psycopg.Cursor(raw)
+    # As Django's create_cursor(): the connection's own time zone for timestamps read.
+    loader = raw.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
+    if connection.timezone != loader.timezone:
+        register_tzloader(connection.timezone, cursor)
+    return connection._prepare_cursor(cursor)
 
 
 def _placeholder_key(param):

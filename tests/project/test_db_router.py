@@ -312,7 +312,9 @@ def test_without_a_pooler_server_side_cursors_stay_on_and_a_wrong_value_fails():
     databases = json.loads(out.splitlines()[-1])
     assert "replica" not in databases
     assert not databases["default"].get("DISABLE_SERVER_SIDE_CURSORS")
-    assert "prepare_threshold" not in databases["default"]["OPTIONS"]
+    # core.statements' reader queries are prepared on the server and planned once.
+    assert databases["default"]["OPTIONS"]["prepare_threshold"] == 0
+    assert "plan_cache_mode=force_generic_plan" in databases["default"]["OPTIONS"]["options"]
 
     status, _, err = database_settings(
         DATABASE_URL="postgres://site@127.0.0.1:5432/news", DATABASE_POOLER="pgpool"
