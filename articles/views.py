@@ -13,6 +13,7 @@ from core.fragments import Fragments, chrome, template_fragment_names
 from core.pagecache import shows
 from core.pagination import KeysetListMixin
 from core.staff import is_verified_staff
+from core.statements import light_get_or_404
 from core.validators import validate_image_file
 from media.models import Image
 
@@ -225,7 +226,7 @@ class SectionArticles(ArticleListing):
     template_name = "articles/section_detail.html"
 
     def get_listing_object(self):
-        section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        section = light_get_or_404(Section, slug=self.kwargs["slug"])
         shows(self.request, f"section:{section.pk}")
         return section
 
@@ -243,7 +244,7 @@ class TagArticles(ArticleListing):
     template_name = "articles/tag_detail.html"
 
     def get_listing_object(self):
-        tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        tag = light_get_or_404(Tag, slug=self.kwargs["slug"])
         shows(self.request, f"tag:{tag.pk}")
         return tag
 

@@ -1,4 +1,4 @@
-from django.shortcuts import get_object_or_404
+from django.db.models import prefetch_related_objects
 from django.utils.decorators import method_decorator
 from django.views.generic import ListView
 
@@ -6,8 +6,9 @@ from core.caching import public_page
 from core.fragments import chrome
 from core.pagecache import shows
 from core.pagination import KeysetListMixin
+from core.statements import light_get_or_404
 
-from .models import Author
+from .models import PROFILE, Author
 
 
 @method_decorator(public_page, name="dispatch")
@@ -29,7 +30,8 @@ class AuthorDetail(KeysetListMixin, ListView):
     paginate_by = 20
 
     def get_queryset(self):
-        self.author = get_object_or_404(Author.objects.for_profile(), slug=self.kwargs["slug"])
+        self.author = light_get_or_404(Author, slug=self.kwargs["slug"])
+        prefetch_related_objects([self.author], *PROFILE)
         shows(self.request, f"author:{self.author.pk}")
         # The related manager's model is Article: its listing() reads published() articles,
         # the single definition of "published", without this app importing articles.

@@ -53,6 +53,7 @@ def databases(
         from defenceblog.embedded_db import database_settings
 
         found = {"default": database_settings(base_dir / "var" / "postgres")}
+        prepared_statements(found["default"].setdefault("OPTIONS", {}))
     if replica_url:
         found["replica"] = from_url(
             replica_url, int(os.environ.get("DATABASE_REPLICA_CONNECT_TIMEOUT", 2))

@@ -14,8 +14,6 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from defenceblog.backends import prepared_statements
-
 DATABASE_NAME = "defenceblog"
 
 
@@ -59,7 +57,6 @@ def database_settings(data_dir: Path) -> dict:
         # Persistent connections, as with DATABASE_URL: a new one per request costs ~7 ms.
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
-        "OPTIONS": prepared_statements({}),
     }
 
 

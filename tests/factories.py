@@ -97,7 +97,10 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def tags(self, create, extracted, **kwargs):
         if create and extracted:
-            self.tags.add(*extracted)
+            # One at a time: taggit adds a batch in set order (which varies with Python's
+            # string hashing per process), and pages show tags in the order they were added.
+            for name in extracted:
+                self.tags.add(name)
 
 
 class DonationOptionFactory(factory.django.DjangoModelFactory):

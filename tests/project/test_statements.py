@@ -1,0 +1,72 @@
+"""The reader listings' and feeds' queries (core.statements) are prepared on the server and
+planned once per connection: a page rendered again only runs them. Through a pooler in
+transaction mode nothing is prepared (the pooler would hand the statement to another
+client's connection)."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import Article
+from tests.factories import ArticleFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ("/", "/feed/", "/section/{section}/")
+
+
+def page(client, url):
+    """The page at `url`, less its per-response CSP nonces."""
+    return re.sub(rb'nonce="[^"]*"', b"", client.get(url).content)
+
+
+def prepared():
+    """{statement: (generic plans, custom plans)} on this connection."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements")
+        return {statement: plans for statement, *plans in cursor.fetchall()}
+
+
+@pytest.fixture
+def stories():
+    section = SectionFactory(slug="sea", name="Sea")
+    ArticleFactory.create_batch(3, section=section, status=Article.Status.PUBLISHED)
+    return section
+
+
+def test_a_listing_rendered_again_runs_its_prepared_statement_and_plans_nothing(client, stories):
+    for address in PAGES:
+        url = address.format(section=stories.slug)
+        first = page(client, url)
+        before = prepared()
+        assert page(client, url) == first
+        after = prepared()
+        runs = [s for s in after if s in before and after[s] != before[s]]
+        assert runs, f"{url} ran no prepared statement"
+        for statement in runs:
+            generic, custom = after[statement]
+            # Planned once, generically, when first run; never again.
+            assert (generic - before[statement][0], custom) == (1, 0), statement
+
+
+def test_pages_are_the_same_prepared_or_bound_on_the_client(client, stories):
+    for address in PAGES:
+        url = address.format(section=stories.slug)
+        prepared_page = page(client, url)
+        with CaptureQueriesContext(connection):  # queries logged: bound on the client
+            client_page = page(client, url)
+        assert prepared_page == client_page
+
+
+def test_nothing_is_prepared_through_a_pooler_in_transaction_mode(client, stories):
+    connection.ensure_connection()
+    raw = connection.connection
+    saved, raw.prepare_threshold = raw.prepare_threshold, None  # DATABASE_POOLER=pgbouncer
+    try:
+        known = set(prepared())
+        assert client.get("/").status_code == 200
+        assert set(prepared()) == known
+    finally:
+        raw.prepare_threshold = saved
