@@ -12,7 +12,6 @@ With settings.FEED_FULL_CONTENT the whole body goes in `content:encoded` (RSS) a
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.encoding import iri_to_uri
@@ -25,6 +24,7 @@ from taggit.models import Tag
 from authors.models import Author
 from core.links import absolute_url
 from core.pagecache import shows
+from core.statements import light_get_or_404
 
 from . import feed_items, feed_xml
 from .feed_items import FEED_SIZE, tag_uri
@@ -115,7 +115,7 @@ class SectionArticles(LatestArticles):
     url_name = "articles:section_feed"
 
     def get_object(self, request, slug):
-        return get_object_or_404(Section, slug=slug)
+        return light_get_or_404(Section, slug=slug)
 
     def url_kwargs(self, section):
         return {"slug": section.slug}
@@ -142,7 +142,7 @@ class TagArticles(LatestArticles):
     url_name = "articles:tag_feed"
 
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        return light_get_or_404(Tag, slug=slug)
 
     def url_kwargs(self, tag):
         return {"slug": tag.slug}
@@ -170,7 +170,7 @@ class AuthorArticles(LatestArticles):
     url_name = "articles:author_feed"
 
     def get_object(self, request, slug):
-        return get_object_or_404(Author, slug=slug)
+        return light_get_or_404(Author, slug=slug)
 
     def url_kwargs(self, author):
         return {"slug": author.slug}
