@@ -49,7 +49,7 @@ def generic_plan(sql, params):
     return (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
 
 
-def test_every_prepared_reader_statement_has_a_generic_plan_through_indexes(client, archive):
+def test_every_prepared_reader_statement_has_a_generic_plan_through_indexes(client, archive):  # noqa: F811
     for name in LISTINGS:
         assert client.get(PAGES[name](*archive)).status_code == 200, name
     compiled = list(statements._found.values())
