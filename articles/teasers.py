@@ -54,14 +54,21 @@ SIZES = "(min-width: 60em) 20em, (min-width: 40em) 45vw, 100vw"
 # On phones a compact teaser (front-page blocks) is a row with a small thumbnail.
 COMPACT_SIZES = "(min-width: 60em) 20em, (min-width: 40em) 45vw, 6.5rem"
 
-# Functions (article) -> HTML put before a teaser's headline link, registered by the apps
-# that have one (liveblog: the "Live" badge), so articles need not know them.
+# What goes before a teaser's headline link, registered by the apps that have one
+# (liveblog: the "Live" badge), so articles need not know them: functions called once per
+# listing, each giving a function (article) -> HTML (reading what it needs once, not per
+# teaser).
 _badges = []
 
 
-def register_badge(badge):
-    if badge not in _badges:
-        _badges.append(badge)
+def register_badge(badges_for_listing):
+    if badges_for_listing not in _badges:
+        _badges.append(badges_for_listing)
+
+
+def badge_writers():
+    """One listing's badge functions, (article) -> HTML."""
+    return [badges_for_listing() for badges_for_listing in _badges]
 
 
 def author_url(slug):
@@ -153,8 +160,10 @@ def teaser_html(
     return "".join(parts)
 
 
-def badges_html(article):
-    return "".join(badge(article) for badge in _badges)
+def badges_html(article, writers=None):
+    """The badges before `article`'s headline; `writers`: badge_writers() of its listing."""
+    writers = badge_writers() if writers is None else writers
+    return "".join(write(article) for write in writers)
 
 
 # --- Teasers kept across requests ---------------------------------------------------------
@@ -185,6 +194,7 @@ class TeaserBatch:
         self.full = full
         self.read = set()  # the ids whose full rows were asked for
         self.written_from = {}  # id: the article with its full row
+        self.badge_writers = None  # badge_writers(), for every teaser of the listing
 
     def __getstate__(self):  # an article pickled with its batch takes none along
         return {"articles": (), "started": 0.0}
@@ -206,7 +216,9 @@ class TeaserBatch:
             kept = {**kept, variant: html}
             size = sum(map(len, kept.values()))
             self.parts.put(name, kept, teaser_tags(article), size)
-        return html.replace(BADGES, badges_html(article))
+        if self.badge_writers is None:
+            self.badge_writers = badge_writers()
+        return html.replace(BADGES, badges_html(article, self.badge_writers))
 
     def written(self, article, variant):
         """The article with all its teaser shows, to write it as `variant`. Only the rows

@@ -200,12 +200,17 @@ class ContentState:
                 return None
         return versions
 
-    def outdated(self, recorded, stored_at):
+    def outdated(self, recorded, stored_at, current=None):
         """Since when (a time.time()) an entry stored at `stored_at` with the tag versions
         `recorded` is stale, or None while it is fresh: a tag of it has changed since, or
         was settling when it was stored (it may show what a read replica had before the
-        change) and has been kept SETTLING_KEEP_SECONDS or the settling has ended."""
-        now, moment = self.versions(recorded), time.time()
+        change) and has been kept SETTLING_KEEP_SECONDS or the settling has ended.
+        `current`: versions() of these tags (and maybe more) just read, for many entries."""
+        if current is None:
+            now = self.versions(recorded)
+        else:
+            now = {tag: current[tag] for tag in recorded}
+        moment = time.time()
         changed = [v[1] for tag, v in now.items() if v != recorded[tag] and v is not None]
         settling = [v[2] for v in recorded.values() if v and v[2] and stored_at < v[2]]
         ends = [min(end, stored_at + SETTLING_KEEP_SECONDS) for end in settling]

@@ -220,17 +220,17 @@ class Parts:
         try:
             tags = {tag for shows in wanted.values() for tag in shows}
             if missing:
-                _versions, shared = content_state.versions(tags, also=missing)
+                current, shared = content_state.versions(tags, also=missing)
                 for key in missing:
                     stored = shared.get(key)
                     if stored is not None:
                         found[key[len(self.prefix) :]] = stored
                         local_parts.set(key, stored, stored[3], settings.PAGE_CACHE_SECONDS)
             else:
-                content_state.versions(tags)
+                current = content_state.versions(tags)
             for name, (value, versions, stored_at, _size) in found.items():
                 if versions.keys() == set(wanted[name]):
-                    if content_state.outdated(versions, stored_at) is None:
+                    if content_state.outdated(versions, stored_at, current) is None:
                         self.found[name] = value
         except Exception:
             logger.warning("Cache unavailable: parts rendered afresh", exc_info=True)

@@ -10,9 +10,9 @@ class LiveblogConfig(AppConfig):
         from articles.teasers import register_badge
         from core.content_state import content_state
 
-        from .templatetags.live_badge import live_badge
+        from .templatetags.live_badge import live_badges
 
-        register_badge(live_badge)  # the "Live" badge on a live blog's teaser in listings
+        register_badge(live_badges)  # the "Live" badge on a live blog's teaser in listings
 
         # What a change makes stale (core.content_state tags): the pages that show the
         # live blog (`live:<pk>`: its article's page, its own pages, the poll, its feed;

@@ -20,13 +20,22 @@ def _coverage_windows():
     return {article_id: (start, end) for article_id, start, end in rows}
 
 
+def live_badges():
+    """The badge function of one listing (articles.teasers.register_badge): article ->
+    <span class="live-badge">Live</span> while its coverage is live, else nothing. The
+    coverage windows are looked up once for the listing, not per teaser."""
+    windows = remember("live_coverage_windows", _coverage_windows)
+
+    def live_badge(article):
+        window = windows.get(article.pk)
+        if window is None or not is_live_between(*window):
+            return ""
+        return format_html('<span class="live-badge">{}</span> ', "Live")
+
+    return live_badge
+
+
 @register.simple_tag
 def live_badge(article):
-    """<span class="live-badge">Live</span> while the article's coverage is live, else
-    nothing."""
-    window = remember("live_coverage_windows", _coverage_windows).get(article.pk)
-    if window is None:
-        return ""
-    if not is_live_between(*window):
-        return ""
-    return format_html('<span class="live-badge">{}</span> ', "Live")
+    """The "Live" badge of one article (live_badges)."""
+    return live_badges()(article)
