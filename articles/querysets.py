@@ -109,11 +109,11 @@ class ArticleQuerySet(models.QuerySet):
         articles._iterable_class = TeaserIterable  # the rows share one TeaserBatch
         return articles
 
-    def listing(self, key, choose, key_field="published_at"):
-        """A reader listing's articles (`Listing`): those of `choose(published(now), now)`,
-        newest first by `key_field`; `key` names them (the page's kind and its section,
-        tag or author)."""
-        return Listing(self.model, key, choose, key_field)
+    def listing(self, key, choose, key_field="published_at", values=()):
+        """A reader listing's articles (`Listing`): those of `choose(published(now), now,
+        *values)`, newest first by `key_field`; `key` names the kind of page, `values` (the
+        id of its section, tag or author) are its statement's parameters."""
+        return Listing(self.model, key, choose, key_field, values)
 
     def for_page(self):
         """The article page's own row with its section and lead image, in one query: enough
@@ -244,32 +244,40 @@ def _by_id(model):
 
 
 class Listing:
-    """The articles of one listing: `choose(published(now), now)` of `model`, newest first
-    by `key_field` (and id), read a page at a time for teasers (core.pagination's
-    KeysetListMixin); `key` names the listing."""
+    """The articles of one listing: `choose(published(now), now, *values)` of `model`,
+    newest first by `key_field` (and id), read a page at a time for teasers
+    (core.pagination's KeysetListMixin); `key` names the kind of listing, and `values`
+    (its section's, tag's or author's id) are the statement's parameters: one statement,
+    prepared once per connection, serves every section, tag or author."""
 
-    def __init__(self, model, key, choose, key_field="published_at"):
+    def __init__(self, model, key, choose, key_field="published_at", values=()):
         self.model = model
         self.key = key
         self.choose = choose
         self.key_field = key_field
+        self.values = tuple(values)
 
-    def articles(self, now):
-        return self.choose(self.model.objects.published(now), now)
+    def articles(self, now, *values):
+        return self.choose(self.model.objects.published(now), now, *values)
 
     def page(self, before, offset, count):
         """`count` articles from `offset`, or after the key `before` ((published_at, id))."""
         if before is None:
 
-            def from_offset(now):
-                return self.articles(now)[offset : offset + count]
+            def from_offset(now, *values):
+                return self.articles(now, *values)[offset : offset + count]
 
-            return read_teasers(self.model, (*self.key, offset, count), from_offset)
+            key = (*self.key, offset, count)
+            return read_teasers(self.model, key, from_offset, *self.values)
 
-        def after(now, published_at, pk):
-            return self.articles(now).filter(after_key(self.key_field, published_at, pk))[:count]
+        given = len(self.values)
 
-        return read_teasers(self.model, (*self.key, "before", count), after, *before)
+        def after(now, *values):
+            chosen = self.articles(now, *values[:given])
+            return chosen.filter(after_key(self.key_field, *values[given:]))[:count]
+
+        key = (*self.key, "before", count)
+        return read_teasers(self.model, key, after, *self.values, *before)
 
 
 def related(model, name):

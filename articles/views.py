@@ -233,9 +233,10 @@ class SectionArticles(ArticleListing):
         return section
 
     def listing_articles(self):
-        section = self.listing
         return Article.objects.listing(
-            ("section", section.pk), lambda articles, now: articles.filter(section=section)
+            ("section",),
+            lambda articles, now, section_id: articles.filter(section_id=section_id),
+            values=(self.listing.pk,),
         )
 
     def nav_current(self):
@@ -251,11 +252,13 @@ class TagArticles(ArticleListing):
         return tag
 
     def listing_articles(self):
-        tag = self.listing
         return Article.objects.listing(
-            ("tag", tag.pk),
-            lambda articles, now: articles.listed_through("tagged_items", now, tag=tag),
+            ("tag",),
+            lambda articles, now, tag_id: articles.listed_through(
+                "tagged_items", now, tag_id=tag_id
+            ),
             key_field="listed_at",
+            values=(self.listing.pk,),
         )
 
 

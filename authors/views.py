@@ -35,11 +35,13 @@ class AuthorDetail(KeysetListMixin, ListView):
         shows(self.request, f"author:{self.author.pk}")
         # The related manager's model is Article: its listing() reads published() articles,
         # the single definition of "published", without this app importing articles.
-        author = self.author
         return self.author.articles.model.objects.listing(
-            ("author", author.pk),
-            lambda articles, now: articles.listed_through("bylines", now, author=author),
+            ("author",),
+            lambda articles, now, author_id: articles.listed_through(
+                "bylines", now, author_id=author_id
+            ),
             key_field="listed_at",
+            values=(self.author.pk,),
         )
 
     def get_context_data(self, **kwargs):

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
-from tests.factories import ArticleFactory, SectionFactory
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +70,21 @@ def test_nothing_is_prepared_through_a_pooler_in_transaction_mode(client, storie
         assert set(prepared()) == known
     finally:
         raw.prepare_threshold = saved
+
+
+def test_one_prepared_statement_serves_every_section_tag_and_author(client, stories):
+    other = SectionFactory(slug="air", name="Air")
+    story = ArticleFactory(section=other, status=Article.Status.PUBLISHED, tags=["Drones"])
+    ArticleFactory(section=stories, status=Article.Status.PUBLISHED, tags=["Frigates"])
+    author = story.authors.first() or AuthorFactory()
+    pairs = [
+        ("/section/sea/", "/section/air/"),
+        ("/tag/frigates/", "/tag/drones/"),
+        (f"/author/{AuthorFactory().slug}/", author.get_absolute_url()),
+    ]
+    for first, second in pairs:
+        assert client.get(first).status_code == 200, first
+        known = set(prepared())
+        assert client.get(second).status_code == 200, second
+        # The second page's look-up and listing run the first one's statements.
+        assert set(prepared()) == known, second
