@@ -246,24 +246,31 @@ def _written(row, write, db):
     return write(item), item.pubdate, item.updated
 
 
-def items(key, articles, write):
+def items(key, articles, write, values=()):
     """[(XML, publication date, updated date)] of a feed's items, newest first, each
     written by `write` (feed_xml.rss_item or atom_item), or taken from what was kept
-    (core.fragments.Parts) while nothing it shows has changed. `articles(now)`: the feed's
-    published() articles at `now`, newest first; `key` names them (the feed, and its
-    section, tag or author)."""
+    (core.fragments.Parts) while nothing it shows has changed. `articles(now, *values)`:
+    the feed's published() articles at `now`, newest first; `key` names the feed's
+    statement, `values` (its section's, tag's or author's id) are its parameters."""
+
+    def rows(now, *given):
+        return _rows(articles(now, *given), now)
+
+    def ids(now, *given):
+        return _ids(articles(now, *given), now)
+
     db = router.db_for_read(Article)
     # A scheduled correction's time passing changes an item: the key carries the schedule.
     parts = Parts(f"feeditem:{write.__name__}:{settings.FEED_FULL_CONTENT:d}", schedule=True)
     if parts.prefix is None:
-        rows = statements.run((*key, "rows"), lambda now: _rows(articles(now), now))
-        return [_written(row, write, db) for row in rows]
-    listed = statements.run((*key, "ids"), lambda now: _ids(articles(now), now))
+        found = statements.run((*key, "rows"), rows, *values)
+        return [_written(row, write, db) for row in found]
+    listed = statements.run((*key, "ids"), ids, *values)
     # An item shows its section's name: a renamed section is another item.
     names = {pk: f"{pk}:{_digest(section)}" for pk, section in listed}
     parts.fetch({name: (f"article:{pk}",) for pk, name in names.items()})
     if any(parts.get(name) is None for name in names.values()):
-        for row in statements.run((*key, "rows"), lambda now: _rows(articles(now), now)):
+        for row in statements.run((*key, "rows"), rows, *values):
             name = names.get(row[0])
             if name is not None and parts.get(name) is None:
                 written = _written(row, write, db)

@@ -62,10 +62,11 @@ class LatestArticles:
         write_item, write_document, content_type = self.feed_type
         found = feed_items.items(
             # The RSS and Atom twins read the same articles: their query is named by the
-            # method that narrows it, and the section, tag or author.
-            (self.newest.__qualname__, getattr(obj, "pk", None)),
-            lambda now: self.newest(Article.objects.published(now), obj, now),
+            # method that narrows it; the section's, tag's or author's id is a parameter.
+            (self.newest.__qualname__,),
+            lambda now, *pk: self.newest(Article.objects.published(now), *pk, now=now),
             write_item,
+            values=() if obj is None else (obj.pk,),
         )
         dates = [date for _xml, *moments in found for date in moments if date]
         latest = max(dates) if dates else timezone.now()
@@ -89,8 +90,9 @@ class LatestArticles:
     def url_kwargs(self, obj):
         return {}
 
-    def newest(self, articles, obj, now):
-        """`articles` (published at `now`) that the feed lists, newest first."""
+    def newest(self, articles, pk=None, *, now):
+        """`articles` (published at `now`) that the feed lists, newest first; `pk`: its
+        section's, tag's or author's id."""
         return articles.order_by("-published_at", "-id")
 
     def title(self, obj):
@@ -120,8 +122,8 @@ class SectionArticles(LatestArticles):
     def url_kwargs(self, section):
         return {"slug": section.slug}
 
-    def newest(self, articles, section, now):
-        return super().newest(articles.filter(section=section), section, now)
+    def newest(self, articles, pk=None, *, now):
+        return super().newest(articles.filter(section_id=pk), now=now)
 
     def title(self, section):
         return f"{section.name} | {settings.SITE_NAME}"
@@ -147,9 +149,9 @@ class TagArticles(LatestArticles):
     def url_kwargs(self, tag):
         return {"slug": tag.slug}
 
-    def newest(self, articles, tag, now):
+    def newest(self, articles, pk=None, *, now):
         # Newest first by the tag's own index (the link's copy of the publication time).
-        return articles.listed_through("tagged_items", now=now, tag=tag)
+        return articles.listed_through("tagged_items", now=now, tag_id=pk)
 
     def title(self, tag):
         return f"{tag.name} | {settings.SITE_NAME}"
@@ -175,8 +177,8 @@ class AuthorArticles(LatestArticles):
     def url_kwargs(self, author):
         return {"slug": author.slug}
 
-    def newest(self, articles, author, now):
-        return articles.listed_through("bylines", now=now, author=author)
+    def newest(self, articles, pk=None, *, now):
+        return articles.listed_through("bylines", now=now, author_id=pk)
 
     def title(self, author):
         return f"{author.name} | {settings.SITE_NAME}"

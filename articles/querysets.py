@@ -248,7 +248,7 @@ class Listing:
     newest first by `key_field` (and id), read a page at a time for teasers
     (core.pagination's KeysetListMixin); `key` names the kind of listing, and `values`
     (its section's, tag's or author's id) are the statement's parameters: one statement,
-    prepared once per connection, serves every section, tag or author."""
+    compiled once per process (core.statements), serves every section, tag or author."""
 
     def __init__(self, model, key, choose, key_field="published_at", values=()):
         self.model = model

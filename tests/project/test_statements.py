@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
+from core.statements import statements
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +74,7 @@ def test_nothing_is_prepared_through_a_pooler_in_transaction_mode(client, storie
 
 
 def test_one_prepared_statement_serves_every_section_tag_and_author(client, stories):
+    """Listings and feeds: the id is a parameter, not part of what is compiled."""
     other = SectionFactory(slug="air", name="Air")
     story = ArticleFactory(section=other, status=Article.Status.PUBLISHED, tags=["Drones"])
     ArticleFactory(section=stories, status=Article.Status.PUBLISHED, tags=["Frigates"])
@@ -81,10 +83,15 @@ def test_one_prepared_statement_serves_every_section_tag_and_author(client, stor
         ("/section/sea/", "/section/air/"),
         ("/tag/frigates/", "/tag/drones/"),
         (f"/author/{AuthorFactory().slug}/", author.get_absolute_url()),
+        ("/section/sea/feed/", "/section/air/feed/"),
+        ("/tag/frigates/feed/atom/", "/tag/drones/feed/atom/"),
+        (f"/author/{AuthorFactory().slug}/feed/", f"{author.get_absolute_url()}feed/"),
     ]
     for first, second in pairs:
         assert client.get(first).status_code == 200, first
-        known = set(prepared())
+        known, compiled = set(prepared()), set(statements._found)
         assert client.get(second).status_code == 200, second
-        # The second page's look-up and listing run the first one's statements.
+        # The second page's look-up and listing run the first one's statements, compiled
+        # and prepared once.
         assert set(prepared()) == known, second
+        assert set(statements._found) == compiled, second
