@@ -302,6 +302,12 @@ class Article(ImportKey, CreatedBy):
         """Corrections shown after the body."""
         return self.visible_corrections(Correction.Position.END)
 
+    def reader_tags(self):
+        """The tags in the order they were given (their links' order), from the links
+        for_detail() prefetches with their tags: taggit's own prefetch has no order, so a
+        page could list them differently from one render to the next."""
+        return [link.tag for link in self.tagged_items.all()]
+
     def prefetch_detail(self):
         """Read what for_detail() would have prefetched, into this article (three queries)."""
         models.prefetch_related_objects([self], *detail_prefetches(Article))
@@ -317,7 +323,7 @@ class Article(ImportKey, CreatedBy):
         newest few of its section and the newest few overall, each read backwards through
         an index and stopped early; each candidate's shared tags are counted through the
         (article, tag) index. See bench/README.md for the plan."""
-        tag_ids = [t.pk for t in self.tags.all()]
+        tag_ids = [t.pk for t in self.reader_tags()]
         others = Article.objects.published().exclude(pk=self.pk).order_by("-published_at", "-id")
         same_section = Q(section_id=self.section_id) if self.section_id else Q(pk__in=[])
         shared_tags = Coalesce(

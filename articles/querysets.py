@@ -286,12 +286,16 @@ def related(model, name):
 
 
 def detail_prefetches(article_model):
-    """for_detail()'s relations: bylines with their authors, tags, visible corrections."""
+    """for_detail()'s relations: bylines with their authors, tag links with their tags (in
+    the order given: Article.reader_tags), visible corrections."""
     visible = related(article_model, "corrections").visible().order_by("published_at", "id")
     return (
         models.Prefetch(
             "bylines", queryset=related(article_model, "bylines").select_related("author")
         ),
-        "tags",
+        models.Prefetch(
+            "tagged_items",
+            queryset=related(article_model, "tagged_items").select_related("tag").order_by("id"),
+        ),
         models.Prefetch("corrections", queryset=visible, to_attr="prefetched_corrections"),
     )

@@ -36,7 +36,7 @@ def news_article(article, corrections, publisher):
         data["image"] = [absolute_url(url) for url in dict.fromkeys(crops)]
     if article.section:
         data["articleSection"] = article.section.name
-    keywords = [tag.name for tag in article.tags.all()]
+    keywords = [tag.name for tag in article.reader_tags()]
     if keywords:
         data["keywords"] = keywords
     if corrections:

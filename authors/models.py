@@ -24,11 +24,6 @@ class AuthorQuerySet(models.QuerySet):
         return self.filter(models.Exists(published))
 
 
-# Everything an author page shows about the author beside the row itself, in one query
-# (prefetch_related_objects: authors.views).
-PROFILE = ("links",)
-
-
 class Author(ImportKey):
     """A byline. An author brought in by the WordPress importer keeps where it came from
     (ImportKey: one author per source and id)."""

@@ -1,6 +1,6 @@
 """Schema.org descriptions of people: a Person for bylines and a ProfilePage for the
 author page. Nothing here reads the database beyond what the page has already loaded
-(the author page prefetches the profile links)."""
+(the author page reads the profile links: `profile_links`, authors.views)."""
 
 from core.links import absolute_url
 from core.structured_data import organization_id
@@ -27,7 +27,7 @@ def profile_page(author):
         data["description"] = author.short_bio
     if author.photo:
         data["image"] = absolute_url(author.photo_large_url)
-    same_as = [link.url for link in author.links.all()]
+    same_as = [link.url for link in author.profile_links]
     if same_as:
         data["sameAs"] = same_as
     return {

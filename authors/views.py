@@ -1,4 +1,3 @@
-from django.db.models import prefetch_related_objects
 from django.utils.decorators import method_decorator
 from django.views.generic import ListView
 
@@ -6,9 +5,9 @@ from core.caching import public_page
 from core.fragments import chrome
 from core.pagecache import shows
 from core.pagination import KeysetListMixin
-from core.statements import light_get_or_404
+from core.statements import light_filter, light_get_or_404
 
-from .models import PROFILE, Author
+from .models import Author, AuthorLink
 
 
 @method_decorator(public_page, name="dispatch")
@@ -31,7 +30,8 @@ class AuthorDetail(KeysetListMixin, ListView):
 
     def get_queryset(self):
         self.author = light_get_or_404(Author, slug=self.kwargs["slug"])
-        prefetch_related_objects([self.author], *PROFILE)
+        # What the page shows beside the row (template, structured data): one statement.
+        self.author.profile_links = light_filter(AuthorLink, author_id=self.author.pk)
         shows(self.request, f"author:{self.author.pk}")
         # The related manager's model is Article: its listing() reads published() articles,
         # the single definition of "published", without this app importing articles.

@@ -143,6 +143,13 @@ def light_get(model, **match):
     field, as a light instance; None when there is none. One statement per model and key,
     prepared: a listing's section, tag or author read without the ORM building its query.
     Columns read through a field's `from_db_value` (JSON) are converted as the ORM would."""
+    found = light_filter(model, **match)
+    return found[0] if found else None
+
+
+def light_filter(model, **match):
+    """The `model`s whose fields equal `match`, in the model's own ordering, each with
+    every concrete field (light instances, as light_get): an author's profile links."""
     fields = model._meta.concrete_fields
     names = tuple(sorted(match))
 
@@ -150,17 +157,18 @@ def light_get(model, **match):
         chosen = model._default_manager.filter(**dict(zip(names, values, strict=True)))
         return chosen.values_list(*(field.attname for field in fields))
 
-    key = (model._meta.label, "get", names)
+    key = (model._meta.label, "filter", names)
     rows = statements.run(key, query, *(match[name] for name in names), timed=False)
-    if not rows:
-        return None
     db = router.db_for_read(model)
-    values = {}
-    for field, value in zip(fields, rows[0], strict=True):
-        if hasattr(field, "from_db_value"):
-            value = field.from_db_value(value, None, connections[db])
-        values[field.attname] = value
-    return light_instance(model, db, values)
+    converted = [(n, f.from_db_value) for n, f in enumerate(fields) if hasattr(f, "from_db_value")]
+    found = []
+    for row in rows:
+        values = dict(zip((field.attname for field in fields), row, strict=True))
+        for n, convert in converted:
+            name = fields[n].attname
+            values[name] = convert(values[name], None, connections[db])
+        found.append(light_instance(model, db, values))
+    return found
 
 
 def light_get_or_404(model, **match):
