@@ -24,7 +24,7 @@ from core.sanitize import clean_html
 from media.figures import keep_typed_descriptions, sync_pictures
 from media.models import Image
 
-from .querysets import ArticleQuerySet, detail_prefetches
+from .querysets import ArticleQuerySet, detail_prefetches, tag_links
 
 # This app's other models, defined beside it and registered through this module.
 from .records import ArticleRedirect, EditSession, PreviewLink  # noqa: F401
@@ -303,10 +303,12 @@ class Article(ImportKey, CreatedBy):
         return self.visible_corrections(Correction.Position.END)
 
     def reader_tags(self):
-        """The tags in the order they were given (their links' order), from the links
-        for_detail() prefetches with their tags: taggit's own prefetch has no order, so a
-        page could list them differently from one render to the next."""
-        return [link.tag for link in self.tagged_items.all()]
+        """The tags in the order they were given (taggit's own prefetch has no order): from
+        the links for_detail() prefetches with their tags, else one query."""
+        links = self.tagged_items.all()
+        if "tagged_items" not in getattr(self, "_prefetched_objects_cache", {}):
+            links = tag_links(links)
+        return [link.tag for link in links]
 
     def prefetch_detail(self):
         """Read what for_detail() would have prefetched, into this article (three queries)."""
@@ -323,7 +325,7 @@ class Article(ImportKey, CreatedBy):
         newest few of its section and the newest few overall, each read backwards through
         an index and stopped early; each candidate's shared tags are counted through the
         (article, tag) index. See bench/README.md for the plan."""
-        tag_ids = [t.pk for t in self.reader_tags()]
+        tag_ids = [link.tag_id for link in self.tagged_items.all()]
         others = Article.objects.published().exclude(pk=self.pk).order_by("-published_at", "-id")
         same_section = Q(section_id=self.section_id) if self.section_id else Q(pk__in=[])
         shared_tags = Coalesce(

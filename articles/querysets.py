@@ -285,6 +285,11 @@ def related(model, name):
     return model._meta.get_field(name).related_model.objects.all()
 
 
+def tag_links(links):
+    """An article's tag links with their tags, in the order the tags were given."""
+    return links.select_related("tag").order_by("id")
+
+
 def detail_prefetches(article_model):
     """for_detail()'s relations: bylines with their authors, tag links with their tags (in
     the order given: Article.reader_tags), visible corrections."""
@@ -293,9 +298,6 @@ def detail_prefetches(article_model):
         models.Prefetch(
             "bylines", queryset=related(article_model, "bylines").select_related("author")
         ),
-        models.Prefetch(
-            "tagged_items",
-            queryset=related(article_model, "tagged_items").select_related("tag").order_by("id"),
-        ),
+        models.Prefetch("tagged_items", queryset=tag_links(related(article_model, "tagged_items"))),
         models.Prefetch("corrections", queryset=visible, to_attr="prefetched_corrections"),
     )

@@ -140,16 +140,18 @@ def light_instance(model, db, values):
 
 def light_get(model, **match):
     """The `model` whose fields equal `match` (a unique key: `slug=`), with every concrete
-    field, as a light instance; None when there is none. One statement per model and key,
-    prepared: a listing's section, tag or author read without the ORM building its query.
-    Columns read through a field's `from_db_value` (JSON) are converted as the ORM would."""
+    field; None when there is none. One statement per model and key, prepared
+    (light_filter): a listing's section, tag or author read without the ORM building its
+    query on every request."""
     found = light_filter(model, **match)
     return found[0] if found else None
 
 
 def light_filter(model, **match):
     """The `model`s whose fields equal `match`, in the model's own ordering, each with
-    every concrete field (light instances, as light_get): an author's profile links."""
+    every concrete field (an author's profile links): one compiled, prepared statement
+    per model and key, its rows made into instances as Django's own queries make them
+    (the fields' database converters, then `Model.from_db`)."""
     fields = model._meta.concrete_fields
     names = tuple(sorted(match))
 
@@ -160,14 +162,17 @@ def light_filter(model, **match):
     key = (model._meta.label, "filter", names)
     rows = statements.run(key, query, *(match[name] for name in names), timed=False)
     db = router.db_for_read(model)
-    converted = [(n, f.from_db_value) for n, f in enumerate(fields) if hasattr(f, "from_db_value")]
+    connection = connections[db]
+    converters = [(n, f.get_db_converters(connection)) for n, f in enumerate(fields)]
+    converters = [(n, found) for n, found in converters if found]
+    attnames = [field.attname for field in fields]
     found = []
     for row in rows:
-        values = dict(zip((field.attname for field in fields), row, strict=True))
-        for n, convert in converted:
-            name = fields[n].attname
-            values[name] = convert(values[name], None, connections[db])
-        found.append(light_instance(model, db, values))
+        values = list(row)
+        for n, convert in converters:
+            for converter in convert:
+                values[n] = converter(values[n], None, connection)
+        found.append(model.from_db(db, attnames, values))
     return found
 
 

@@ -12,41 +12,36 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def teaser(
-    context, article, heading="h2", variant="", compact=False, eager=False, sizes=None, **kwargs
-):
-    return mark_safe(  # noqa: S308 (every value is escaped by teaser_html)
-        kept_teaser_html(
-            article,
-            heading=heading,
-            variant=variant,
-            compact=compact,
-            eager=eager,
-            sizes=sizes,
-            show_section=kwargs.get("show_section", True),
-            listing=context.get("listing"),
-        )
-    )
+def teaser(context, article, heading="h2", eager=False, **options):
+    """One teaser (`teasers`' options: variant, compact, sizes, show_section)."""
+    return teasers(context, [article], heading, eager_first=eager, **options)
 
 
 @register.simple_tag(takes_context=True)
-def teasers(context, articles, heading="h2", eager_first=False, **options):
-    """`{% teasers articles heading="h3" compact=True %}`: the teasers of a whole list, as
-    `{% for %}` over `{% teaser %}` wrote them, in one tag (a listing shows up to forty);
-    eager_first: the first one's image loads eagerly (the top of the page)."""
+def teasers(
+    context,
+    articles,
+    heading="h2",
+    eager_first=False,
+    variant="",
+    compact=False,
+    sizes=None,
+    show_section=True,
+):
+    """`{% teasers articles heading="h3" compact=True %}`: the teasers of a whole list in
+    one tag, as `{% for %}` over `{% teaser %}` wrote them (a listing shows up to forty);
+    eager_first: the first one's image loads eagerly (the top of the page). Every option
+    is passed, defaults too: a kept teaser is found by all of them."""
+    options = {"heading": heading, "variant": variant, "compact": compact, "sizes": sizes}
     listing = context.get("listing")
-    show_section = options.pop("show_section", True)
     return mark_safe(  # noqa: S308 (every value is escaped by teaser_html)
         "".join(
             kept_teaser_html(
                 article,
-                heading=heading,
-                variant=options.get("variant", ""),
-                compact=options.get("compact", False),
                 eager=eager_first and n == 0,
-                sizes=options.get("sizes"),
                 show_section=show_section,
                 listing=listing,
+                **options,
             )
             for n, article in enumerate(articles)
         )

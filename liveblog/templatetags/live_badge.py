@@ -33,9 +33,3 @@ def live_badges():
         return format_html('<span class="live-badge">{}</span> ', "Live")
 
     return live_badge
-
-
-@register.simple_tag
-def live_badge(article):
-    """The "Live" badge of one article (live_badges)."""
-    return live_badges()(article)

@@ -139,3 +139,10 @@ def test_the_article_page_reads_its_corrections_without_further_queries(
     with django_assert_num_queries(0):
         assert [c.text for c in loaded.corrections_top] == ["Top."]
         assert loaded.corrections_end == []
+
+
+def test_reader_tags_come_in_the_order_given_in_one_query(django_assert_num_queries):
+    """Not prefetched (the page prefetches them: for_detail), still one query, not one a tag."""
+    article = Article.objects.get(pk=ArticleFactory(tags=["Zulu", "Alpha", "Mike"]).pk)
+    with django_assert_num_queries(1):
+        assert [tag.name for tag in article.reader_tags()] == ["Zulu", "Alpha", "Mike"]

@@ -300,6 +300,8 @@ def test_pgbouncer_and_replica_settings():
     for alias in ("default", "replica"):
         assert databases[alias]["DISABLE_SERVER_SIDE_CURSORS"] is True
         assert databases[alias]["OPTIONS"]["prepare_threshold"] is None
+        # No startup option either (PgBouncer refuses unknown ones): nothing is prepared.
+        assert "options" not in databases[alias]["OPTIONS"]
         assert databases[alias]["CONN_HEALTH_CHECKS"] is True
     assert databases["replica"]["HOST"] == "10.0.0.2"
     assert databases["replica"]["OPTIONS"]["connect_timeout"] == 2

@@ -5,12 +5,13 @@ client's connection)."""
 
 import re
 
+import psycopg
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
-from core.statements import statements
+from core.statements import prepared_cursor, statements
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +67,10 @@ def test_nothing_is_prepared_through_a_pooler_in_transaction_mode(client, storie
     raw = connection.connection
     saved, raw.prepare_threshold = raw.prepare_threshold, None  # DATABASE_POOLER=pgbouncer
     try:
+        # Django's own cursor, bound on the client (psycopg would prepare nothing with
+        # prepare_threshold None in any case; this is what the pooler needs).
+        with prepared_cursor(connection) as cursor:
+            assert isinstance(cursor.cursor, psycopg.ClientCursor)
         known = set(prepared())
         assert client.get("/").status_code == 200
         assert set(prepared()) == known
