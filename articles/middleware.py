@@ -20,6 +20,7 @@ class ArticleRedirectFallbackMiddleware:
                 old_path=request.path, article__in=Article.objects.published()
             )
             .select_related("article")
+            .only("article__slug", "article__published_at")
             .first()
         )
         if redirect is None:

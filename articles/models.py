@@ -3,10 +3,9 @@ from html import unescape
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, GeneratedField, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Lower, TruncDate
 from django.urls import reverse
@@ -24,6 +23,7 @@ from core.sanitize import clean_html
 from media.figures import keep_typed_descriptions, sync_pictures
 from media.models import Image
 
+from . import search_columns
 from .querysets import ArticleQuerySet, detail_prefetches, tag_links
 
 # This app's other models, defined beside it and registered through this module.
@@ -135,16 +135,9 @@ class Article(ImportKey, CreatedBy):
     # so a listing reads no bylines or authors: rewritten by
     # articles.teasers.refresh_teaser_bylines when a byline or an author changes.
     teaser_bylines = models.JSONField(default=list, blank=True, editable=False)
-    search_vector = GeneratedField(
-        expression=(
-            SearchVector("title", weight="A", config="english")
-            + SearchVector("standfirst", weight="B", config="english")
-            + SearchVector("search_names", weight="B", config="english")
-            + SearchVector("body", weight="C", config="english")
-        ),
-        output_field=SearchVectorField(),
-        db_persist=True,
-    )
+    search_vector = search_columns.search_vector()
+    body_passages = search_columns.body_passages()  # search result snippets
+    passage_vectors = search_columns.passage_vectors()
     # Optimistic locking: every save through the admin bumps it; a stale form is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
     created = models.DateTimeField(auto_now_add=True)

@@ -39,6 +39,8 @@ from core.fulltext import search_query
 from core.pagination import after_key
 from core.statements import light_instance, statements
 
+from .search_columns import GENERATED
+
 
 class ArticleQuerySet(models.QuerySet):
     """Reader visibility, full-text matching and the listings' prefetches."""
@@ -52,6 +54,11 @@ class ArticleQuerySet(models.QuerySet):
     def scheduled(self):
         """Published with a time in the future: readers see it from that moment."""
         return self.filter(status=self.model.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def without_search_columns(self):
+        """The rows without the generated search columns (search_columns.GENERATED), which
+        only PostgreSQL reads: large, and never needed in Python."""
+        return self.defer(*GENERATED)
 
     def matching(self, text, ranked=True):
         """Full-text search in web-search syntax ("phrases", -word, or); any text is safe
@@ -104,7 +111,7 @@ class ArticleQuerySet(models.QuerySet):
         articles = (
             self.select_related("section")
             .annotate(teaser_image=teaser_image())
-            .defer("body", "search_vector", "search_names")
+            .defer("body", "search_names", *GENERATED)
         )
         articles._iterable_class = TeaserIterable  # the rows share one TeaserBatch
         return articles
@@ -119,7 +126,7 @@ class ArticleQuerySet(models.QuerySet):
         """The article page's own row with its section and lead image, in one query: enough
         for the parts of the page that are not cached (core.fragments); the rest comes
         from `Article.prefetch_detail()` when a fragment has to be rendered."""
-        return self.select_related("section", "lead_image").defer("search_vector", "search_names")
+        return self.select_related("section", "lead_image").defer("search_names", *GENERATED)
 
     def for_detail(self):
         """What the article page shows, in a fixed number of queries: the listing's, tags,

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, ListView, TemplateView
 
 from articles.models import Article, Correction
+from articles.search_columns import GENERATED
 from core import spam
 from core.caching import public_page
 from core.tasks import enqueue_on_commit
@@ -123,5 +124,6 @@ class CorrectionList(ListView):
             Correction.objects.visible()
             .filter(article__in=Article.objects.published())
             .select_related("article", "article__section")
+            .defer(*(f"article__{name}" for name in ("body", "search_names", *GENERATED)))
             .order_by("-published_at", "-id")
         )

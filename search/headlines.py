@@ -1,12 +1,13 @@
 """Search results as readers see them: the title, standfirst and the body's best passage
-with the matched words marked (`with_headlines`, PostgreSQL's ts_headline over the body's
-own text), the one passage a result shows (`snippet`) and its safe HTML (`highlight`)."""
+with the matched words marked (`with_headlines`, PostgreSQL's ts_headline over the
+passages stored with each article: articles/search_columns.py), the one passage a result
+shows (`snippet`) and its safe HTML (`highlight`)."""
 
 import html
 import re
 
 from django.contrib.postgres.search import SearchHeadline
-from django.db.models import F, Func, TextField, Value
+from django.db.models import F, Func, TextField
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -15,40 +16,46 @@ from core.fulltext import MARK_START, MARK_STOP, SEARCH_CONFIG, search_query
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")  # ASCII only: a no-break space stays
 
 
-def _regexp_replace(expression, pattern, replacement=" "):
-    return Func(
-        expression,
-        Value(pattern),
-        Value(replacement),
-        Value("gi"),
-        function="regexp_replace",
-        output_field=TextField(),
-    )
+class PassageHeadline(Func):
+    """ts_headline over the body's best passage for `query` (articles/search_columns.py):
+    of those whose vector matches, the best ranked (ts_rank_cd: the query's words closest
+    together), the earliest of equals; when none matches, over the body's opening (its
+    first OPENING passages). Only that text is stemmed, so a result's snippet costs a
+    paragraph, not the whole body."""
 
+    OPENING = 4
+    output_field = TextField()
 
-# What a snippet is cut from: the body's own text. Figures (the picture, its caption and
-# credit), credit lines and the markup go; PostgreSQL's regular expressions take their
-# greediness from the first quantifier, so ".*?" makes each one stop at the first closing
-# tag. Paragraphs that are only a credit ("Photo: Royal Navy") go too.
-_FIGURE = r"<figure[ >].*?</figure>"
-_CREDIT = r'<(p|span|figcaption) class="credit">.*?</\1>'
-_CREDIT_LINE = (
-    r"<p>\s*\(?\s*(photo(graph)?s?|images?|pictures?|credits?|source|supplied)"
-    r"(\s+(by|credit))?\s*[:©][^<]{0,150}</p>"
-)
+    def __init__(self, query, **options):
+        super().__init__(F("body_passages"), F("passage_vectors"), query)
+        self.options = options
 
-
-def body_text(expression):
-    """The body as a reader reads it, for snippets: no figures, captions or credits, no
-    markup."""
-    for pattern in (_FIGURE, _CREDIT, _CREDIT_LINE, r"<[^>]*>"):
-        expression = _regexp_replace(expression, pattern)
-    return expression
+    def as_sql(self, compiler, connection, **extra_context):
+        (passages, _), (vectors, _), (query, query_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        options = ", ".join(
+            connection.ops.compose_sql(f"{option}=%s", [value])
+            for option, value in self.options.items()
+        )
+        headline = "ts_headline(%s::regconfig, {text}, {query}, %s)"
+        best = headline.format(text="passage", query=query)
+        opening = headline.format(
+            text=f"array_to_string({passages}[1:{self.OPENING}], ' ')", query=query
+        )
+        # Compiled expressions only: every value is a parameter.
+        sql = (
+            f"COALESCE((SELECT {best} FROM unnest({passages}, {vectors}) WITH ORDINALITY "  # noqa: S608
+            f"AS best(passage, vector, n) WHERE vector @@ {query} "
+            f"ORDER BY ts_rank_cd(vector, {query}) DESC, n LIMIT 1), {opening})"
+        )
+        headline_params = (SEARCH_CONFIG, *query_params, options)
+        return sql, (*headline_params, *query_params, *query_params, *headline_params)
 
 
 def with_headlines(queryset, text):
     """Annotate `title_headline`, `standfirst_headline` (the whole standfirst) and
-    `body_headline` (the body's best passage, from its own text: body_text()) with the
+    `body_headline` (from the body's best passage: PassageHeadline) with the
     matched words marked. PostgreSQL computes them after sorting and LIMIT; with an OFFSET
     they are computed for skipped rows too, so page through ResultPages. `snippet()` picks
     what to show; render with `highlight()`."""
@@ -59,12 +66,8 @@ def with_headlines(queryset, text):
     return queryset.annotate(
         title_headline=SearchHeadline("title", query, highlight_all=True, **options),
         standfirst_headline=SearchHeadline("standfirst", query, highlight_all=True, **options),
-        body_headline=SearchHeadline(
-            body_text(F("body")),
-            query,
-            max_words=35,
-            min_words=20,
-            **options,
+        body_headline=PassageHeadline(
+            query, StartSel=MARK_START, StopSel=MARK_STOP, MaxWords=35, MinWords=20
         ),
     )
 

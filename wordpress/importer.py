@@ -441,7 +441,7 @@ class WordPressImporter:
         bylines = ArticleAuthor.objects.filter(article=OuterRef("pk")).order_by("position", "id")
         tags = TaggedArticle.objects.filter(content_object=OuterRef("pk")).order_by("tag_id")
         return (
-            Article.objects.defer("search_vector")
+            Article.objects.without_search_columns()
             .annotate(
                 byline_ids=ArraySubquery(bylines.values("author_id")),
                 tag_ids=ArraySubquery(tags.values("tag_id")),

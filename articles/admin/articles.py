@@ -32,6 +32,7 @@ from ..models import (
     Section,
     TaggedArticle,
 )
+from ..search_columns import GENERATED
 from . import pictures
 from .desk import DeskMixin
 from .display import ArticleDisplay
@@ -59,7 +60,7 @@ reversion.register(ArticleAuthor)
 reversion.register(TaggedArticle)
 reversion.register(Correction)
 reversion.register(ArticleRedirect)
-reversion.register(Article, follow=("bylines", "tagged_items"), exclude=("search_vector",))
+reversion.register(Article, follow=("bylines", "tagged_items"), exclude=GENERATED)
 
 
 class ArticleChangeList(ChangeList):
@@ -67,7 +68,9 @@ class ArticleChangeList(ChangeList):
     vector of a hundred articles."""
 
     def get_queryset(self, request, exclude_parameters=None):
-        return super().get_queryset(request, exclude_parameters).defer("body", "search_vector")
+        return (
+            super().get_queryset(request, exclude_parameters).without_search_columns().defer("body")
+        )
 
 
 @admin.register(Article)

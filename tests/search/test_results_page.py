@@ -177,6 +177,55 @@ def test_snippet_is_body_text_without_figures_captions_or_credits(client):
     assert "Navy Imagery" not in snippet and "Press Agency" not in snippet
 
 
+def test_snippet_is_the_paragraph_where_the_words_are_together(client):
+    filler = "".join(
+        f"<p>Paragraph {n} is about the budget and nothing else.</p>" for n in range(8)
+    )
+    ArticleFactory(
+        title="Fleet review",
+        standfirst="",
+        body=(
+            f"<p>The radar came first.</p>{filler}"
+            "<ul><li>A frigate was fitted with the new radar last spring.</li></ul>"
+            "<p>The frigate sailed.</p>"
+        ),
+    )
+    html = client.get("/search/", {"q": "frigate radar"}).content.decode()
+    snippet = html.split('class="search-snippet">')[1].split("</p>")[0]
+    # the list item holding both words, not the first paragraph holding one
+    assert "A <mark>frigate</mark> was fitted with the new <mark>radar</mark> last spring." in (
+        snippet
+    )
+    assert "budget" not in snippet and "came first" not in snippet
+
+
+def test_snippet_follows_an_edit_of_the_body(client):
+    article = ArticleFactory(
+        title="Trials", standfirst="", body="<p>The sonar passed its trials.</p>"
+    )
+    assert (
+        "The <mark>sonar</mark> passed" in client.get("/search/", {"q": "sonar"}).content.decode()
+    )
+
+    article.body = "<p>Crews rested.</p><p>The new sonar failed its trials at sea.</p>"
+    article.save()
+    html = client.get("/search/", {"q": "sonar"}).content.decode()
+    assert "The new <mark>sonar</mark> failed its trials at sea." in html
+    assert "passed its trials" not in html
+
+
+def test_snippet_without_a_match_in_the_body_opens_the_body(client):
+    ArticleFactory(
+        title="Radar budget",
+        standfirst="",
+        body="<h2>Money</h2><p>Spending rises next year.</p>",
+    )
+    html = client.get("/search/", {"q": "radar"}).content.decode()
+    snippet = html.split('class="search-snippet">')[1].split("</p>")[0]
+    assert "Money Spending rises next year." in snippet
+    assert "<mark>" not in snippet
+
+
 def test_snippet_never_repeats_the_standfirst(client):
     ArticleFactory(
         title="Radar enters service",
