@@ -182,8 +182,8 @@ class TeaserIterable(ModelIterable):
         return iter(articles)
 
 
-# The article's columns a teaser shows, then (`_full`) its section's name and slug and its
-# lead image (`teaser_image`).
+# The article's columns a teaser shows, then (`teaser_rows`) its section's name and slug and
+# its lead image (`teaser_image`).
 ARTICLE = (
     *("id", "published_at", "featured", "section_id", "title", "slug", "standfirst"),
     *("lead_image_id", "teaser_bylines"),
@@ -191,21 +191,25 @@ ARTICLE = (
 NARROW = ARTICLE[:4]
 
 
-def _full(articles):
-    return articles.values_list(*ARTICLE, "section__name", "section__slug", teaser_image())
+def teaser_rows(articles, *extra):
+    """`articles` as rows of what a teaser shows, then the annotations named in `extra`
+    (for teaser_article)."""
+    return articles.values_list(*ARTICLE, "section__name", "section__slug", teaser_image(), *extra)
 
 
 def _narrow(articles):
     return articles.values_list(*NARROW)
 
 
-def _teaser_article(model, row, db):
-    """An article ready for teaser_html() from one of _full()'s rows."""
+def teaser_article(model, row, db, extra=()):
+    """An article ready for teaser_html() (or a search result) from one of teaser_rows()'
+    rows, with the `extra` annotations it was asked for as attributes."""
     values = dict(zip(ARTICLE, row, strict=False))
     if values["teaser_bylines"] is not None:
         values["teaser_bylines"] = json.loads(values["teaser_bylines"])
-    name, slug, image = row[len(ARTICLE) :]
+    name, slug, image, *rest = row[len(ARTICLE) :]
     values["teaser_image"] = json.loads(image)
+    values.update(zip(extra, rest, strict=True))
     article = light_instance(model, db, values)
     section = None
     if article.section_id is not None:
@@ -225,8 +229,10 @@ def read_teasers(model, key, query, *values):
     now = timezone.now()  # the full rows, if read, are those of the same articles
 
     if not settings.FRAGMENT_CACHE:  # nothing kept: every teaser is written
-        rows = statements.run((*key, "full"), lambda *given: _full(query(*given)), *values, now=now)
-        articles = [_teaser_article(model, row, db) for row in rows]
+        rows = statements.run(
+            (*key, "full"), lambda *given: teaser_rows(query(*given)), *values, now=now
+        )
+        articles = [teaser_article(model, row, db) for row in rows]
         TeaserIterable.batch(articles, started)
         return articles
     rows = statements.run((*key, "narrow"), lambda *given: _narrow(query(*given)), *values, now=now)
@@ -234,7 +240,7 @@ def read_teasers(model, key, query, *values):
 
     def full(ids):
         rows = statements.run(("teasers", "by id"), _by_id(model), ids, now=now)
-        return [_teaser_article(model, row, db) for row in rows]
+        return [teaser_article(model, row, db) for row in rows]
 
     TeaserIterable.batch(articles, started, full)
     return articles
@@ -245,7 +251,7 @@ def _by_id(model):
     ids-first query at `now`): through the primary key, whatever the listing."""
 
     def query(now, ids):
-        return _full(model.objects.published(now).filter(AnyOf(F("pk"), ids)).order_by())
+        return teaser_rows(model.objects.published(now).filter(AnyOf(F("pk"), ids)).order_by())
 
     return query
 

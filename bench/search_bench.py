@@ -381,15 +381,14 @@ def plans():
     from django.db import transaction
 
     from articles.models import Article
-    from search.headlines import with_headlines
-    from search.results import ResultPages
+    from search.results import Search
     from search.suggestions import set_suggestion_threshold, similar_titles
 
     def page(query, ranked):
-        """The first page's query exactly as the search page runs it."""
-        articles = Article.objects.published().matching(query, ranked=ranked)
-        pages = ResultPages(articles, lambda rows: with_headlines(rows, query).for_listing())
-        return explain(*pages[0:20].query.sql_with_params())
+        """The first page's query as the search page runs it, with its own values."""
+        search = Search(query)
+        assert search.broad != ranked, (query, search.broad)
+        return explain(*search.pages(20).queryset().query.sql_with_params())
 
     ranked_plan = page("minehunter sonar", ranked=True)
     broad_plan = page("frigate", ranked=False)

@@ -50,9 +50,16 @@ def bounded_operators(text):
     return _EXCLUSION_RUN.sub(one, text)
 
 
+def query_text(text):
+    """What websearch_to_tsquery is given for `text` ("" when there is nothing to search
+    for)."""
+    text = clean_query(text)
+    return bounded_operators(text) if text else ""
+
+
 def search_query(text):
     """A websearch_to_tsquery for `text`, or None when there is nothing to search for."""
-    text = clean_query(text)
+    text = query_text(text)
     if not text:
         return None
-    return SearchQuery(bounded_operators(text), search_type="websearch", config=SEARCH_CONFIG)
+    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)

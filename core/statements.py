@@ -13,7 +13,7 @@ read as one array: core.db.AnyOf).
 
 import threading
 from collections import OrderedDict
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import psycopg
 from django.db import connections, router
@@ -32,6 +32,7 @@ class Statements:
     STATEMENTS are kept."""
 
     NOW = datetime(2000, 1, 1, 0, 0, 0, 424242, tzinfo=UTC)
+    DAY = date(1000, 1, 1)
     STATEMENTS = 500
 
     def __init__(self):
@@ -44,6 +45,8 @@ class Statements:
         its type that no real query reads."""
         if isinstance(value, datetime):
             return cls.NOW + timedelta(microseconds=position + 1)
+        if isinstance(value, date):  # a day (a search's date filter)
+            return cls.DAY + timedelta(days=position)
         if isinstance(value, int) and not isinstance(value, bool):
             return -424_242_000 - position
         if isinstance(value, list):  # ids, as one array (core.db.AnyOf)
@@ -52,10 +55,12 @@ class Statements:
             return f"placeholder-424242-{position}"
         raise TypeError(f"No placeholder for a {type(value).__name__}")
 
-    def run(self, key, query, *values, now=None, timed=True):
+    def run(self, key, query, *values, now=None, timed=True, prepared=True):
         """The rows, as tuples, of `query(now, *values)` (a values_list queryset; `now`
         the present unless given; `query(*values)` when not `timed`), compiled once for
-        `key` with placeholders that each run replaces with its own time and `values`."""
+        `key` with placeholders that each run replaces with its own time and `values`.
+        Prepared on the server (`prepared_cursor`) unless not `prepared`: a query whose
+        best plan depends on its values (a search's words) is planned for them each time."""
         with self._lock:
             found = self._found.get(key)
             if found is not None:
@@ -71,7 +76,8 @@ class Statements:
         params = list(params)
         for at, which in replaced:
             params[at] = given[which]
-        with prepared_cursor(connections[router.db_for_read(model)]) as cursor:
+        connection = connections[router.db_for_read(model)]
+        with prepared_cursor(connection) if prepared else connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
@@ -119,7 +125,7 @@ def _placeholder_key(param):
     array of one AnyOf, as a tuple), or None for a parameter no placeholder can be."""
     if isinstance(param, list) and all(isinstance(value, int) for value in param):
         return tuple(param)
-    if isinstance(param, datetime | int | str) and not isinstance(param, bool):
+    if isinstance(param, date | int | str) and not isinstance(param, bool):
         return param
     return None
 

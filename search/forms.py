@@ -101,16 +101,23 @@ class SearchForm(forms.Form):
             data["start"], data["end"] = end, start  # a reversed range means the same days
         return data
 
-    def filter(self, articles):
-        """Apply the valid filters to `articles`; invalid ones are reported on the form and
-        ignored."""
+    def filters(self):
+        """The valid filters, {name: value}: the section's and author's ids, the first and
+        last day; invalid ones are reported on the form and left out."""
         data = getattr(self, "cleaned_data", {})
-        if data.get("section"):
-            articles = articles.filter(section=data["section"])
-        if data.get("author"):
-            articles = articles.filter(bylines__author=data["author"])
-        if data.get("start"):
-            articles = articles.filter(published_at__date__gte=data["start"])
-        if data.get("end"):
-            articles = articles.filter(published_at__date__lte=data["end"])
-        return articles
+        found = {name: data.get(name) for name in self.FILTERS if data.get(name)}
+        for name in ("section", "author"):
+            if name in found:
+                found[name] = found[name].pk
+        return found
+
+
+def apply_filters(articles, filters):
+    """`articles` narrowed by SearchForm.filters()' `filters`."""
+    lookups = {
+        "section": "section_id",
+        "author": "bylines__author_id",
+        "start": "published_at__date__gte",
+        "end": "published_at__date__lte",
+    }
+    return articles.filter(**{lookups[name]: value for name, value in filters.items()})

@@ -15,7 +15,14 @@ import json
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import router
 
+from articles.models import Article
+from articles.querysets import teaser_article, teaser_rows
+from core.fulltext import query_text
+from core.statements import statements
+
+from .forms import apply_filters
 from .headlines import with_headlines
 
 # Ranking reads every matching row's search vector (stored out of line, in TOAST), so its
@@ -73,21 +80,26 @@ class EstimatedPaginator(Paginator):
 
 
 class ResultPages:
-    """Search results for a paginator: each slice is one query that picks the slice's rows
+    """Search results for a paginator. Each slice is one query that picks the slice's rows
     (ordering, OFFSET and LIMIT over the bare matches) in a subquery and only then joins
-    the teaser's relations and computes the highlighted headlines — for the rows shown,
-    not for the rows an OFFSET skips. `decorate` adds those to a queryset. A `count`
-    already known (Search.count) spares the paginator its COUNT."""
+    the teaser's relations and computes the highlighted headlines: for the rows shown,
+    not for the rows an OFFSET skips. Its SQL is compiled once per process for each kind of
+    search (ranked or not, the filters used, the slice: core.statements), the words and
+    filters its parameters; it is bound on the client, not prepared, so PostgreSQL plans
+    it for the words searched. The rows are made into articles without Model.__init__
+    (articles.querysets.teaser_article). A `count` already known (Search.count) spares
+    the paginator its COUNT."""
 
     ordered = True
+    HEADLINES = ("title_headline", "standfirst_headline", "body_headline")
 
-    def __init__(self, matches, decorate, count=None):
-        self.matches, self.decorate, self.known_count = matches, decorate, count
-        self.model = matches.model
+    def __init__(self, search, per_page, count=None):
+        self.search, self.per_page, self.known_count = search, per_page, count
+        self.model = search.matches.model
 
     def count(self):
         if self.known_count is None:
-            self.known_count = self.matches.count()
+            self.known_count = self.search.matches.count()
         return self.known_count
 
     def __len__(self):
@@ -96,18 +108,53 @@ class ResultPages:
     def __getitem__(self, key):
         if not isinstance(key, slice):
             raise TypeError("ResultPages only supports slices")
-        chosen = self.matches.values("pk")[key]
-        return self.decorate(self.matches.filter(pk__in=chosen))
+        start = key.start or 0
+        if key.stop is not None and key.stop <= start:
+            return []  # no results: the paginator's empty first page
+        read = self._read(start)
+        search = self.search
+        statement = ("search", search.broad, tuple(search.filters), read.start, read.stop)
+        text, values = query_text(search.text), tuple(search.filters.values())
+        rows = statements.run(statement, self._query(read), text, *values, prepared=False)
+        if key.stop is not None:
+            rows = rows[: key.stop - start]
+        db = router.db_for_read(self.model)
+        return [teaser_article(self.model, row, db, self.HEADLINES) for row in rows]
+
+    def _read(self, start):
+        """A page and one more row (EstimatedPaginator's look-ahead) from `start`, whatever
+        is left: one statement per page number, however many results there are."""
+        return slice(start, start + self.per_page + 1)
+
+    def _query(self, read):
+        """query(now, text, *filter values): the rows of the slice `read`."""
+        search, names = self.search, tuple(self.search.filters)
+
+        def query(now, text, *values):
+            articles = search.articles(now, dict(zip(names, values, strict=True)))
+            matches = articles.matching(text, ranked=not search.broad)
+            shown = matches.filter(pk__in=matches.values("pk")[read])
+            return teaser_rows(with_headlines(shown, text), *self.HEADLINES)
+
+        return query
+
+    def queryset(self, start=0):
+        """The page from `start` as a queryset with this search's own values (to EXPLAIN
+        it: bench/search_bench.py)."""
+        values = self.search.filters.values()
+        return self._query(self._read(start))(None, query_text(self.search.text), *values)
 
 
 class Search:
-    """One search over `articles` (a filtered queryset of published articles): the matches
-    in their order, how many there are, and whether they are too many to rank (`broad`).
-    Two queries: the planner's estimate, then an exact COUNT, unless the estimate is
-    already beyond the rank limit (then it stands for the count)."""
+    """One search for `text` over the published articles, narrowed by `filters`
+    (SearchForm.filters()): the matches in their order, how many there are, and whether
+    they are too many to rank (`broad`). Two queries: the planner's estimate, then an
+    exact COUNT, unless the estimate is already beyond the rank limit (then it stands for
+    the count)."""
 
-    def __init__(self, articles, text):
-        self.text = text
+    def __init__(self, text, filters=None):
+        self.text, self.filters = text, dict(filters or {})
+        articles = self.articles()
         estimate = estimate_count(articles.matching(text, ranked=False))
         self.broad = estimate > rank_limit()
         if self.broad:
@@ -117,10 +164,11 @@ class Search:
             self.matches = articles.matching(text)
             self.count = self.matches.count()
 
-    def pages(self):
-        """The matches for a paginator, decorated for the results page."""
-        return ResultPages(
-            self.matches,
-            lambda rows: with_headlines(rows, self.text).for_teasers(),
-            count=self.count,
-        )
+    def articles(self, now=None, filters=None):
+        """The published articles (at `now`) the search looks through."""
+        published = Article.objects.published(now)
+        return apply_filters(published, self.filters if filters is None else filters)
+
+    def pages(self, per_page):
+        """The matches for a paginator of `per_page` results a page."""
+        return ResultPages(self, per_page, count=self.count)

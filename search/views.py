@@ -35,20 +35,19 @@ class SearchResults(ReaderPageMixin, ListView):
         self.search = self.correction = None
         if not self.query:
             return Article.objects.none()
-        articles = self.form.filter(Article.objects.published())
-        self.search = Search(articles, self.query)
+        self.search = Search(self.query, self.form.filters())
         few = not self.search.broad and self.search.count <= FEW_RESULTS
         if few and not self.form.cleaned_data.get("as_typed"):
-            self.try_correction(articles)
-        return self.search.pages()
+            self.try_correction()
+        return self.search.pages(self.paginate_by)
 
-    def try_correction(self, articles):
+    def try_correction(self):
         """Few or no results: search for the words the reader probably meant instead,
         when that finds clearly more ("Showing results for …")."""
         correction = correct(self.query)
         if correction is None:
             return
-        corrected = Search(articles, correction.text)
+        corrected = Search(correction.text, self.search.filters)
         if corrected.count and corrected.count >= self.search.count * CORRECTION_GAIN:
             self.search, self.correction = corrected, correction
 

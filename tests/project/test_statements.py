@@ -4,11 +4,13 @@ transaction mode nothing is prepared (the pooler would hand the statement to ano
 client's connection)."""
 
 import re
+from datetime import timedelta
 
 import psycopg
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from articles.models import Article
 from core.statements import prepared_cursor, statements
@@ -100,3 +102,36 @@ def test_one_prepared_statement_serves_every_section_tag_and_author(client, stor
         # and prepared once.
         assert set(prepared()) == known, second
         assert set(statements._found) == compiled, second
+
+
+def test_a_search_is_compiled_once_per_kind_and_planned_for_its_words(client):
+    """Search: the words and filters are parameters of a statement compiled once, bound on
+    the client and never prepared (its best plan depends on how common the words are)."""
+    sea, air = SectionFactory(slug="sea", name="Sea"), SectionFactory(slug="air", name="Air")
+    now = timezone.now()
+    titles = ("Radar on the frigate", "Radar on the airship", "Sonar on the submarine")
+    for title, section, ago in zip(titles, (sea, air, sea), (3, 1, 3), strict=True):
+        ArticleFactory(title=title, section=section, published_at=now - timedelta(days=ago))
+    day = lambda ago: (now - timedelta(days=ago)).date().isoformat()  # noqa: E731
+    pairs = [
+        ({"q": "radar"}, {"q": "sonar"}, ["Sonar on the submarine"]),
+        (
+            {"q": "radar", "section": "air"},
+            {"q": "radar", "section": "sea"},
+            ["Radar on the frigate"],
+        ),
+        (
+            {"q": "radar", "start": day(2), "end": day(0)},
+            {"q": "radar", "start": day(4), "end": day(2)},
+            ["Radar on the frigate"],
+        ),
+    ]
+    for first, second, found in pairs:
+        assert client.get("/search/", first).status_code == 200
+        known, compiled = set(prepared()), set(statements._found)
+        assert any(key[0] == "search" for key in compiled)
+        html = client.get("/search/", second).content.decode()
+        shown = [title for title in titles if title.split(" ", 1)[1] in html]
+        assert shown == found, second
+        assert set(statements._found) == compiled, second
+        assert set(prepared()) == known, second
