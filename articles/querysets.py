@@ -111,7 +111,8 @@ class ArticleQuerySet(models.QuerySet):
         articles = (
             self.select_related("section")
             .annotate(teaser_image=teaser_image())
-            .defer("body", "search_names", *GENERATED)
+            .without_search_columns()
+            .defer("body", "search_names")
         )
         articles._iterable_class = TeaserIterable  # the rows share one TeaserBatch
         return articles
@@ -126,7 +127,11 @@ class ArticleQuerySet(models.QuerySet):
         """The article page's own row with its section and lead image, in one query: enough
         for the parts of the page that are not cached (core.fragments); the rest comes
         from `Article.prefetch_detail()` when a fragment has to be rendered."""
-        return self.select_related("section", "lead_image").defer("search_names", *GENERATED)
+        return (
+            self.select_related("section", "lead_image")
+            .without_search_columns()
+            .defer("search_names")
+        )
 
     def for_detail(self):
         """What the article page shows, in a fixed number of queries: the listing's, tags,

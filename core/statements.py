@@ -29,13 +29,16 @@ TIMESTAMPTZ_OID = types["timestamptz"].oid
 
 class Statements:
     """The SQL of queries, compiled once per process and `key`; the most recently used
-    STATEMENTS are kept."""
+    STATEMENTS are kept. Run prepared on the server (`prepared_cursor`) unless not
+    `prepared`: queries whose best plan depends on their values (a search's words) keep
+    their own Statements(prepared=False) and are planned for their values each time."""
 
     NOW = datetime(2000, 1, 1, 0, 0, 0, 424242, tzinfo=UTC)
     DAY = date(1000, 1, 1)
     STATEMENTS = 500
 
-    def __init__(self):
+    def __init__(self, prepared=True):
+        self.prepared = prepared
         self._found = OrderedDict()
         self._lock = threading.Lock()
 
@@ -51,16 +54,14 @@ class Statements:
             return -424_242_000 - position
         if isinstance(value, list):  # ids, as one array (core.db.AnyOf)
             return (-424_242_000 - position,)
-        if isinstance(value, str):  # a slug
+        if isinstance(value, str):  # a slug, a search's words
             return f"placeholder-424242-{position}"
         raise TypeError(f"No placeholder for a {type(value).__name__}")
 
-    def run(self, key, query, *values, now=None, timed=True, prepared=True):
+    def run(self, key, query, *values, now=None, timed=True):
         """The rows, as tuples, of `query(now, *values)` (a values_list queryset; `now`
         the present unless given; `query(*values)` when not `timed`), compiled once for
-        `key` with placeholders that each run replaces with its own time and `values`.
-        Prepared on the server (`prepared_cursor`) unless not `prepared`: a query whose
-        best plan depends on its values (a search's words) is planned for them each time."""
+        `key` with placeholders that each run replaces with its own time and `values`."""
         with self._lock:
             found = self._found.get(key)
             if found is not None:
@@ -77,7 +78,7 @@ class Statements:
         for at, which in replaced:
             params[at] = given[which]
         connection = connections[router.db_for_read(model)]
-        with prepared_cursor(connection) if prepared else connection.cursor() as cursor:
+        with prepared_cursor(connection) if self.prepared else connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
 

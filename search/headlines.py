@@ -8,6 +8,7 @@ import re
 
 from django.contrib.postgres.search import SearchHeadline
 from django.db.models import F, Func, TextField
+from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -17,40 +18,45 @@ _SPACES = re.compile(r"[ \t\n\r\f\v]+")  # ASCII only: a no-break space stays
 
 
 class PassageHeadline(Func):
-    """ts_headline over the body's best passage for `query` (articles/search_columns.py):
-    of those whose vector matches, the best ranked (ts_rank_cd: the query's words closest
-    together), the earliest of equals; when none matches, over the body's opening (its
-    first OPENING passages). Only that text is stemmed, so a result's snippet costs a
-    paragraph, not the whole body."""
+    """SearchHeadline (its options) over the body's best passage for `query`
+    (articles/search_columns.py): of those whose vector matches, the best ranked
+    (ts_rank_cd: the query's words closest together), the earliest of equals; when none
+    matches, over the body's opening (its first OPENING passages). Only that text is
+    stemmed, so a result's snippet costs a paragraph, not the whole body."""
 
     OPENING = 4
     output_field = TextField()
+    template = (
+        "COALESCE((SELECT %(best)s FROM unnest(%(passages)s, %(vectors)s) WITH ORDINALITY "
+        "AS best(passage, vector, n) WHERE vector @@ %(query)s "
+        "ORDER BY ts_rank_cd(vector, %(query)s) DESC, n LIMIT 1), %(opening)s)"
+    )
 
     def __init__(self, query, **options):
-        super().__init__(F("body_passages"), F("passage_vectors"), query)
-        self.options = options
+        passages = F("body_passages")
+        opening = Func(
+            passages, template=f"array_to_string(%(expressions)s[1:{self.OPENING}], ' ')"
+        )
+        super().__init__(
+            SearchHeadline(RawSQL("passage", ()), query, **options),
+            passages,
+            F("passage_vectors"),
+            query,
+            SearchHeadline(opening, query, **options),
+        )
 
     def as_sql(self, compiler, connection, **extra_context):
-        (passages, _), (vectors, _), (query, query_params) = (
+        (best, best_params), (passages, _), (vectors, _), (query, query_params), opening = (
             compiler.compile(expression) for expression in self.get_source_expressions()
         )
-        options = ", ".join(
-            connection.ops.compose_sql(f"{option}=%s", [value])
-            for option, value in self.options.items()
-        )
-        headline = "ts_headline(%s::regconfig, {text}, {query}, %s)"
-        best = headline.format(text="passage", query=query)
-        opening = headline.format(
-            text=f"array_to_string({passages}[1:{self.OPENING}], ' ')", query=query
-        )
-        # Compiled expressions only: every value is a parameter.
-        sql = (
-            f"COALESCE((SELECT {best} FROM unnest({passages}, {vectors}) WITH ORDINALITY "  # noqa: S608
-            f"AS best(passage, vector, n) WHERE vector @@ {query} "
-            f"ORDER BY ts_rank_cd(vector, {query}) DESC, n LIMIT 1), {opening})"
-        )
-        headline_params = (SEARCH_CONFIG, *query_params, options)
-        return sql, (*headline_params, *query_params, *query_params, *headline_params)
+        sql = self.template % {
+            "best": best,
+            "passages": passages,
+            "vectors": vectors,
+            "query": query,
+            "opening": opening[0],
+        }
+        return sql, (*best_params, *query_params, *query_params, *opening[1])
 
 
 def with_headlines(queryset, text):
@@ -66,9 +72,7 @@ def with_headlines(queryset, text):
     return queryset.annotate(
         title_headline=SearchHeadline("title", query, highlight_all=True, **options),
         standfirst_headline=SearchHeadline("standfirst", query, highlight_all=True, **options),
-        body_headline=PassageHeadline(
-            query, StartSel=MARK_START, StopSel=MARK_STOP, MaxWords=35, MinWords=20
-        ),
+        body_headline=PassageHeadline(query, max_words=35, min_words=20, **options),
     )
 
 

@@ -20,7 +20,7 @@ from django.db import router
 from articles.models import Article
 from articles.querysets import teaser_article, teaser_rows
 from core.fulltext import query_text
-from core.statements import statements
+from core.statements import Statements
 
 from .forms import apply_filters
 from .headlines import with_headlines
@@ -92,6 +92,7 @@ class ResultPages:
 
     ordered = True
     HEADLINES = ("title_headline", "standfirst_headline", "body_headline")
+    statements = Statements(prepared=False)
 
     def __init__(self, search, per_page, count=None):
         self.search, self.per_page, self.known_count = search, per_page, count
@@ -115,7 +116,7 @@ class ResultPages:
         search = self.search
         statement = ("search", search.broad, tuple(search.filters), read.start, read.stop)
         text, values = query_text(search.text), tuple(search.filters.values())
-        rows = statements.run(statement, self._query(read), text, *values, prepared=False)
+        rows = self.statements.run(statement, self._query(read), text, *values)
         if key.stop is not None:
             rows = rows[: key.stop - start]
         db = router.db_for_read(self.model)

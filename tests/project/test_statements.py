@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from core.statements import prepared_cursor, statements
+from search.results import ResultPages
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +102,8 @@ def test_one_prepared_statement_serves_every_section_tag_and_author(client, stor
         # The second page's look-up and listing run the first one's statements, compiled
         # and prepared once.
         assert set(prepared()) == known, second
+        # Kept apart from the prepared statements, whose generic plans test_query_plans checks.
+        assert not any(key[0] == "search" for key in statements._found)
         assert set(statements._found) == compiled, second
 
 
@@ -128,10 +131,12 @@ def test_a_search_is_compiled_once_per_kind_and_planned_for_its_words(client):
     ]
     for first, second, found in pairs:
         assert client.get("/search/", first).status_code == 200
-        known, compiled = set(prepared()), set(statements._found)
+        known, compiled = set(prepared()), set(ResultPages.statements._found)
         assert any(key[0] == "search" for key in compiled)
         html = client.get("/search/", second).content.decode()
         shown = [title for title in titles if title.split(" ", 1)[1] in html]
         assert shown == found, second
-        assert set(statements._found) == compiled, second
+        assert set(ResultPages.statements._found) == compiled, second
         assert set(prepared()) == known, second
+        # Kept apart from the prepared statements, whose generic plans test_query_plans checks.
+        assert not any(key[0] == "search" for key in statements._found)

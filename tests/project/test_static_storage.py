@@ -24,3 +24,9 @@ def test_a_file_missing_from_the_manifest_fails_every_time(storage):
     for _ in range(2):
         with pytest.raises(ValueError, match="Missing staticfiles manifest entry"):
             storage.url("js/gone.js")
+
+
+def test_an_address_is_worked_out_once_per_process(storage):
+    first = storage.url("css/site.css")
+    storage.hashed_files.clear()  # the manifest is not read again while the process runs
+    assert storage.url("css/site.css") == first
